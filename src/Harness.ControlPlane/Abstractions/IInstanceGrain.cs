@@ -1,0 +1,24 @@
+using Harness.ControlPlane.ReadModel;
+using Harness.Runtime;
+
+namespace Harness.ControlPlane.Abstractions;
+
+/// <summary>A simulated instance: its state, its attachments by device index and its metadata options.</summary>
+public interface IInstanceGrain : IGrainWithStringKey
+{
+    Task<InstanceView> LaunchAsync(LaunchSpec spec);
+
+    Task<string> AttachAsync(string networkInterfaceId, string attachmentId, int deviceIndex, int networkCardIndex);
+
+    Task DetachAsync(string attachmentId, bool force);
+
+    Task<StateChange> StopAsync();
+
+    Task<StateChange> StartAsync();
+
+    Task<StateChange> TerminateAsync();
+
+    Task<MetadataOptionsView> ModifyMetadataOptionsAsync(MetadataOptionsPatch patch);
+
+    Task UpdateTagsAsync(TagUpdate update);
+}

@@ -1,0 +1,38 @@
+using Harness.ControlPlane.ReadModel;
+using Harness.Runtime;
+
+namespace Harness.ControlPlane.Abstractions;
+
+/// <summary>
+/// Region-wide state: id generation from the seeded random source, VPCs and the subnet layout inside them,
+/// security groups and Elastic IP allocations. It calls subnet grains; nothing below calls it back.
+/// </summary>
+public interface IRegionGrain : IGrainWithStringKey
+{
+    Task<string[]> NewIdsAsync(string prefix, int count);
+
+    Task<InterfaceIdentity> NewInterfaceAsync();
+
+    Task<VpcView> CreateVpcAsync(CreateVpcCommand command);
+
+    Task DeleteVpcAsync(string vpcId);
+
+    Task<SubnetView> CreateSubnetAsync(CreateSubnetCommand command);
+
+    Task DeleteSubnetAsync(string subnetId);
+
+    Task<SecurityGroupView> CreateSecurityGroupAsync(CreateSecurityGroupCommand command);
+
+    Task DeleteSecurityGroupAsync(string groupId);
+
+    Task<AddressView> AllocateAddressAsync(AllocateAddressCommand command);
+
+    Task<string> AssociateAddressAsync(AssociateAddressCommand command);
+
+    Task DisassociateAddressAsync(string? associationId, uint? publicIp);
+
+    Task ReleaseAddressAsync(string? allocationId, uint? publicIp);
+
+    /// <summary>Tags on the resources this grain owns: VPCs, security groups, Elastic IPs.</summary>
+    Task UpdateTagsAsync(string resourceId, TagUpdate update);
+}

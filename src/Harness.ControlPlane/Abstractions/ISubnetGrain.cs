@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.ReadModel;
+using Harness.Runtime;
+
+namespace Harness.ControlPlane.Abstractions;
+
+/// <summary>
+/// A subnet: the consistency boundary for its addresses. Every address, prefix and Elastic IP binding of every
+/// interface in the subnet is owned here, so a reassignment is one turn and never shows an address twice.
+/// </summary>
+public interface ISubnetGrain : IGrainWithStringKey
+{
+    Task<SubnetView> InitializeAsync(SubnetSpec spec);
+
+    /// <summary>Registers a new interface with its primary address (a given one, or drawn when 0) and secondaries.</summary>
+    Task<InterfaceAddresses> AddInterfaceAsync(string networkInterfaceId, uint primary, AddressRequest secondaries);
+
+    Task<AssignResult> AssignAsync(string networkInterfaceId, AddressRequest request);
+
+    Task UnassignAsync(string networkInterfaceId, ImmutableArray<uint> addresses, ImmutableArray<uint> prefixes);
+
+    /// <summary>Frees all of an interface's addresses; Elastic IPs bound to them become unassociated.</summary>
+    Task RemoveInterfaceAsync(string networkInterfaceId);
+
+    /// <summary>Binds an Elastic IP to a private address of the interface (its primary when 0); returns the binding it displaced.</summary>
+    Task<PublicBinding?> BindAsync(string networkInterfaceId, uint privateIp, PublicBinding binding);
+
+    /// <summary>Removes the binding of <paramref name="allocationId"/>; false when it is not bound here.</summary>
+    Task<bool> UnbindAsync(string allocationId);
+
+    Task UpdateTagsAsync(TagUpdate update);
+
+    Task DeleteAsync();
+}

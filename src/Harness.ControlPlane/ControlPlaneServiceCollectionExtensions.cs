@@ -1,0 +1,23 @@
+using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Grains;
+using Harness.ControlPlane.Regions;
+using Harness.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Harness.ControlPlane;
+
+public static class ControlPlaneServiceCollectionExtensions
+{
+    /// <summary>Adds the grains, the grain runtime and the per-region read side.</summary>
+    public static IServiceCollection AddControlPlane(this IServiceCollection services, HarnessOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<RegionDirectory>();
+        services.AddSingleton<ControlPlaneReset>();
+        return services.AddGrainRuntime(grains => grains
+            .Add<IRegionGrain, RegionGrain>()
+            .Add<ISubnetGrain, SubnetGrain>()
+            .Add<INetworkInterfaceGrain, NetworkInterfaceGrain>()
+            .Add<IInstanceGrain, InstanceGrain>());
+    }
+}

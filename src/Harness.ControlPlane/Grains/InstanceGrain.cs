@@ -1,0 +1,202 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.ReadModel;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Catalog;
+using Harness.Domain.Errors;
+using Harness.Runtime;
+
+namespace Harness.ControlPlane.Grains;
+
+/// <summary>
+/// A simulated instance. Lifecycle transitions complete at once in the control plane (the API answers with
+/// EC2's intermediate state, Describe shows the settled one); calls go down to interfaces, never back up.
+/// </summary>
+internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceGrain
+{
+    private InstanceView? view;
+    private string region = "";
+
+    private InstanceView View => view ?? throw NotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
+
+    private InstanceTypeInfo TypeInfo => InstanceTypeCatalog.All[View.InstanceType];
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        region = GrainKeys.Split(GetPrimaryKeyString()).Region;
+        return Task.CompletedTask;
+    }
+
+    public async Task<InstanceView> LaunchAsync(LaunchSpec spec)
+    {
+        var type = InstanceTypeCatalog.All[spec.InstanceType];
+        var attachments = ImmutableArray.CreateBuilder<InstanceAttachment>();
+        foreach (var nic in spec.Interfaces.OrderBy(n => n.DeviceIndex))
+        {
+            await Interface(nic.NetworkInterfaceId).AttachAsync(new AttachCommand(
+                spec.InstanceId, nic.AttachmentId, nic.DeviceIndex, nic.NetworkCardIndex, nic.DeleteOnTermination, type.Ipv4AddressesPerInterface));
+            attachments.Add(new InstanceAttachment(nic.DeviceIndex, nic.NetworkInterfaceId, nic.AttachmentId));
+        }
+
+        var state = regions.Get(region);
+        state.TryGetInterface(spec.Interfaces.Single(n => n.DeviceIndex == 0).NetworkInterfaceId, out _, out var primary);
+        view = new InstanceView(
+            spec.InstanceId, spec.ReservationId, spec.AmiLaunchIndex, spec.ImageId, spec.InstanceType, InstanceStateView.Running, "",
+            spec.SubnetId, spec.VpcId, spec.AvailabilityZone, Domain.Net.Ipv4.Format(primary.Primary), TimeProvider.GetUtcNow(),
+            spec.KeyName, spec.ClientToken, spec.MetadataOptions, attachments.ToImmutable(), spec.Tags);
+        return Publish();
+    }
+
+    public async Task<string> AttachAsync(string networkInterfaceId, string attachmentId, int deviceIndex, int networkCardIndex)
+    {
+        var current = View;
+        RequireState(current, "running", "stopped");
+        if (networkCardIndex >= TypeInfo.MaximumNetworkCards)
+        {
+            throw Ec2Errors.InvalidParameterValue($"Network card index {networkCardIndex} is not supported by instance type {current.InstanceType}.");
+        }
+
+        if (current.Attachments.Any(a => a.DeviceIndex == deviceIndex && CardOf(a) == networkCardIndex))
+        {
+            throw Ec2Errors.InvalidParameterValue($"Instance '{current.InstanceId}' already has an interface attached at device index '{deviceIndex}'.");
+        }
+
+        if (current.Attachments.Length + 1 > TypeInfo.MaxNetworkInterfaces)
+        {
+            throw new Ec2Exception("AttachmentLimitExceeded", $"Interface count {current.Attachments.Length + 1} exceeds the limit for {current.InstanceType}");
+        }
+
+        var state = regions.Get(region);
+        if (state.NetworkInterfaces.TryGetValue(networkInterfaceId, out var nic) && nic.AvailabilityZone != current.AvailabilityZone)
+        {
+            throw Ec2Errors.InvalidParameterCombination(
+                "You may not attach a network interface to an instance if they are not in the same availability zone");
+        }
+
+        await Interface(networkInterfaceId).AttachAsync(new AttachCommand(
+            current.InstanceId, attachmentId, deviceIndex, networkCardIndex, DeleteOnTermination: false, TypeInfo.Ipv4AddressesPerInterface));
+        view = current with { Attachments = current.Attachments.Add(new InstanceAttachment(deviceIndex, networkInterfaceId, attachmentId)) };
+        Publish();
+        return attachmentId;
+    }
+
+    public async Task DetachAsync(string attachmentId, bool force)
+    {
+        var current = View;
+        var attachment = current.Attachments.SingleOrDefault(a => a.AttachmentId == attachmentId)
+            ?? throw NetworkInterfaceGrain.AttachmentNotFound(attachmentId);
+        if (attachment.DeviceIndex == 0 && CardOf(attachment) == 0)
+        {
+            throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 and networkCard index 0 cannot be detached.");
+        }
+
+        // Force changes what the instance's metadata shows (issue: stale until stop/start), not what the API shows.
+        _ = force;
+        await Interface(attachment.NetworkInterfaceId).DetachAsync(attachmentId);
+        view = current with { Attachments = current.Attachments.Remove(attachment) };
+        Publish();
+    }
+
+    public Task<StateChange> StopAsync()
+    {
+        var current = View;
+        if (current.State.Name is "terminated" or "shutting-down")
+        {
+            throw Ec2Errors.IncorrectInstanceState($"This instance '{current.InstanceId}' is not in a state from which it can be stopped.");
+        }
+
+        var reported = current.State.Name == "stopped" ? InstanceStateView.Stopped : InstanceStateView.Stopping;
+        return Task.FromResult(Transition(current, reported, InstanceStateView.Stopped, "User initiated"));
+    }
+
+    public Task<StateChange> StartAsync()
+    {
+        var current = View;
+        if (current.State.Name is "terminated" or "shutting-down")
+        {
+            throw Ec2Errors.IncorrectInstanceState($"The instance '{current.InstanceId}' is not in a state from which it can be started.");
+        }
+
+        var reported = current.State.Name == "running" ? InstanceStateView.Running : InstanceStateView.Pending;
+        return Task.FromResult(Transition(current, reported, InstanceStateView.Running, ""));
+    }
+
+    public async Task<StateChange> TerminateAsync()
+    {
+        var current = View;
+        if (current.State.Name == "terminated")
+        {
+            return new StateChange(current.InstanceId, current.State, current.State);
+        }
+
+        var state = regions.Get(region);
+        foreach (var attachment in current.Attachments)
+        {
+            var deleteOnTermination = state.NetworkInterfaces.TryGetValue(attachment.NetworkInterfaceId, out var nic)
+                && nic.Attachment?.DeleteOnTermination == true;
+            if (deleteOnTermination)
+            {
+                await Interface(attachment.NetworkInterfaceId).DeleteAsync(evenIfAttached: true);
+            }
+            else
+            {
+                await Interface(attachment.NetworkInterfaceId).DetachAsync(attachment.AttachmentId);
+            }
+        }
+
+        view = current with { Attachments = [] };
+        return Transition(view, InstanceStateView.ShuttingDown, InstanceStateView.Terminated, "User initiated");
+    }
+
+    public Task<MetadataOptionsView> ModifyMetadataOptionsAsync(MetadataOptionsPatch patch)
+    {
+        var current = View;
+        RequireState(current, "running", "stopped", "pending", "stopping");
+        var options = current.MetadataOptions;
+        options = new MetadataOptionsView(
+            patch.HttpTokens ?? options.HttpTokens,
+            patch.HttpPutResponseHopLimit ?? options.HttpPutResponseHopLimit,
+            patch.HttpEndpoint ?? options.HttpEndpoint,
+            patch.HttpProtocolIpv6 ?? options.HttpProtocolIpv6,
+            patch.InstanceMetadataTags ?? options.InstanceMetadataTags);
+        view = current with { MetadataOptions = options };
+        Publish();
+        return Task.FromResult(options);
+    }
+
+    public Task UpdateTagsAsync(TagUpdate update)
+    {
+        view = View with { Tags = TagSet.Apply(View.Tags, update) };
+        Publish();
+        return Task.CompletedTask;
+    }
+
+    internal static Ec2Exception NotFound(string id) =>
+        Ec2Errors.NotFound("InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
+
+    private static void RequireState(InstanceView current, params string[] allowed)
+    {
+        if (!allowed.Contains(current.State.Name))
+        {
+            throw Ec2Errors.IncorrectInstanceState($"The instance '{current.InstanceId}' is not in a valid state for this operation.");
+        }
+    }
+
+    private int CardOf(InstanceAttachment attachment) =>
+        regions.Get(region).NetworkInterfaces.TryGetValue(attachment.NetworkInterfaceId, out var nic) ? nic.Attachment?.NetworkCardIndex ?? 0 : 0;
+
+    private StateChange Transition(InstanceView current, InstanceStateView reported, InstanceStateView settled, string reason)
+    {
+        view = current with { State = settled, StateTransitionReason = reason.Length == 0 ? "" : $"{reason} ({TimeProvider.GetUtcNow():yyyy-MM-dd HH:mm:ss} GMT)" };
+        Publish();
+        return new StateChange(current.InstanceId, current.State, reported);
+    }
+
+    private INetworkInterfaceGrain Interface(string id) => GrainFactory.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(region, id));
+
+    private InstanceView Publish()
+    {
+        regions.Get(region).Instances[View.InstanceId] = View;
+        return View;
+    }
+}

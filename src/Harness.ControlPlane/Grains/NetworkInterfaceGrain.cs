@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.ReadModel;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Errors;
+using Harness.Runtime;
+
+namespace Harness.ControlPlane.Grains;
+
+internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, INetworkInterfaceGrain
+{
+    /// <summary>
+    /// An unattached interface has no instance type to take a limit from; the harness allows 50 addresses, the
+    /// figure ECS documents for a detached interface (seed 002). Attaching applies the instance type's limit.
+    /// </summary>
+    public const int UnattachedMaxIpv4 = 50;
+
+    private NetworkInterfaceView? view;
+    private int maxIpv4 = UnattachedMaxIpv4;
+    private string region = "";
+
+    private NetworkInterfaceView View => view ?? throw NotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        region = GrainKeys.Split(GetPrimaryKeyString()).Region;
+        return Task.CompletedTask;
+    }
+
+    public async Task<NetworkInterfaceView> CreateAsync(CreateInterfaceSpec spec)
+    {
+        await Subnet(spec.SubnetId).AddInterfaceAsync(spec.NetworkInterfaceId, spec.PrimaryAddress, spec.Secondaries with { MaxIpv4 = maxIpv4 });
+        view = new NetworkInterfaceView(
+            spec.NetworkInterfaceId, spec.SubnetId, spec.VpcId, spec.AvailabilityZone, spec.AvailabilityZoneId, spec.MacAddress,
+            spec.Description, spec.GroupIds, SourceDestCheck: true, Status: "available", spec.InterfaceType, Attachment: null,
+            spec.Tags, spec.Sequence);
+        return Publish();
+    }
+
+    public Task<AssignResult> AssignAsync(AddressRequest request) =>
+        Subnet(View.SubnetId).AssignAsync(View.NetworkInterfaceId, request with { MaxIpv4 = maxIpv4 });
+
+    public Task UnassignAsync(ImmutableArray<uint> addresses, ImmutableArray<uint> prefixes) =>
+        Subnet(View.SubnetId).UnassignAsync(View.NetworkInterfaceId, addresses, prefixes);
+
+    public Task<NetworkInterfaceView> AttachAsync(AttachCommand command)
+    {
+        var current = View;
+        if (current.Attachment is not null)
+        {
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", $"Interface: [{current.NetworkInterfaceId}] in use.");
+        }
+
+        var attachment = new AttachmentView(
+            command.AttachmentId, command.InstanceId, command.DeviceIndex, command.NetworkCardIndex, command.DeleteOnTermination,
+            TimeProvider.GetUtcNow(), "attached");
+        view = current with { Attachment = attachment, Status = "in-use" };
+        maxIpv4 = command.MaxIpv4PerInterface;
+        regions.Get(region).Attachments[command.AttachmentId] = current.NetworkInterfaceId;
+        return Task.FromResult(Publish());
+    }
+
+    public Task DetachAsync(string attachmentId)
+    {
+        var current = View;
+        if (current.Attachment?.AttachmentId != attachmentId)
+        {
+            throw AttachmentNotFound(attachmentId);
+        }
+
+        regions.Get(region).Attachments.TryRemove(attachmentId, out _);
+        view = current with { Attachment = null, Status = "available" };
+        maxIpv4 = UnattachedMaxIpv4;
+        Publish();
+        return Task.CompletedTask;
+    }
+
+    public Task ModifyAsync(ModifyInterfaceCommand command)
+    {
+        var current = View;
+        if (command.AttachmentId is not null && current.Attachment?.AttachmentId != command.AttachmentId)
+        {
+            throw AttachmentNotFound(command.AttachmentId);
+        }
+
+        view = current with
+        {
+            Description = command.Description ?? current.Description,
+            GroupIds = command.GroupIds ?? current.GroupIds,
+            SourceDestCheck = command.SourceDestCheck ?? current.SourceDestCheck,
+            Attachment = current.Attachment is { } a && command.DeleteOnTermination is { } delete
+                ? a with { DeleteOnTermination = delete }
+                : current.Attachment,
+        };
+        Publish();
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateTagsAsync(TagUpdate update)
+    {
+        view = View with { Tags = TagSet.Apply(View.Tags, update) };
+        Publish();
+        return Task.CompletedTask;
+    }
+
+    public async Task DeleteAsync(bool evenIfAttached)
+    {
+        var current = View;
+        if (current.Attachment is not null && !evenIfAttached)
+        {
+            // Real EC2 answers this with InvalidParameterValue (docs/ec2-error-messages.md), not InvalidNetworkInterface.InUse.
+            throw Ec2Errors.InvalidParameterValue($"Network interface '{current.NetworkInterfaceId}' is currently in use.");
+        }
+
+        await Subnet(current.SubnetId).RemoveInterfaceAsync(current.NetworkInterfaceId);
+        var state = regions.Get(region);
+        if (current.Attachment is not null)
+        {
+            state.Attachments.TryRemove(current.Attachment.AttachmentId, out _);
+        }
+
+        state.NetworkInterfaces.TryRemove(current.NetworkInterfaceId, out _);
+        view = null;
+    }
+
+    internal static Ec2Exception NotFound(string id) =>
+        Ec2Errors.NotFound("InvalidNetworkInterfaceID.NotFound", $"The networkInterface ID '{id}' does not exist");
+
+    internal static Ec2Exception AttachmentNotFound(string id) =>
+        Ec2Errors.NotFound("InvalidAttachmentID.NotFound", $"The network interface attachment ID '{id}' does not exist");
+
+    private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(region, subnetId));
+
+    private NetworkInterfaceView Publish()
+    {
+        regions.Get(region).NetworkInterfaces[View.NetworkInterfaceId] = View;
+        return View;
+    }
+}

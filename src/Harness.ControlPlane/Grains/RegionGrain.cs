@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.ReadModel;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Errors;
+using Harness.Domain.Ids;
+using Harness.Domain.Net;
+using Harness.Runtime;
+
+namespace Harness.ControlPlane.Grains;
+
+/// <summary>Ids, VPCs and their subnet layout, security groups. Elastic IPs are in <c>RegionGrain.Addresses.cs</c>.</summary>
+internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options) : Grain, IRegionGrain
+{
+    private readonly Dictionary<string, List<SubnetLayout>> subnetsByVpc = new(StringComparer.Ordinal);
+    private Random random = new(0);
+    private RegionState state = null!;
+    private string dhcpOptionsId = "";
+    private long sequence;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var region = GetPrimaryKeyString();
+        state = regions.Get(region);
+        random = new Random(StableHash(region) ^ options.Seed);
+        dhcpOptionsId = ResourceIds.New("dopt", random);
+        return Task.CompletedTask;
+    }
+
+    public Task<string[]> NewIdsAsync(string prefix, int count) =>
+        Task.FromResult(Enumerable.Range(0, count).Select(_ => ResourceIds.New(prefix, random)).ToArray());
+
+    public Task<InterfaceIdentity> NewInterfaceAsync() =>
+        Task.FromResult(new InterfaceIdentity(ResourceIds.New("eni", random), ResourceIds.NewMac(random), ++sequence));
+
+    public Task<VpcView> CreateVpcAsync(CreateVpcCommand command)
+    {
+        if (command.Cidr.PrefixLength is < 16 or > 28)
+        {
+            throw new Ec2Exception("InvalidVpc.Range", $"The CIDR '{command.Cidr}' is invalid.");
+        }
+
+        var vpc = new VpcView(ResourceIds.New("vpc", random), command.Cidr, "available", false, dhcpOptionsId, command.InstanceTenancy, command.Tags);
+        state.Vpcs[vpc.VpcId] = vpc;
+        subnetsByVpc[vpc.VpcId] = [];
+        var group = new SecurityGroupView(ResourceIds.New("sg", random), "default", "default VPC security group", vpc.VpcId, []);
+        state.SecurityGroups[group.GroupId] = group;
+        return Task.FromResult(vpc);
+    }
+
+    public Task DeleteVpcAsync(string vpcId)
+    {
+        var vpc = Vpc(vpcId);
+        var groups = state.SecurityGroups.Values.Where(g => g.VpcId == vpcId).ToList();
+        if (subnetsByVpc[vpcId].Count > 0 || groups.Any(g => g.GroupName != "default"))
+        {
+            throw Ec2Errors.DependencyViolation($"The vpc '{vpc.VpcId}' has dependencies and cannot be deleted.");
+        }
+
+        groups.ForEach(g => state.SecurityGroups.TryRemove(g.GroupId, out _));
+        state.Vpcs.TryRemove(vpcId, out _);
+        subnetsByVpc.Remove(vpcId);
+        return Task.CompletedTask;
+    }
+
+    public async Task<SubnetView> CreateSubnetAsync(CreateSubnetCommand command)
+    {
+        var vpc = Vpc(command.VpcId);
+        var cidr = command.Cidr;
+        if (cidr.PrefixLength is < 16 or > 28 || !vpc.Cidr.Contains(cidr))
+        {
+            throw new Ec2Exception("InvalidSubnet.Range", $"The CIDR '{cidr}' is invalid.");
+        }
+
+        if (subnetsByVpc[vpc.VpcId].Any(s => s.Cidr.Overlaps(cidr)))
+        {
+            throw new Ec2Exception("InvalidSubnet.Conflict", $"The CIDR '{cidr}' conflicts with another subnet");
+        }
+
+        var zone = command.AvailabilityZone ?? state.AvailabilityZones[random.Next(state.AvailabilityZones.Count)];
+        if (!state.AvailabilityZones.Contains(zone))
+        {
+            throw Ec2Errors.InvalidParameterValue(
+                $"Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {string.Join(", ", state.AvailabilityZones)}.");
+        }
+
+        var subnetId = ResourceIds.New("subnet", random);
+        subnetsByVpc[vpc.VpcId].Add(new SubnetLayout(subnetId, cidr));
+        var spec = new SubnetSpec(state.Name, subnetId, vpc.VpcId, cidr, zone, state.ZoneIdOf(zone), command.Tags);
+        return await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state.Name, subnetId)).InitializeAsync(spec);
+    }
+
+    public async Task DeleteSubnetAsync(string subnetId)
+    {
+        if (!state.Subnets.TryGetValue(subnetId, out var subnet))
+        {
+            throw SubnetNotFound(subnetId);
+        }
+
+        await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state.Name, subnetId)).DeleteAsync();
+        subnetsByVpc[subnet.VpcId].RemoveAll(s => s.SubnetId == subnetId);
+    }
+
+    public Task<SecurityGroupView> CreateSecurityGroupAsync(CreateSecurityGroupCommand command)
+    {
+        Vpc(command.VpcId);
+        if (command.GroupName == "default")
+        {
+            throw Ec2Errors.InvalidParameterValue("Cannot use reserved security group name: default");
+        }
+
+        if (state.SecurityGroups.Values.Any(g => g.VpcId == command.VpcId && g.GroupName == command.GroupName))
+        {
+            throw new Ec2Exception("InvalidGroup.Duplicate", $"The security group '{command.GroupName}' already exists for VPC '{command.VpcId}'");
+        }
+
+        var group = new SecurityGroupView(ResourceIds.New("sg", random), command.GroupName, command.Description, command.VpcId, command.Tags);
+        state.SecurityGroups[group.GroupId] = group;
+        return Task.FromResult(group);
+    }
+
+    public Task DeleteSecurityGroupAsync(string groupId)
+    {
+        if (!state.SecurityGroups.TryGetValue(groupId, out var group))
+        {
+            throw SecurityGroupNotFound(groupId);
+        }
+
+        if (group.GroupName == "default")
+        {
+            throw new Ec2Exception("CannotDelete", $"the specified group: \"{groupId}\" name: \"default\" cannot be deleted by a user");
+        }
+
+        if (state.NetworkInterfaces.Values.Any(n => n.GroupIds.Contains(groupId)))
+        {
+            throw Ec2Errors.DependencyViolation($"resource {groupId} has a dependent object");
+        }
+
+        state.SecurityGroups.TryRemove(groupId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateTagsAsync(string resourceId, TagUpdate update)
+    {
+        if (state.Vpcs.TryGetValue(resourceId, out var vpc))
+        {
+            state.Vpcs[resourceId] = vpc with { Tags = TagSet.Apply(vpc.Tags, update) };
+        }
+        else if (state.SecurityGroups.TryGetValue(resourceId, out var group))
+        {
+            state.SecurityGroups[resourceId] = group with { Tags = TagSet.Apply(group.Tags, update) };
+        }
+        else if (state.Addresses.TryGetValue(resourceId, out var address))
+        {
+            state.Addresses[resourceId] = address with { Tags = TagSet.Apply(address.Tags, update) };
+        }
+        else
+        {
+            throw new Ec2Exception("InvalidID", $"The ID '{resourceId}' is not valid");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    internal static Ec2Exception SubnetNotFound(string id) => Ec2Errors.NotFound("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist");
+
+    internal static Ec2Exception VpcNotFound(string id) => Ec2Errors.NotFound("InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist");
+
+    internal static Ec2Exception SecurityGroupNotFound(string id) => Ec2Errors.NotFound("InvalidGroup.NotFound", $"The security group '{id}' does not exist");
+
+    private VpcView Vpc(string vpcId) => state.Vpcs.TryGetValue(vpcId, out var vpc) ? vpc : throw VpcNotFound(vpcId);
+
+    /// <summary>FNV-1a: string.GetHashCode is randomized per process, which would break replay for a seed.</summary>
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)hash;
+    }
+
+    private sealed record SubnetLayout(string SubnetId, Ipv4Cidr Cidr);
+}

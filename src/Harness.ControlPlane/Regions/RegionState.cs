@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Harness.ControlPlane.ReadModel;
+
+namespace Harness.ControlPlane.Regions;
+
+/// <summary>
+/// The read side of one region: the latest view each grain published, keyed by id. Grains write here at the
+/// end of their turn; Describe* reads here without a grain call, which keeps reads flat at any scale.
+/// </summary>
+public sealed class RegionState(string name)
+{
+    public string Name { get; } = name;
+
+    public ConcurrentDictionary<string, VpcView> Vpcs { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, SubnetView> Subnets { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, SecurityGroupView> SecurityGroups { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, NetworkInterfaceView> NetworkInterfaces { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, InstanceView> Instances { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, AddressView> Addresses { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Attachment id to network interface id, for DetachNetworkInterface and filters.</summary>
+    public ConcurrentDictionary<string, string> Attachments { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>ClientToken idempotency: (action, token) to the first call's parameters and result.</summary>
+    public ConcurrentDictionary<string, IdempotentCall> ClientTokens { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> AvailabilityZones { get; } = new[] { "a", "b", "c" }.Select(z => name + z).ToArray();
+
+    /// <summary>EC2's zone ids (use1-az1) for this region's zone names.</summary>
+    public string ZoneIdOf(string zoneName)
+    {
+        var parts = Name.Split('-');
+        var prefix = parts.Length == 3 ? $"{parts[0]}{parts[1][0]}{parts[2]}" : Name.Replace("-", string.Empty, StringComparison.Ordinal);
+        return $"{prefix}-az{zoneName[^1] - 'a' + 1}";
+    }
+
+    /// <summary>The interface's view with its addresses, read from one subnet snapshot so nothing shows twice.</summary>
+    public bool TryGetInterface(string networkInterfaceId, out NetworkInterfaceView view, out InterfaceAddresses addresses)
+    {
+        addresses = InterfaceAddresses.Empty;
+        if (!NetworkInterfaces.TryGetValue(networkInterfaceId, out view!))
+        {
+            return false;
+        }
+
+        if (Subnets.TryGetValue(view.SubnetId, out var subnet))
+        {
+            addresses = subnet.AddressesOf(networkInterfaceId);
+        }
+
+        return true;
+    }
+}

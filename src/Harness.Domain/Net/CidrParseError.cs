@@ -1,0 +1,8 @@
+namespace Harness.Domain.Net;
+
+public enum CidrParseError
+{
+    None,
+    Malformed,
+    HostBitsSet,
+}

@@ -1,0 +1,16 @@
+namespace Harness.Domain.Net;
+
+/// <summary>EC2's addressing rules inside a subnet: the five reserved addresses and the /28 prefix grid.</summary>
+public static class SubnetAddressing
+{
+    /// <summary>Network, router (+1), DNS (+2), reserved (+3) and broadcast.</summary>
+    public const int ReservedPerSubnet = 5;
+
+    /// <summary>Prefix delegation hands out /28 blocks only.</summary>
+    public const int DelegatedPrefixLength = 28;
+
+    public static bool IsReserved(Ipv4Cidr subnet, uint address) =>
+        address - subnet.Network <= 3 || address == subnet.Last;
+
+    public static long UsableCount(Ipv4Cidr subnet) => subnet.Size - ReservedPerSubnet;
+}

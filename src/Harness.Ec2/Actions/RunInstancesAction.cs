@@ -1,0 +1,252 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.ReadModel;
+using Harness.Domain.Catalog;
+using Harness.Domain.Errors;
+using Harness.Domain.Ids;
+using Harness.Ec2.Protocol;
+using Harness.Ec2.Rendering;
+
+namespace Harness.Ec2.Actions;
+
+/// <summary>RunInstances: validates the whole request, then creates each instance's interfaces and launches it.</summary>
+internal static class RunInstancesAction
+{
+    public static async Task RunInstances(Ec2Context context)
+    {
+        var p = context.Parameters;
+        var imageId = p.Require("ImageId");
+        if (!ResourceIds.IsWellFormed("ami", imageId))
+        {
+            throw Ec2Errors.Malformed("InvalidAMIID.Malformed", imageId, "ami");
+        }
+
+        var typeName = p.Get("InstanceType") ?? "m1.small";
+        if (!InstanceTypeCatalog.TryGet(typeName, out var type))
+        {
+            throw Ec2Errors.InvalidParameterValue($"Invalid value '{typeName}' for InstanceType.");
+        }
+
+        var minCount = p.GetInt("MinCount") ?? throw Ec2Errors.MissingParameter("MinCount");
+        var maxCount = p.GetInt("MaxCount") ?? throw Ec2Errors.MissingParameter("MaxCount");
+        if (minCount < 1 || maxCount < 1)
+        {
+            throw Ec2Errors.InvalidParameterValue($"Value ({Math.Min(minCount, maxCount)}) for parameter {(minCount < 1 ? "minCount" : "maxCount")} is invalid. Expecting a value greater than 0.");
+        }
+
+        if (minCount > maxCount)
+        {
+            throw Ec2Errors.InvalidParameterValue(
+                $"Value ({minCount}) for parameter minCount is invalid. Expecting a value less than or equal to maxCount ({maxCount}).");
+        }
+
+        var nicSpecs = p.GetStructs("NetworkInterface");
+        var subnetId = p.Get("SubnetId");
+        var instanceGroups = p.GetList("SecurityGroupId");
+        var instancePrivateIp = p.GetIpv4("PrivateIpAddress", "privateIpAddress");
+        if (nicSpecs.Count > 0)
+        {
+            if (subnetId is not null)
+            {
+                throw Ec2Errors.InvalidParameterCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request");
+            }
+
+            if (instanceGroups.Count > 0)
+            {
+                throw Ec2Errors.InvalidParameterCombination("Network interfaces and an instance-level security groups may not be specified on the same request");
+            }
+
+            if (instancePrivateIp is not null)
+            {
+                throw Ec2Errors.InvalidParameterCombination("Network interfaces and an instance-level private IP address may not be specified on the same request");
+            }
+        }
+
+        var plans = nicSpecs.Count > 0
+            ? [.. nicSpecs.Select(s => PlanInterface(context, s))]
+            : new List<InterfacePlan>
+            {
+                new(0, 0, null,
+                    Lookup.Subnet(context, subnetId ?? throw new Ec2Exception("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")),
+                    instancePrivateIp ?? 0, [], 0, [], 0, instanceGroups, "", DeleteOnTermination: true),
+            };
+        ValidateInterfaces(context, plans, type, maxCount);
+
+        var primary = plans.Single(n => n.DeviceIndex == 0 && n.CardIndex == 0);
+        var subnet = primary.Subnet!;
+        if (p.Get("Placement.AvailabilityZone") is { } zone && zone != subnet.AvailabilityZone)
+        {
+            throw Ec2Errors.InvalidParameterValue($"Value ({zone}) for parameter availabilityZone is invalid. Subnet '{subnet.SubnetId}' is in the availability zone {subnet.AvailabilityZone}");
+        }
+
+        if ((maxCount > 1 || minCount > 1) && plans.Any(n => n.Address != 0 || n.Secondaries.Length > 0 || n.ExistingId is not null))
+        {
+            throw Ec2Errors.InvalidParameterCombination("Cannot specify a private IP address or network interface ID when launching more than one instance.");
+        }
+
+        var metadata = ParseMetadataOptions(p, "MetadataOptions.", MetadataOptionsView.Default);
+        var instanceTags = TagParsing.Specifications(p, "instance");
+        var nicTags = TagParsing.Specifications(p, "network-interface");
+        var perInstance = plans.Where(n => n.ExistingId is null).Sum(n => 1 + n.Count + n.Secondaries.Length);
+        var capacity = perInstance == 0 ? maxCount : (int)Math.Min(maxCount, subnet.AvailableIpAddressCount / perInstance);
+        if (capacity < minCount)
+        {
+            throw new Ec2Exception(
+                "InsufficientFreeAddressesInSubnet",
+                $"There are not enough free addresses in subnet '{subnet.SubnetId}' to satisfy the requested number of instances.");
+        }
+
+        context.ThrowIfDryRun();
+        var reservation = await Idempotency.RunAsync(context, () =>
+            Launch(context, imageId, typeName, capacity, plans, subnet, metadata, instanceTags, nicTags));
+        var x = context.Response
+            .Element("reservationId", reservation[0].ReservationId)
+            .Element("ownerId", context.Options.AccountId)
+            .Set("groupSet", Array.Empty<int>(), static (_, _) => { });
+        x.Set("instancesSet", reservation, (x, i) =>
+        {
+            var current = context.Region.Instances.GetValueOrDefault(i.InstanceId) ?? i;
+            InstanceXml.Write(x, context, current with { State = InstanceStateView.Pending });
+        });
+    }
+
+    public static MetadataOptionsView ParseMetadataOptions(QueryParameters p, string prefix, MetadataOptionsView defaults)
+    {
+        var tokens = p.Get(prefix + "HttpTokens");
+        var hopLimit = p.GetInt(prefix + "HttpPutResponseHopLimit");
+        var endpoint = p.Get(prefix + "HttpEndpoint");
+        var ipv6 = p.Get(prefix + "HttpProtocolIpv6");
+        var tags = p.Get(prefix + "InstanceMetadataTags");
+        Check(tokens, "HttpTokens", "optional", "required");
+        Check(endpoint, "HttpEndpoint", "enabled", "disabled");
+        Check(ipv6, "HttpProtocolIpv6", "enabled", "disabled");
+        Check(tags, "InstanceMetadataTags", "enabled", "disabled");
+        if (hopLimit is < 1 or > 64)
+        {
+            throw Ec2Errors.InvalidParameterValue("The HttpPutResponseHopLimit must be between 1 and 64.");
+        }
+
+        return new MetadataOptionsView(
+            tokens ?? defaults.HttpTokens, hopLimit ?? defaults.HttpPutResponseHopLimit, endpoint ?? defaults.HttpEndpoint,
+            ipv6 ?? defaults.HttpProtocolIpv6, tags ?? defaults.InstanceMetadataTags);
+
+        static void Check(string? value, string name, params string[] allowed)
+        {
+            if (value is not null && !allowed.Contains(value))
+            {
+                throw Ec2Errors.InvalidParameterValue($"Value ({value}) for parameter {name} is invalid. Allowed values are: {string.Join(", ", allowed)}.");
+            }
+        }
+    }
+
+    private static async Task<List<InstanceView>> Launch(
+        Ec2Context context, string imageId, string typeName, int count, List<InterfacePlan> plans, SubnetView subnet,
+        MetadataOptionsView metadata, ImmutableArray<Tag> instanceTags, ImmutableArray<Tag> nicTags)
+    {
+        var p = context.Parameters;
+        var region = context.RegionGrain;
+        var reservationId = (await region.NewIdsAsync("r", 1))[0];
+        var instanceIds = await region.NewIdsAsync("i", count);
+        var launched = new List<InstanceView>();
+        for (var index = 0; index < count; index++)
+        {
+            var interfaces = ImmutableArray.CreateBuilder<LaunchInterface>();
+            foreach (var plan in plans)
+            {
+                var nicId = plan.ExistingId;
+                if (nicId is null)
+                {
+                    var identity = await region.NewInterfaceAsync();
+                    nicId = identity.NetworkInterfaceId;
+                    var groups = NetworkInterfaceActions.SecurityGroups(context, plan.GroupIds, plan.Subnet!.VpcId);
+                    await context.Grain<INetworkInterfaceGrain>(nicId).CreateAsync(new CreateInterfaceSpec(
+                        context.Region.Name, nicId, plan.Subnet.SubnetId, plan.Subnet.VpcId, plan.Subnet.AvailabilityZone,
+                        plan.Subnet.AvailabilityZoneId, identity.MacAddress, plan.Description, groups, "interface", plan.Address,
+                        new AddressRequest(plan.Secondaries, plan.Count, plan.Prefixes, plan.PrefixCount, false, 0), nicTags, identity.Sequence));
+                }
+
+                var attachmentId = (await region.NewIdsAsync("eni-attach", 1))[0];
+                interfaces.Add(new LaunchInterface(nicId, attachmentId, plan.DeviceIndex, plan.CardIndex, plan.ExistingId is null && plan.DeleteOnTermination));
+            }
+
+            var spec = new LaunchSpec(
+                context.Region.Name, instanceIds[index], reservationId, index, imageId, typeName, subnet.SubnetId, subnet.VpcId,
+                subnet.AvailabilityZone, p.Get("KeyName"), p.Get("ClientToken"), metadata, interfaces.ToImmutable(), instanceTags);
+            launched.Add(await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec));
+        }
+
+        return launched;
+    }
+
+    private static InterfacePlan PlanInterface(Ec2Context context, QueryParameters s)
+    {
+        var deviceIndex = s.GetInt("DeviceIndex") ?? throw Ec2Errors.MissingParameter("NetworkInterface.DeviceIndex");
+        var cardIndex = s.GetInt("NetworkCardIndex") ?? 0;
+        if (s.Get("NetworkInterfaceId") is { } existingId)
+        {
+            var nic = Lookup.Interface(context, existingId);
+            if (nic.Attachment is not null)
+            {
+                throw new Ec2Exception("InvalidNetworkInterface.InUse", $"Interface: [{existingId}] in use.");
+            }
+
+            var subnet = context.Region.Subnets.GetValueOrDefault(nic.SubnetId);
+            return new InterfacePlan(deviceIndex, cardIndex, existingId, subnet, 0, [], 0, [], 0, [], nic.Description, false);
+        }
+
+        var target = Lookup.Subnet(context, s.Require("SubnetId"));
+        var (address, secondaries) = NetworkInterfaceActions.ParsePrivateAddresses(s);
+        var prefixes = NetworkInterfaceActions.ParsePrefixes(s.GetStructs("Ipv4Prefix").Select(x => x.Get("Ipv4Prefix") ?? ""));
+        return new InterfacePlan(
+            deviceIndex, cardIndex, null, target, address, secondaries, s.GetInt("SecondaryPrivateIpAddressCount") ?? 0,
+            prefixes, s.GetInt("Ipv4PrefixCount") ?? 0, s.GetList("SecurityGroupId"), s.Get("Description") ?? "",
+            s.GetBool("DeleteOnTermination") ?? true);
+    }
+
+    private static void ValidateInterfaces(Ec2Context context, List<InterfacePlan> plans, InstanceTypeInfo type, int maxCount)
+    {
+        if (!plans.Any(n => n.DeviceIndex == 0 && n.CardIndex == 0))
+        {
+            throw Ec2Errors.InvalidParameterValue("Each instance must have a network interface at device index 0.");
+        }
+
+        if (plans.GroupBy(n => (n.DeviceIndex, n.CardIndex)).Any(g => g.Count() > 1))
+        {
+            throw Ec2Errors.InvalidParameterValue("Each network interface requires a unique device index.");
+        }
+
+        if (plans.Count > type.MaxNetworkInterfaces)
+        {
+            throw new Ec2Exception("AttachmentLimitExceeded", $"Interface count {plans.Count} exceeds the limit for {type.Name}");
+        }
+
+        foreach (var plan in plans)
+        {
+            if (plan.CardIndex >= type.MaximumNetworkCards)
+            {
+                throw Ec2Errors.InvalidParameterValue($"Network card index {plan.CardIndex} is not supported by instance type {type.Name}.");
+            }
+
+            if (1 + plan.Secondaries.Length + plan.Count + plan.Prefixes.Length + plan.PrefixCount > type.Ipv4AddressesPerInterface)
+            {
+                throw Ec2Errors.PrivateIpAddressLimitExceeded();
+            }
+
+            if (plan.Subnet is not null && plan.Subnet.AvailabilityZone != plans[0].Subnet?.AvailabilityZone)
+            {
+                throw Ec2Errors.InvalidParameterCombination("All network interfaces of an instance must be in the same availability zone.");
+            }
+
+            if (plan.ExistingId is null)
+            {
+                NetworkInterfaceActions.SecurityGroups(context, plan.GroupIds, plan.Subnet!.VpcId);
+            }
+        }
+
+        _ = maxCount;
+    }
+
+    private sealed record InterfacePlan(
+        int DeviceIndex, int CardIndex, string? ExistingId, SubnetView? Subnet, uint Address, ImmutableArray<uint> Secondaries, int Count,
+        ImmutableArray<uint> Prefixes, int PrefixCount, List<string> GroupIds, string Description, bool DeleteOnTermination);
+}

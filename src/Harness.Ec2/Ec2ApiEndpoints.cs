@@ -1,0 +1,107 @@
+using System.Globalization;
+using Harness.ControlPlane;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Errors;
+using Harness.Ec2.Protocol;
+using Harness.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Harness.Ec2;
+
+/// <summary>The EC2 Query-protocol facade: <c>POST /</c> (form body) and <c>GET /</c> (query string).</summary>
+public static partial class Ec2ApiEndpoints
+{
+    private static long requestCounter;
+
+    public static IEndpointRouteBuilder MapEc2Api(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/", HandleAsync);
+        endpoints.MapGet("/", HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task HandleAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var requestId = NextRequestId();
+        var values = await ReadParametersAsync(http.Request);
+        values.TryGetValue("Action", out var action);
+        try
+        {
+            if (string.IsNullOrEmpty(action))
+            {
+                throw new Ec2Exception("MissingAction", "The request must contain the parameter Action");
+            }
+
+            if (!ActionTable.Handlers.TryGetValue(action, out var handler))
+            {
+                throw Ec2Errors.InvalidAction(action);
+            }
+
+            if (ParameterCatalog.FindUnknown(action, values.Keys) is { } unknown)
+            {
+                throw Ec2Errors.UnknownParameter(unknown);
+            }
+
+            var region = SigV4Scope.RegionOf(http.Request.Headers.Authorization, values.GetValueOrDefault("X-Amz-Credential"));
+            var context = new Ec2Context(
+                action, requestId, services.GetRequiredService<RegionDirectory>().Get(region), new QueryParameters(values),
+                services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<HarnessOptions>());
+            await handler(context);
+            await WriteAsync(http, 200, context.Response.Complete());
+        }
+        catch (Ec2Exception error)
+        {
+            await WriteAsync(http, error.StatusCode, XmlResponse.Error(error.Code, error.Message, requestId));
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogUnexpected(services.GetRequiredService<ILoggerFactory>().CreateLogger("Harness.Ec2"), action ?? "", error);
+            var internalError = Ec2Errors.InternalError();
+            await WriteAsync(http, internalError.StatusCode, XmlResponse.Error(internalError.Code, internalError.Message, requestId));
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Query)
+        {
+            values[key] = value.ToString();
+        }
+
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            foreach (var (key, value) in form)
+            {
+                values[key] = value.ToString();
+            }
+        }
+
+        return values;
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, string body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/xml;charset=UTF-8";
+        http.Response.Headers.Server = "AmazonEC2";
+        return http.Response.WriteAsync(body);
+    }
+
+    /// <summary>Request ids are UUID-shaped and sequential: no wall clock, no unseeded randomness (invariant 4).</summary>
+    private static string NextRequestId()
+    {
+        var n = Interlocked.Increment(ref requestCounter);
+        var hex = n.ToString("x12", CultureInfo.InvariantCulture);
+        return $"7a62c49f-347e-4fc4-9331-{hex}";
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unexpected failure in {Action}")]
+    private static partial void LogUnexpected(ILogger logger, string action, Exception error);
+}

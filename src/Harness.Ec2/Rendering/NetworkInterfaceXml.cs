@@ -1,0 +1,84 @@
+using Harness.ControlPlane.ReadModel;
+using Harness.Domain.Net;
+using Harness.Ec2.Protocol;
+
+namespace Harness.Ec2.Rendering;
+
+/// <summary>The NetworkInterface shape of CreateNetworkInterface and DescribeNetworkInterfaces.</summary>
+internal static class NetworkInterfaceXml
+{
+    public static string PrivateDnsName(string region, uint address)
+    {
+        var host = "ip-" + Ipv4.Format(address).Replace('.', '-');
+        return region == "us-east-1" ? $"{host}.ec2.internal" : $"{host}.{region}.compute.internal";
+    }
+
+    public static void Write(XmlResponse x, Ec2Context context, NetworkInterfaceView v, InterfaceAddresses a)
+    {
+        var region = context.Region.Name;
+        var primaryBinding = a.Bindings.GetValueOrDefault(a.Primary);
+        if (primaryBinding is not null)
+        {
+            Association(x, primaryBinding, withIds: true);
+        }
+
+        if (v.Attachment is { } att)
+        {
+            x.Start("attachment")
+                .Element("attachTime", att.AttachTime)
+                .Element("attachmentId", att.AttachmentId)
+                .Element("deleteOnTermination", att.DeleteOnTermination)
+                .Element("deviceIndex", att.DeviceIndex)
+                .Element("networkCardIndex", att.NetworkCardIndex)
+                .Element("instanceId", att.InstanceId)
+                .Element("instanceOwnerId", context.Options.AccountId)
+                .Element("status", att.Status)
+                .End();
+        }
+
+        x.Element("availabilityZone", v.AvailabilityZone)
+            .Element("availabilityZoneId", v.AvailabilityZoneId)
+            .Element("description", v.Description)
+            .Groups(context, v.GroupIds)
+            .Element("interfaceType", v.InterfaceType)
+            .Set("ipv6AddressesSet", Array.Empty<int>(), static (_, _) => { })
+            .Element("macAddress", v.MacAddress)
+            .Element("networkInterfaceId", v.NetworkInterfaceId)
+            .Element("ownerId", context.Options.AccountId)
+            .Element("privateDnsName", a.Primary == 0 ? null : PrivateDnsName(region, a.Primary))
+            .Element("privateIpAddress", a.Primary == 0 ? null : Ipv4.Format(a.Primary))
+            .Set("privateIpAddressesSet", a.All, (x, ip) =>
+            {
+                if (a.Bindings.TryGetValue(ip, out var binding))
+                {
+                    Association(x, binding, withIds: true);
+                }
+
+                x.Element("primary", ip == a.Primary)
+                    .Element("privateDnsName", PrivateDnsName(region, ip))
+                    .Element("privateIpAddress", Ipv4.Format(ip));
+            })
+            .Set("ipv4PrefixSet", a.Prefixes, static (x, p) => x.Element("ipv4Prefix", new Ipv4Cidr(p, 28).ToString()))
+            .Element("requesterManaged", false)
+            .Element("sourceDestCheck", v.SourceDestCheck)
+            .Element("status", v.Status)
+            .Element("subnetId", v.SubnetId)
+            .Tags(v.Tags)
+            .Element("vpcId", v.VpcId)
+            .Element("denyAllIgwTraffic", false);
+    }
+
+    public static void Association(XmlResponse x, PublicBinding binding, bool withIds)
+    {
+        x.Start("association");
+        if (withIds)
+        {
+            x.Element("allocationId", binding.AllocationId).Element("associationId", binding.AssociationId);
+        }
+
+        x.Element("ipOwnerId", "amazon")
+            .Element("publicDnsName", $"ec2-{Ipv4.Format(binding.PublicIp).Replace('.', '-')}.compute-1.amazonaws.com")
+            .Element("publicIp", Ipv4.Format(binding.PublicIp))
+            .End();
+    }
+}

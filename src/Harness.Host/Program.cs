@@ -1,0 +1,3 @@
+using Harness.Host;
+
+return await HarnessCommands.Create().Parse(args).InvokeAsync();

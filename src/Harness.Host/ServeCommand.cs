@@ -1,0 +1,59 @@
+using System.CommandLine;
+
+namespace Harness.Host;
+
+/// <summary><c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N]</c>: runs the harness until Ctrl-C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var ec2Port = new Option<int>("--ec2-port") { Description = "Port of the EC2 facade and control API on 127.0.0.1", DefaultValueFactory = _ => 4580 };
+        var imdsPort = new Option<int>("--imds-port") { Description = "Port of the instance metadata service", DefaultValueFactory = _ => 4581 };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (ids, MACs, zones)", DefaultValueFactory = _ => 1 };
+        foreach (var port in new[] { ec2Port, imdsPort })
+        {
+            port.Validators.Add(result =>
+            {
+                var value = result.GetValueOrDefault<int>();
+                if (value is < 0 or > 65535)
+                {
+                    result.AddError($"{result.Option.Name} must be between 0 and 65535, not {value}.");
+                }
+            });
+        }
+
+        var command = new Command("serve", "Serve the EC2 facade and the control API on the embedded in-memory store") { ec2Port, imdsPort, seed };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed));
+            await using var app = HarnessApp.Build(options);
+            await app.StartAsync(cancellation);
+            var ec2Url = app.Urls.First();
+            Console.WriteLine($"""
+                harness is serving (seed {options.Seed})
+                  EC2 API:      {ec2Url}/
+                  control API:  {ec2Url}/_harness/  (health, reset)
+
+                point a client at it:
+                  export AWS_ENDPOINT_URL_EC2={ec2Url}
+                  export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
+                  export AWS_SECRET_ACCESS_KEY=harness-secret
+                  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+
+                Ctrl-C stops it.
+                """);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            Console.WriteLine("harness stopped");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,123 @@
+namespace Harness.Runtime;
+
+/// <summary>
+/// One live grain: its instance and its mailbox. Calls queue in arrival order and run one turn at a time;
+/// the first call on an idle activation starts on the caller's thread, so an uncontended call costs no hop.
+/// </summary>
+internal sealed class GrainActivation
+{
+    private readonly Lock gate = new();
+    private readonly Queue<Func<Task>> mailbox = new();
+    private readonly List<ITimer> timers = [];
+    private bool running;
+
+    public GrainActivation(GrainRuntime runtime, string key, Grain instance)
+    {
+        Runtime = runtime;
+        Key = key;
+        Instance = instance;
+        instance.Attach(this);
+        _ = EnqueueAsync(() => instance.OnActivateAsync(CancellationToken.None));
+    }
+
+    public GrainRuntime Runtime { get; }
+
+    public string Key { get; }
+
+    public Grain Instance { get; }
+
+    public Task EnqueueAsync(Func<Task> turn) => EnqueueAsync(async () =>
+    {
+        await turn();
+        return true;
+    });
+
+    public Task<T> EnqueueAsync<T>(Func<Task<T>> turn)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Schedule(async () =>
+        {
+            try
+            {
+                completion.TrySetResult(await turn());
+            }
+            catch (Exception error)
+            {
+                completion.TrySetException(error);
+            }
+        });
+        return completion.Task;
+    }
+
+    public IDisposable RegisterTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = Runtime.TimeProvider.CreateTimer(
+            _ => Schedule(async () =>
+            {
+                try
+                {
+                    await callback(CancellationToken.None);
+                }
+                catch (Exception error)
+                {
+                    Runtime.ReportTimerFailure(Key, error);
+                }
+            }),
+            null,
+            dueTime,
+            period);
+        lock (gate)
+        {
+            timers.Add(timer);
+        }
+
+        return timer;
+    }
+
+    /// <summary>Stops the timers. Calls already queued still run, so no caller is left hanging.</summary>
+    public void Deactivate()
+    {
+        lock (gate)
+        {
+            foreach (var timer in timers)
+            {
+                timer.Dispose();
+            }
+
+            timers.Clear();
+        }
+    }
+
+    private void Schedule(Func<Task> turn)
+    {
+        lock (gate)
+        {
+            if (running)
+            {
+                mailbox.Enqueue(turn);
+                return;
+            }
+
+            running = true;
+        }
+
+        _ = RunTurnsAsync(turn);
+    }
+
+    private async Task RunTurnsAsync(Func<Task> turn)
+    {
+        while (true)
+        {
+            // Turns never throw: EnqueueAsync's wrapper hands every failure to the caller's task.
+            await turn();
+            lock (gate)
+            {
+                if (!mailbox.TryDequeue(out turn!))
+                {
+                    running = false;
+                    return;
+                }
+            }
+        }
+    }
+}
