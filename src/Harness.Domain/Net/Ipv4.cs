@@ -16,6 +16,7 @@ public static class Ipv4
         }
 
         var span = text.AsSpan();
+        var value = 0u;
         for (var part = 0; part < 4; part++)
         {
             var end = part < 3 ? span.IndexOf('.') : span.Length;
@@ -32,11 +33,17 @@ public static class Ipv4
                 return false;
             }
 
-            address = (address << 8) | octet;
+            value = (value << 8) | octet;
             span = part < 3 ? span[(end + 1)..] : span[end..];
         }
 
-        return span.IsEmpty;
+        if (!span.IsEmpty)
+        {
+            return false;
+        }
+
+        address = value;
+        return true;
     }
 
     public static string Format(uint address) =>

@@ -47,6 +47,7 @@ internal static class InstanceActions
     {
         var p = context.Parameters;
         var ids = p.GetList("InstanceId");
+        Paging.CheckNotWithIds(p, ids.Count > 0, "instancesSet");
         var region = context.Region;
         foreach (var id in ids)
         {

@@ -86,6 +86,7 @@ internal static class NetworkInterfaceActions
     {
         var p = context.Parameters;
         var ids = p.GetList("NetworkInterfaceId");
+        Paging.CheckNotWithIds(p, ids.Count > 0, "NetworkInterfaceIds");
         var region = context.Region;
         var filters = Filters<Eni>.Parse(p, FilterFields, e => e.View.Tags);
         IEnumerable<NetworkInterfaceView> candidates;

@@ -85,8 +85,8 @@ internal static class RunInstancesAction
         }
 
         var metadata = ParseMetadataOptions(p, "MetadataOptions.", MetadataOptionsView.Default);
-        var instanceTags = TagParsing.Specifications(p, "instance");
-        var nicTags = TagParsing.Specifications(p, "network-interface");
+        var instanceTags = TagParsing.Specifications(p, "instance", "network-interface", "volume");
+        var nicTags = TagParsing.Specifications(p, "network-interface", "instance", "volume");
         var perInstance = plans.Where(n => n.ExistingId is null).Sum(n => 1 + n.Count + n.Secondaries.Length);
         var capacity = perInstance == 0 ? maxCount : (int)Math.Min(maxCount, subnet.AvailableIpAddressCount / perInstance);
         if (capacity < minCount)

@@ -9,6 +9,15 @@ namespace Harness.Ec2.Protocol;
 /// </summary>
 internal static class Paging
 {
+    /// <summary>EC2 refuses MaxResults beside explicit ids before it looks the ids up.</summary>
+    public static void CheckNotWithIds(QueryParameters parameters, bool hasIds, string idsParameter)
+    {
+        if (hasIds && parameters.Get("MaxResults") is not null)
+        {
+            throw Ec2Errors.InvalidParameterCombination($"The parameter {idsParameter} cannot be used with the parameter maxResults");
+        }
+    }
+
     public static (List<T> Page, string? NextToken) Page<T>(
         QueryParameters parameters, IEnumerable<T> items, Func<T, string> key, string idsParameter, bool hasIds, int min = 5, int max = 1000)
     {

@@ -24,13 +24,14 @@ internal static class TagParsing
     }
 
     /// <summary>Tags of the TagSpecifications whose ResourceType is <paramref name="resourceType"/>; other types are refused.</summary>
-    public static ImmutableArray<Tag> Specifications(QueryParameters parameters, string resourceType, string listName = "TagSpecification")
+    // alsoAccepted: other types the action takes (RunInstances tags its interfaces and volumes too).
+    public static ImmutableArray<Tag> Specifications(QueryParameters parameters, string resourceType, params string[] alsoAccepted)
     {
         var tags = ImmutableArray.CreateBuilder<Tag>();
-        foreach (var spec in parameters.GetStructs(listName))
+        foreach (var spec in parameters.GetStructs("TagSpecification"))
         {
             var type = spec.Get("ResourceType") ?? throw Ec2Errors.MissingParameter("TagSpecification.ResourceType");
-            if (type != resourceType && !(resourceType == "instance" && type is "network-interface" or "volume"))
+            if (type != resourceType && !alsoAccepted.Contains(type))
             {
                 throw Ec2Errors.InvalidParameterValue($"'{type}' is not a valid taggable resource type for this operation.");
             }

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Xml.Linq;
+using Harness.Host;
+using Microsoft.AspNetCore.Builder;
+
+namespace Harness.Ec2.Tests;
+
+/// <summary>The real harness app on a free loopback port, and a raw Query-protocol client for it.</summary>
+public sealed class HarnessServer : IAsyncLifetime
+{
+    public static readonly XNamespace Ec2 = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    private WebApplication? app;
+
+    public HttpClient Http { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        app = HarnessApp.Build(new HarnessHostOptions(Ec2Port: 0, ImdsPort: 0, Seed: 7));
+        await app.StartAsync();
+        BaseAddress = new Uri(app.Urls.First());
+        Http.BaseAddress = BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    public Task ResetAsync() => Http.PostAsync("/_harness/reset", null);
+
+    /// <summary>POSTs a form the way SDKs do, signed for <paramref name="region"/> (the harness parses, not verifies).</summary>
+    public async Task<(HttpStatusCode Status, XElement Body)> CallAsync(string action, IDictionary<string, string>? parameters = null, string region = "us-east-1")
+    {
+        var form = new Dictionary<string, string> { ["Action"] = action, ["Version"] = "2016-11-15" };
+        foreach (var (key, value) in parameters ?? new Dictionary<string, string>())
+        {
+            form[key] = value;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.TryAddWithoutValidation(
+            "Authorization", $"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/{region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=00");
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>Calls and expects success; returns the response element.</summary>
+    public async Task<XElement> OkAsync(string action, IDictionary<string, string>? parameters = null, string region = "us-east-1")
+    {
+        var (status, body) = await CallAsync(action, parameters, region);
+        Assert.True(status == HttpStatusCode.OK, $"{action} failed: {body}");
+        return body;
+    }
+
+    /// <summary>Calls and expects an EC2 error; returns its code.</summary>
+    public async Task<(HttpStatusCode Status, string Code, string Message)> ErrorAsync(string action, IDictionary<string, string>? parameters = null)
+    {
+        var (status, body) = await CallAsync(action, parameters);
+        Assert.NotEqual(HttpStatusCode.OK, status);
+        var error = body.Element("Errors")!.Element("Error")!;
+        Assert.NotNull(body.Element("RequestID"));
+        return (status, error.Element("Code")!.Value, error.Element("Message")!.Value);
+    }
+
+    public static string Value(XElement body, string name) => body.Descendants(Ec2 + name).First().Value;
+}
