@@ -48,6 +48,13 @@ ran=$(grep -oE '^Ran [0-9]+' "$LOGS/python.log" | grep -oE '[0-9]+' | tail -1)
 bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGS/python.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
 passed=$((passed + ${ran:-0} - ${bad:-0})); failed=$((failed + ${bad:-0}))
 
+step "packaging (Dockerfile, docker-compose.yml)"
+python3 -m unittest discover -s tests/packaging -p 'test_*.py' -v 2>&1 | tee "$LOGS/packaging.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+ran=$(grep -oE '^Ran [0-9]+' "$LOGS/packaging.log" | grep -oE '[0-9]+' | tail -1)
+bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGS/packaging.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+passed=$((passed + ${ran:-0} - ${bad:-0})); failed=$((failed + ${bad:-0}))
+
 if [ -x tests/conformance/cli/walkthrough.sh ] || [ -f tests/conformance/cli/walkthrough.sh ]; then
   step "AWS CLI walk-through"
   bash tests/conformance/cli/walkthrough.sh 2>&1 | tee "$LOGS/cli.log"

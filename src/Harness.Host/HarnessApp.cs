@@ -10,7 +10,7 @@ public static class HarnessApp
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Ec2Port));
+        builder.WebHost.UseKestrel(k => k.Listen(options.ListenAny ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, options.Ec2Port));
         if (time is not null)
         {
             builder.Services.AddSingleton(time);

@@ -1,4 +1,7 @@
 namespace Harness.Host;
 
-/// <summary>How the host was started. Port 0 asks the OS for a free port (tests).</summary>
-public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581, int Seed = 1);
+/// <summary>
+/// How the host was started. Port 0 asks the OS for a free port (tests). <c>ListenAny</c> listens on every
+/// interface instead of loopback only, for containers; it is off by default.
+/// </summary>
+public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581, int Seed = 1, bool ListenAny = false);

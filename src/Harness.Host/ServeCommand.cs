@@ -10,6 +10,11 @@ internal static class ServeCommand
         var ec2Port = new Option<int>("--ec2-port") { Description = "Port of the EC2 facade and control API on 127.0.0.1", DefaultValueFactory = _ => 4580 };
         var imdsPort = new Option<int>("--imds-port") { Description = "Port of the instance metadata service", DefaultValueFactory = _ => 4581 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice (ids, MACs, zones)", DefaultValueFactory = _ => 1 };
+        var listenAny = new Option<bool>("--listen-any")
+        {
+            Description = "Listen on every network interface, not only loopback (for containers; also HARNESS_LISTEN_ANY=1)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_LISTEN_ANY") == "1",
+        };
         foreach (var port in new[] { ec2Port, imdsPort })
         {
             port.Validators.Add(result =>
@@ -22,10 +27,10 @@ internal static class ServeCommand
             });
         }
 
-        var command = new Command("serve", "Serve the EC2 facade and the control API on the embedded in-memory store") { ec2Port, imdsPort, seed };
+        var command = new Command("serve", "Serve the EC2 facade and the control API on the embedded in-memory store") { ec2Port, imdsPort, seed, listenAny };
         command.SetAction(async (parse, cancellation) =>
         {
-            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed));
+            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny));
             await using var app = HarnessApp.Build(options);
             await app.StartAsync(cancellation);
             var ec2Url = app.Urls.First();
