@@ -10,6 +10,8 @@ internal sealed class GrainActivation
     private readonly Queue<Func<Task>> mailbox = new();
     private readonly List<ITimer> timers = [];
     private bool running;
+    private bool deactivated;
+    private Exception? activationFailure;
 
     public GrainActivation(GrainRuntime runtime, string key, Grain instance)
     {
@@ -17,7 +19,20 @@ internal sealed class GrainActivation
         Key = key;
         Instance = instance;
         instance.Attach(this);
-        _ = EnqueueAsync(() => instance.OnActivateAsync(CancellationToken.None));
+        Schedule(async () =>
+        {
+            try
+            {
+                await instance.OnActivateAsync(CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                // As in Orleans: the calls waiting on a failed activation fail with its error, and the next
+                // call after them activates the grain afresh.
+                activationFailure = error;
+                runtime.Forget(this);
+            }
+        });
     }
 
     public GrainRuntime Runtime { get; }
@@ -39,6 +54,12 @@ internal sealed class GrainActivation
         {
             try
             {
+                if (activationFailure is not null)
+                {
+                    Runtime.Forget(this);
+                    throw activationFailure;
+                }
+
                 completion.TrySetResult(await turn());
             }
             catch (Exception error)
@@ -51,6 +72,15 @@ internal sealed class GrainActivation
 
     public IDisposable RegisterTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period)
     {
+        lock (gate)
+        {
+            if (deactivated)
+            {
+                // A turn that was mid-await during a reset must not leave a timer ticking on a dropped grain.
+                return new NoTimer();
+            }
+        }
+
         var timer = Runtime.TimeProvider.CreateTimer(
             _ => Schedule(async () =>
             {
@@ -79,6 +109,7 @@ internal sealed class GrainActivation
     {
         lock (gate)
         {
+            deactivated = true;
             foreach (var timer in timers)
             {
                 timer.Dispose();
@@ -118,6 +149,13 @@ internal sealed class GrainActivation
                     return;
                 }
             }
+        }
+    }
+
+    private sealed class NoTimer : IDisposable
+    {
+        public void Dispose()
+        {
         }
     }
 }

@@ -62,6 +62,18 @@ public sealed partial class GrainRuntime : IGrainFactory
         return byKey.GetOrAdd(key, k => new Lazy<GrainActivation>(() => Activate(grainInterface, k))).Value;
     }
 
+    /// <summary>Drops an activation whose activation failed, so the next call builds a fresh one.</summary>
+    internal void Forget(GrainActivation activation)
+    {
+        foreach (var byKey in activations.Values)
+        {
+            if (byKey.TryGetValue(activation.Key, out var entry) && entry.IsValueCreated && ReferenceEquals(entry.Value, activation))
+            {
+                byKey.TryRemove(new KeyValuePair<string, Lazy<GrainActivation>>(activation.Key, entry));
+            }
+        }
+    }
+
     internal void ReportTimerFailure(string key, Exception error) => LogTimerFailed(logger, key, error);
 
     private GrainActivation Activate(Type grainInterface, string key)

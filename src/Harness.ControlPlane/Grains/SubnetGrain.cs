@@ -25,7 +25,8 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
     private long used;
     private uint cursor;
 
-    private SubnetSpec Spec => spec ?? throw new InvalidOperationException($"Subnet {GetPrimaryKeyString()} is not initialized.");
+    // A deleted (or never created) subnet answers as EC2 does for an unknown id, never with a 500.
+    private SubnetSpec Spec => spec ?? throw RegionGrain.SubnetNotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
 
     private Ipv4Cidr Cidr => Spec.Cidr;
 
@@ -235,10 +236,17 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
             }
         }
 
+        // A prefix may not take in an address this same call assigns (the new primary or an explicit secondary).
+        var claimedBlocks = newAddresses.Select(a => a & ~(PrefixSize - 1)).ToHashSet();
+        if (reservedPrimary != 0)
+        {
+            claimedBlocks.Add(reservedPrimary & ~(PrefixSize - 1));
+        }
+
         var newPrefixes = new List<uint>();
         foreach (var prefix in request.Prefixes.Distinct())
         {
-            if (!Cidr.Contains(prefix) || !IsPrefixFree(prefix))
+            if (!Cidr.Contains(prefix) || !IsPrefixFree(prefix) || claimedBlocks.Contains(prefix))
             {
                 if (prefixOwners.TryGetValue(prefix, out var owner) && owner == networkInterfaceId)
                 {
@@ -260,7 +268,8 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
 
         if (request.Count > 0)
         {
-            var drawn = FindFreeAddresses(request.Count, newAddresses.Append(reservedPrimary).ToHashSet());
+            var inNewPrefixes = newPrefixes.SelectMany(p => Enumerable.Range(0, (int)PrefixSize).Select(i => p + (uint)i));
+            var drawn = FindFreeAddresses(request.Count, newAddresses.Append(reservedPrimary).Concat(inNewPrefixes).ToHashSet());
             if (drawn.Count < request.Count)
             {
                 throw Ec2Errors.InsufficientFreeAddresses();
@@ -271,7 +280,7 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
 
         if (request.PrefixCount > 0)
         {
-            var drawn = FindFreePrefixes(request.PrefixCount, newPrefixes, newAddresses);
+            var drawn = FindFreePrefixes(request.PrefixCount, newPrefixes, reservedPrimary == 0 ? newAddresses : [.. newAddresses, reservedPrimary]);
             if (drawn.Count < request.PrefixCount)
             {
                 throw Ec2Errors.InsufficientCidrBlocks();
