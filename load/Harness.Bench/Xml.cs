@@ -1,0 +1,65 @@
+namespace Harness.Bench;
+
+/// <summary>
+/// String-search extraction of the few values the bench needs. EC2 responses are flat,
+/// machine-written XML; a full parse per request would cost more than the server under test.
+/// </summary>
+internal static class Xml
+{
+    public static string? First(string xml, string tag, int from = 0)
+    {
+        var open = "<" + tag + ">";
+        var start = xml.IndexOf(open, from, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += open.Length;
+        var end = xml.IndexOf("</" + tag + ">", start, StringComparison.Ordinal);
+        return end < 0 ? null : xml[start..end];
+    }
+
+    public static string Require(string xml, string tag) =>
+        First(xml, tag) ?? throw new InvalidOperationException($"<{tag}> missing in response: {xml}");
+
+    public static List<string> All(string xml, string tag, int from = 0, int to = -1)
+    {
+        var values = new List<string>(4);
+        var open = "<" + tag + ">";
+        var close = "</" + tag + ">";
+        var limit = to < 0 ? xml.Length : to;
+        var at = from;
+        while (true)
+        {
+            var start = xml.IndexOf(open, at, StringComparison.Ordinal);
+            if (start < 0 || start >= limit)
+            {
+                return values;
+            }
+
+            start += open.Length;
+            var end = xml.IndexOf(close, start, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return values;
+            }
+
+            values.Add(xml[start..end]);
+            at = end + close.Length;
+        }
+    }
+
+    /// <summary>Values of &lt;tag&gt; inside the first &lt;container&gt;...&lt;/container&gt; block.</summary>
+    public static List<string> AllWithin(string xml, string container, string tag)
+    {
+        var start = xml.IndexOf("<" + container + ">", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return [];
+        }
+
+        var end = xml.IndexOf("</" + container + ">", start, StringComparison.Ordinal);
+        return All(xml, tag, start, end);
+    }
+}
