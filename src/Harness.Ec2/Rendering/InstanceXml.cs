@@ -80,7 +80,7 @@ internal static class InstanceXml
         var region = context.Region.Name;
         if (a.Bindings.GetValueOrDefault(a.Primary) is { } binding)
         {
-            NetworkInterfaceXml.Association(x, binding, withIds: false);
+            NetworkInterfaceXml.Association(x, binding, withIds: false, context.Options.AccountId);
         }
 
         if (v.Attachment is { } att)
@@ -106,7 +106,7 @@ internal static class InstanceXml
             {
                 if (a.Bindings.TryGetValue(ip, out var b))
                 {
-                    NetworkInterfaceXml.Association(x, b, withIds: false);
+                    NetworkInterfaceXml.Association(x, b, withIds: false, context.Options.AccountId);
                 }
 
                 x.Element("primary", ip == a.Primary).Element("privateDnsName", NetworkInterfaceXml.PrivateDnsName(region, ip))

@@ -19,7 +19,7 @@ internal static class NetworkInterfaceXml
         var primaryBinding = a.Bindings.GetValueOrDefault(a.Primary);
         if (primaryBinding is not null)
         {
-            Association(x, primaryBinding, withIds: true);
+            Association(x, primaryBinding, withIds: true, context.Options.AccountId);
         }
 
         if (v.Attachment is { } att)
@@ -51,7 +51,7 @@ internal static class NetworkInterfaceXml
             {
                 if (a.Bindings.TryGetValue(ip, out var binding))
                 {
-                    Association(x, binding, withIds: true);
+                    Association(x, binding, withIds: true, context.Options.AccountId);
                 }
 
                 x.Element("primary", ip == a.Primary)
@@ -68,7 +68,8 @@ internal static class NetworkInterfaceXml
             .Element("denyAllIgwTraffic", false);
     }
 
-    public static void Association(XmlResponse x, PublicBinding binding, bool withIds)
+    /// <summary>An Elastic IP association; its owner is the account that allocated it ("amazon" is for auto-assigned public IPs).</summary>
+    public static void Association(XmlResponse x, PublicBinding binding, bool withIds, string ownerId)
     {
         x.Start("association");
         if (withIds)
@@ -76,7 +77,7 @@ internal static class NetworkInterfaceXml
             x.Element("allocationId", binding.AllocationId).Element("associationId", binding.AssociationId);
         }
 
-        x.Element("ipOwnerId", "amazon")
+        x.Element("ipOwnerId", ownerId)
             .Element("publicDnsName", $"ec2-{Ipv4.Format(binding.PublicIp).Replace('.', '-')}.compute-1.amazonaws.com")
             .Element("publicIp", Ipv4.Format(binding.PublicIp))
             .End();
