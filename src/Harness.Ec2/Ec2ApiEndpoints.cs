@@ -28,10 +28,12 @@ public static partial class Ec2ApiEndpoints
     {
         var services = http.RequestServices;
         var requestId = NextRequestId();
-        var values = await ReadParametersAsync(http.Request);
-        values.TryGetValue("Action", out var action);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? action = null;
         try
         {
+            await ReadParametersAsync(http.Request, values);
+            values.TryGetValue("Action", out action);
             if (string.IsNullOrEmpty(action))
             {
                 throw new Ec2Exception("MissingAction", "The request must contain the parameter Action");
@@ -66,24 +68,17 @@ public static partial class Ec2ApiEndpoints
         }
     }
 
-    private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request)
+    private static async Task ReadParametersAsync(HttpRequest request, Dictionary<string, string> values)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in request.Query)
+        if (request.QueryString.HasValue)
         {
-            values[key] = value.ToString();
+            FormParser.Parse(request.QueryString.Value!, values);
         }
 
-        if (request.HasFormContentType)
+        if (request.HasFormContentType && !await FormParser.ReadBodyAsync(request.BodyReader, values))
         {
-            var form = await request.ReadFormAsync();
-            foreach (var (key, value) in form)
-            {
-                values[key] = value.ToString();
-            }
+            throw Ec2Errors.InvalidParameterValue($"The request body exceeds {FormParser.MaxBodyBytes} bytes.");
         }
-
-        return values;
     }
 
     private static Task WriteAsync(HttpContext http, int status, string body)
