@@ -18,6 +18,9 @@ internal static class ParameterCatalog
 
     public static IEnumerable<string> Actions => ByAction.Keys;
 
+    /// <summary>The wire names an action accepts, lists written with <c>N</c> (for fuzzing and docs).</summary>
+    public static IReadOnlyCollection<string> ParametersOf(string action) => ByAction[action];
+
     /// <summary>The first parameter of the request that the action does not accept, or null.</summary>
     public static string? FindUnknown(string action, IEnumerable<string> names)
     {

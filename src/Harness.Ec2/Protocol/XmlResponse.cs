@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security;
 using System.Text;
 
 namespace Harness.Ec2.Protocol;
@@ -40,7 +39,7 @@ internal sealed class XmlResponse
     {
         if (value is not null)
         {
-            text.Append('<').Append(name).Append('>').Append(SecurityElement.Escape(value)).Append("</").Append(name).Append('>');
+            text.Append('<').Append(name).Append('>').Append(Escape(value)).Append("</").Append(name).Append('>');
         }
 
         return this;
@@ -88,5 +87,50 @@ internal sealed class XmlResponse
     }
 
     public static string Error(string code, string message, string requestId) =>
-        $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{SecurityElement.Escape(code)}</Code><Message>{SecurityElement.Escape(message)}</Message></Error></Errors><RequestID>{requestId}</RequestID></Response>";
+        $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{Escape(code)}</Code><Message>{Escape(message)}</Message></Error></Errors><RequestID>{requestId}</RequestID></Response>";
+
+    /// <summary>
+    /// Escapes markup and replaces what XML 1.0 cannot carry at all (NUL and other control characters, lone
+    /// surrogates): request values are echoed in messages, and a client must always be able to parse the reply.
+    /// </summary>
+    public static string Escape(string value)
+    {
+        var clean = true;
+        foreach (var c in value)
+        {
+            if (c is '&' or '<' or '>' or '"' or '\'' || char.IsSurrogate(c) || (c < ' ' && c is not ('\t' or '\n' or '\r')) || c is '\uFFFE' or '\uFFFF')
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean)
+        {
+            return value;
+        }
+
+        var text = new StringBuilder(value.Length + 16);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            switch (c)
+            {
+                case '&': text.Append("&amp;"); break;
+                case '<': text.Append("&lt;"); break;
+                case '>': text.Append("&gt;"); break;
+                case '"': text.Append("&quot;"); break;
+                case '\'': text.Append("&apos;"); break;
+                case var h when char.IsHighSurrogate(h) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]):
+                    text.Append(h).Append(value[++i]);
+                    break;
+                case var bad when char.IsSurrogate(bad) || (bad < ' ' && bad is not ('\t' or '\n' or '\r')) || bad is '\uFFFE' or '\uFFFF':
+                    text.Append('\uFFFD');
+                    break;
+                default: text.Append(c); break;
+            }
+        }
+
+        return text.ToString();
+    }
 }

@@ -1,0 +1,65 @@
+"""The `harness serve` process itself: what it prints, how it stops, how it refuses bad arguments.
+
+Starts its own short-lived processes (the Release build the runner made) on free loopback ports.
+"""
+import os
+import signal
+import subprocess
+import time
+import unittest
+import urllib.request
+
+from harness_process import HARNESS_DLL, _free_port
+
+
+def start(*args):
+    return subprocess.Popen(["dotnet", HARNESS_DLL, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+class ServeProcessTest(unittest.TestCase):
+    """serve prints its endpoints and a client's environment, answers health, and stops cleanly on Ctrl-C."""
+
+    def run_and_stop(self, sig):
+        port = _free_port()
+        proc = start("serve", "--ec2-port", str(port), "--seed", "3")
+        try:
+            banner = []
+            while "Ctrl-C" not in "".join(banner):
+                line = proc.stdout.readline()
+                self.assertTrue(line, "serve exited before printing its endpoints: " + "".join(banner))
+                banner.append(line)
+            text = "".join(banner)
+            self.assertIn(f"export AWS_ENDPOINT_URL_EC2=http://127.0.0.1:{port}", text)
+            self.assertIn("AWS_ACCESS_KEY_ID=", text)
+            self.assertIn("AWS_REGION=us-east-1", text)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/health", timeout=5) as r:
+                self.assertEqual(r.status, 200)
+            proc.send_signal(sig)
+            out, _ = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("harness stopped", out)
+
+    def test_ctrl_c_stops_cleanly(self):
+        self.run_and_stop(signal.SIGINT)
+
+    def test_sigterm_stops_cleanly(self):
+        self.run_and_stop(signal.SIGTERM)
+
+    def test_bad_port_is_refused_with_a_message(self):
+        proc = start("serve", "--ec2-port", "70000")
+        out, _ = proc.communicate(timeout=60)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("--ec2-port must be between 0 and 65535", out)
+
+    def test_unknown_command_is_refused(self):
+        proc = start("launch-rockets")
+        out, _ = proc.communicate(timeout=60)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("launch-rockets", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
