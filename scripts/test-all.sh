@@ -30,48 +30,53 @@ fi
 step "build (Release)"
 dotnet build Harness.sln -c Release -nologo -v quiet || exit 1
 
+# run LOG COMMAND...: runs a suite, shows its output, keeps it for counting; a failing suite fails the run.
+run() {
+  local log=$1; shift
+  "$@" 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+
+# tally LOG PASSED-PATTERN FAILED-PATTERN: adds the last numbers the suite printed to the totals.
+tally() {
+  local p f
+  p=$(grep -oE "$2" "$1" | grep -oE '[0-9]+' | tail -1)
+  f=$(grep -oE "$3" "$1" | grep -oE '[0-9]+' | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ -z "$p" ] && [ -z "$f" ]; then failed=$((failed + 1)); status=1; fi
+}
+
+# unittest_tally LOG: python's unittest prints "Ran N tests" and "FAILED (failures=a, errors=b)".
+unittest_tally() {
+  local ran bad
+  ran=$(grep -oE '^Ran [0-9]+' "$1" | grep -oE '[0-9]+' | tail -1)
+  bad=$(grep -oE '(failures|errors)=[0-9]+' "$1" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + ${ran:-0} - bad)); failed=$((failed + bad))
+  [ -n "$ran" ] || { failed=$((failed + 1)); status=1; }
+}
+
 for project in tests/Harness.*.Tests; do
   [ -f "$project/$(basename "$project").csproj" ] || continue
   step "dotnet test $project"
-  dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$LOGS/dotnet.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  p=$(grep -oE 'Passed: +[0-9]+' "$LOGS/dotnet.log" | grep -oE '[0-9]+' | tail -1)
-  f=$(grep -oE 'Failed: +[0-9]+' "$LOGS/dotnet.log" | grep -oE '[0-9]+' | tail -1)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-  if [ -z "$p" ] && [ -z "$f" ]; then failed=$((failed + 1)); status=1; fi
+  run "$LOGS/dotnet.log" dotnet test "$project" -c Release --no-build -nologo
+  tally "$LOGS/dotnet.log" 'Passed: +[0-9]+' 'Failed: +[0-9]+'
 done
 
 step "boto3 conformance suite"
-bash tests/conformance/python/run.sh 2>&1 | tee "$LOGS/python.log"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-ran=$(grep -oE '^Ran [0-9]+' "$LOGS/python.log" | grep -oE '[0-9]+' | tail -1)
-bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGS/python.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-passed=$((passed + ${ran:-0} - ${bad:-0})); failed=$((failed + ${bad:-0}))
+run "$LOGS/python.log" bash tests/conformance/python/run.sh
+unittest_tally "$LOGS/python.log"
 
 step "packaging (Dockerfile, docker-compose.yml)"
-python3 -m unittest discover -s tests/packaging -p 'test_*.py' -v 2>&1 | tee "$LOGS/packaging.log"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-ran=$(grep -oE '^Ran [0-9]+' "$LOGS/packaging.log" | grep -oE '[0-9]+' | tail -1)
-bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGS/packaging.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-passed=$((passed + ${ran:-0} - ${bad:-0})); failed=$((failed + ${bad:-0}))
+run "$LOGS/packaging.log" python3 -m unittest discover -s tests/packaging -p 'test_*.py' -v
+unittest_tally "$LOGS/packaging.log"
 
-if [ -x tests/conformance/cli/walkthrough.sh ] || [ -f tests/conformance/cli/walkthrough.sh ]; then
-  step "AWS CLI walk-through"
-  bash tests/conformance/cli/walkthrough.sh 2>&1 | tee "$LOGS/cli.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  p=$(grep -oE 'cli: [0-9]+ passed' "$LOGS/cli.log" | grep -oE '[0-9]+' | tail -1)
-  f=$(grep -oE '[0-9]+ failed' "$LOGS/cli.log" | grep -oE '[0-9]+' | tail -1)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-fi
+step "AWS CLI walk-through"
+run "$LOGS/cli.log" bash tests/conformance/cli/walkthrough.sh
+tally "$LOGS/cli.log" 'cli: [0-9]+ passed' 'passed, [0-9]+ failed'
 
-if [ -f tests/conformance/js/run.sh ]; then
-  step "AWS SDK for JavaScript v3 smoke test"
-  bash tests/conformance/js/run.sh 2>&1 | tee "$LOGS/js.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  p=$(grep -oE '^# pass [0-9]+' "$LOGS/js.log" | grep -oE '[0-9]+' | tail -1)
-  f=$(grep -oE '^# fail [0-9]+' "$LOGS/js.log" | grep -oE '[0-9]+' | tail -1)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-fi
+step "AWS SDK for JavaScript v3 smoke test"
+run "$LOGS/js.log" bash tests/conformance/js/run.sh
+tally "$LOGS/js.log" '^# pass [0-9]+' '^# fail [0-9]+'
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo

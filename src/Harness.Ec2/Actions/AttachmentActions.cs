@@ -69,16 +69,7 @@ internal static class AttachmentActions
                 x.Start("sourceDestCheck").Element("value", nic.SourceDestCheck).End();
                 break;
             case "attachment" when nic.Attachment is { } a:
-                x.Start("attachment")
-                    .Element("attachTime", a.AttachTime)
-                    .Element("attachmentId", a.AttachmentId)
-                    .Element("deleteOnTermination", a.DeleteOnTermination)
-                    .Element("deviceIndex", a.DeviceIndex)
-                    .Element("networkCardIndex", a.NetworkCardIndex)
-                    .Element("instanceId", a.InstanceId)
-                    .Element("instanceOwnerId", context.Options.AccountId)
-                    .Element("status", a.Status)
-                    .End();
+                NetworkInterfaceXml.Attachment(x, a, context.Options.AccountId);
                 break;
             case "associatePublicIpAddress":
                 x.Element("associatePublicIpAddress", false);

@@ -90,15 +90,7 @@ internal static class InstanceActions
         context.ThrowIfDryRun();
         var options = await context.Grain<IInstanceGrain>(instance.InstanceId).ModifyMetadataOptionsAsync(new MetadataOptionsPatch(
             parsed.HttpTokens, parsed.HttpPutResponseHopLimit, parsed.HttpEndpoint, parsed.HttpProtocolIpv6, parsed.InstanceMetadataTags));
-        context.Response.Element("instanceId", instance.InstanceId)
-            .Start("instanceMetadataOptions")
-                .Element("state", "pending")
-                .Element("httpTokens", options.HttpTokens)
-                .Element("httpPutResponseHopLimit", options.HttpPutResponseHopLimit)
-                .Element("httpEndpoint", options.HttpEndpoint)
-                .Element("httpProtocolIpv6", options.HttpProtocolIpv6)
-                .Element("instanceMetadataTags", options.InstanceMetadataTags)
-            .End();
+        InstanceXml.MetadataOptions(context.Response.Element("instanceId", instance.InstanceId), options, "pending", "instanceMetadataOptions");
     }
 
     private static async Task ChangeState(Ec2Context context, Func<IInstanceGrain, string, Task<StateChange>> change)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Harness.ControlPlane.ReadModel;
 using Harness.Domain.Errors;
 using Harness.Domain.Ids;
@@ -11,66 +12,32 @@ internal static class Lookup
         ResourceIds.IsWellFormed("eni", id) ? id : throw Ec2Errors.Malformed("InvalidNetworkInterfaceId.Malformed", id, "eni");
 
     public static NetworkInterfaceView Interface(Ec2Context context, string id) =>
-        context.Region.NetworkInterfaces.TryGetValue(CheckInterfaceId(id), out var view)
-            ? view
-            : throw Ec2Errors.NotFound("InvalidNetworkInterfaceID.NotFound", $"The networkInterface ID '{id}' does not exist");
+        Find(context.Region.NetworkInterfaces, CheckInterfaceId(id), "InvalidNetworkInterfaceID.NotFound", $"The networkInterface ID '{id}' does not exist");
 
-    public static SubnetView Subnet(Ec2Context context, string id)
-    {
-        if (!ResourceIds.IsWellFormed("subnet", id))
-        {
-            throw Ec2Errors.Malformed("InvalidSubnetID.Malformed", id, "subnet");
-        }
+    public static SubnetView Subnet(Ec2Context context, string id) =>
+        Find(context.Region.Subnets, Check(id, "subnet", "InvalidSubnetID.Malformed"), "InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist");
 
-        return context.Region.Subnets.TryGetValue(id, out var view)
-            ? view
-            : throw Ec2Errors.NotFound("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist");
-    }
+    public static VpcView Vpc(Ec2Context context, string id) =>
+        Find(context.Region.Vpcs, Check(id, "vpc", "InvalidVpcID.Malformed"), "InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist");
 
-    public static VpcView Vpc(Ec2Context context, string id)
-    {
-        if (!ResourceIds.IsWellFormed("vpc", id))
-        {
-            throw Ec2Errors.Malformed("InvalidVpcID.Malformed", id, "vpc");
-        }
-
-        return context.Region.Vpcs.TryGetValue(id, out var view)
-            ? view
-            : throw Ec2Errors.NotFound("InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist");
-    }
-
+    /// <summary>EC2's malformed-instance message alone omits the "(expecting …)" hint.</summary>
     public static string CheckInstanceId(string id) =>
         ResourceIds.IsWellFormed("i", id) ? id : throw new Ec2Exception("InvalidInstanceID.Malformed", $"Invalid id: \"{id}\"");
 
     public static InstanceView Instance(Ec2Context context, string id) =>
-        context.Region.Instances.TryGetValue(CheckInstanceId(id), out var view)
-            ? view
-            : throw Ec2Errors.NotFound("InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
+        Find(context.Region.Instances, CheckInstanceId(id), "InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
 
-    public static SecurityGroupView SecurityGroup(Ec2Context context, string id)
-    {
-        if (!ResourceIds.IsWellFormed("sg", id))
-        {
-            throw Ec2Errors.Malformed("InvalidGroupId.Malformed", id, "sg");
-        }
+    public static SecurityGroupView SecurityGroup(Ec2Context context, string id) =>
+        Find(context.Region.SecurityGroups, Check(id, "sg", "InvalidGroupId.Malformed"), "InvalidGroup.NotFound", $"The security group '{id}' does not exist");
 
-        return context.Region.SecurityGroups.TryGetValue(id, out var view)
-            ? view
-            : throw Ec2Errors.NotFound("InvalidGroup.NotFound", $"The security group '{id}' does not exist");
-    }
+    public static AddressView Allocation(Ec2Context context, string id) =>
+        Find(context.Region.Addresses, Check(id, "eipalloc", "InvalidAllocationID.Malformed"), "InvalidAllocationID.NotFound", $"The allocation ID '{id}' does not exist");
 
-    public static AddressView Allocation(Ec2Context context, string id)
-    {
-        if (!ResourceIds.IsWellFormed("eipalloc", id))
-        {
-            throw Ec2Errors.Malformed("InvalidAllocationID.Malformed", id, "eipalloc");
-        }
+    public static string CheckAttachmentId(string id) => Check(id, "eni-attach", "InvalidNetworkInterfaceAttachmentId.Malformed");
 
-        return context.Region.Addresses.TryGetValue(id, out var view)
-            ? view
-            : throw Ec2Errors.NotFound("InvalidAllocationID.NotFound", $"The allocation ID '{id}' does not exist");
-    }
+    private static string Check(string id, string prefix, string malformedCode) =>
+        ResourceIds.IsWellFormed(prefix, id) ? id : throw Ec2Errors.Malformed(malformedCode, id, prefix);
 
-    public static string CheckAttachmentId(string id) =>
-        ResourceIds.IsWellFormed("eni-attach", id) ? id : throw Ec2Errors.Malformed("InvalidNetworkInterfaceAttachmentId.Malformed", id, "eni-attach");
+    private static T Find<T>(ConcurrentDictionary<string, T> views, string id, string notFoundCode, string message) =>
+        views.TryGetValue(id, out var view) ? view : throw Ec2Errors.NotFound(notFoundCode, message);
 }

@@ -62,18 +62,21 @@ internal static class InstanceXml
                 .Element("message", "Client.UserInitiatedShutdown: User initiated shutdown").End();
         }
 
-        var m = i.MetadataOptions;
-        x.Start("metadataOptions")
-                .Element("state", "applied")
-                .Element("httpTokens", m.HttpTokens)
-                .Element("httpPutResponseHopLimit", m.HttpPutResponseHopLimit)
-                .Element("httpEndpoint", m.HttpEndpoint)
-                .Element("httpProtocolIpv6", m.HttpProtocolIpv6)
-                .Element("instanceMetadataTags", m.InstanceMetadataTags)
-            .End()
-            .Start("privateDnsNameOptions").Element("hostnameType", "ip-name").Element("enableResourceNameDnsARecord", false)
+        MetadataOptions(x, i.MetadataOptions, "applied");
+        x.Start("privateDnsNameOptions").Element("hostnameType", "ip-name").Element("enableResourceNameDnsARecord", false)
                 .Element("enableResourceNameDnsAAAARecord", false).End();
     }
+
+    /// <summary>The InstanceMetadataOptionsResponse shape; <paramref name="state"/> is "applied" or, right after a change, "pending".</summary>
+    public static XmlResponse MetadataOptions(XmlResponse x, MetadataOptionsView m, string state, string element = "metadataOptions") => x
+        .Start(element)
+            .Element("state", state)
+            .Element("httpTokens", m.HttpTokens)
+            .Element("httpPutResponseHopLimit", m.HttpPutResponseHopLimit)
+            .Element("httpEndpoint", m.HttpEndpoint)
+            .Element("httpProtocolIpv6", m.HttpProtocolIpv6)
+            .Element("instanceMetadataTags", m.InstanceMetadataTags)
+        .End();
 
     private static void WriteInterface(XmlResponse x, Ec2Context context, NetworkInterfaceView v, InterfaceAddresses a)
     {

@@ -24,16 +24,7 @@ internal static class NetworkInterfaceXml
 
         if (v.Attachment is { } att)
         {
-            x.Start("attachment")
-                .Element("attachTime", att.AttachTime)
-                .Element("attachmentId", att.AttachmentId)
-                .Element("deleteOnTermination", att.DeleteOnTermination)
-                .Element("deviceIndex", att.DeviceIndex)
-                .Element("networkCardIndex", att.NetworkCardIndex)
-                .Element("instanceId", att.InstanceId)
-                .Element("instanceOwnerId", context.Options.AccountId)
-                .Element("status", att.Status)
-                .End();
+            Attachment(x, att, context.Options.AccountId);
         }
 
         x.Element("availabilityZone", v.AvailabilityZone)
@@ -67,6 +58,18 @@ internal static class NetworkInterfaceXml
             .Element("vpcId", v.VpcId)
             .Element("denyAllIgwTraffic", false);
     }
+
+    /// <summary>The NetworkInterfaceAttachment shape (DescribeNetworkInterfaces and DescribeNetworkInterfaceAttribute).</summary>
+    public static void Attachment(XmlResponse x, AttachmentView att, string accountId) => x.Start("attachment")
+        .Element("attachTime", att.AttachTime)
+        .Element("attachmentId", att.AttachmentId)
+        .Element("deleteOnTermination", att.DeleteOnTermination)
+        .Element("deviceIndex", att.DeviceIndex)
+        .Element("networkCardIndex", att.NetworkCardIndex)
+        .Element("instanceId", att.InstanceId)
+        .Element("instanceOwnerId", accountId)
+        .Element("status", att.Status)
+        .End();
 
     /// <summary>An Elastic IP association; its owner is the account that allocated it ("amazon" is for auto-assigned public IPs).</summary>
     public static void Association(XmlResponse x, PublicBinding binding, bool withIds, string ownerId)
