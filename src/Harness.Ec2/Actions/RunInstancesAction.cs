@@ -98,7 +98,7 @@ internal static class RunInstancesAction
 
         context.ThrowIfDryRun();
         var reservation = await Idempotency.RunAsync(context, () =>
-            Launch(context, imageId, typeName, capacity, plans, subnet, metadata, instanceTags, nicTags));
+            Launch(context, imageId, typeName, minCount, capacity, plans, subnet, metadata, instanceTags, nicTags));
         var x = context.Response
             .Element("reservationId", reservation[0].ReservationId)
             .Element("ownerId", context.Options.AccountId)
@@ -140,7 +140,7 @@ internal static class RunInstancesAction
     }
 
     private static async Task<List<InstanceView>> Launch(
-        Ec2Context context, string imageId, string typeName, int count, List<InterfacePlan> plans, SubnetView subnet,
+        Ec2Context context, string imageId, string typeName, int minCount, int count, List<InterfacePlan> plans, SubnetView subnet,
         MetadataOptionsView metadata, ImmutableArray<Tag> instanceTags, ImmutableArray<Tag> nicTags)
     {
         var p = context.Parameters;
@@ -150,32 +150,71 @@ internal static class RunInstancesAction
         var launched = new List<InstanceView>();
         for (var index = 0; index < count; index++)
         {
-            var interfaces = ImmutableArray.CreateBuilder<LaunchInterface>();
-            foreach (var plan in plans)
+            var interfaces = new List<(LaunchInterface Nic, bool Created)>();
+            try
             {
-                var nicId = plan.ExistingId;
-                if (nicId is null)
+                foreach (var plan in plans)
                 {
-                    var identity = await region.NewInterfaceAsync();
-                    nicId = identity.NetworkInterfaceId;
-                    var groups = NetworkInterfaceActions.SecurityGroups(context, plan.GroupIds, plan.Subnet!.VpcId);
-                    await context.Grain<INetworkInterfaceGrain>(nicId).CreateAsync(new CreateInterfaceSpec(
-                        context.Region.Name, nicId, plan.Subnet.SubnetId, plan.Subnet.VpcId, plan.Subnet.AvailabilityZone,
-                        plan.Subnet.AvailabilityZoneId, identity.MacAddress, plan.Description, groups, "interface", plan.Address,
-                        new AddressRequest(plan.Secondaries, plan.Count, plan.Prefixes, plan.PrefixCount, false, 0), nicTags, identity.Sequence));
+                    var nicId = plan.ExistingId;
+                    if (nicId is null)
+                    {
+                        var identity = await region.NewInterfaceAsync();
+                        nicId = identity.NetworkInterfaceId;
+                        var groups = NetworkInterfaceActions.SecurityGroups(context, plan.GroupIds, plan.Subnet!.VpcId);
+                        await context.Grain<INetworkInterfaceGrain>(nicId).CreateAsync(new CreateInterfaceSpec(
+                            context.Region.Name, nicId, plan.Subnet.SubnetId, plan.Subnet.VpcId, plan.Subnet.AvailabilityZone,
+                            plan.Subnet.AvailabilityZoneId, identity.MacAddress, plan.Description, groups, "interface", plan.Address,
+                            new AddressRequest(plan.Secondaries, plan.Count, plan.Prefixes, plan.PrefixCount, false, 0), nicTags, identity.Sequence));
+                    }
+
+                    var attachmentId = (await region.NewIdsAsync("eni-attach", 1))[0];
+                    var nic = new LaunchInterface(nicId, attachmentId, plan.DeviceIndex, plan.CardIndex, plan.ExistingId is null && plan.DeleteOnTermination);
+                    interfaces.Add((nic, plan.ExistingId is null));
                 }
 
-                var attachmentId = (await region.NewIdsAsync("eni-attach", 1))[0];
-                interfaces.Add(new LaunchInterface(nicId, attachmentId, plan.DeviceIndex, plan.CardIndex, plan.ExistingId is null && plan.DeleteOnTermination));
+                var spec = new LaunchSpec(
+                    context.Region.Name, instanceIds[index], reservationId, index, imageId, typeName, subnet.SubnetId, subnet.VpcId,
+                    subnet.AvailabilityZone, p.Get("KeyName"), p.Get("ClientToken"), metadata, [.. interfaces.Select(i => i.Nic)], instanceTags);
+                launched.Add(await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec));
             }
-
-            var spec = new LaunchSpec(
-                context.Region.Name, instanceIds[index], reservationId, index, imageId, typeName, subnet.SubnetId, subnet.VpcId,
-                subnet.AvailabilityZone, p.Get("KeyName"), p.Get("ClientToken"), metadata, interfaces.ToImmutable(), instanceTags);
-            launched.Add(await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec));
+            catch (Ec2Exception) when (launched.Count >= minCount)
+            {
+                // EC2 launches as many as it can between MinCount and MaxCount; this one could not be.
+                await Undo(context, interfaces);
+                break;
+            }
+            catch (Ec2Exception)
+            {
+                await Undo(context, interfaces);
+                throw;
+            }
         }
 
         return launched;
+    }
+
+    /// <summary>A launch that failed leaves nothing behind: its new interfaces go, existing ones are let go.</summary>
+    private static async Task Undo(Ec2Context context, List<(LaunchInterface Nic, bool Created)> interfaces)
+    {
+        foreach (var (nic, created) in interfaces)
+        {
+            var grain = context.Grain<INetworkInterfaceGrain>(nic.NetworkInterfaceId);
+            try
+            {
+                if (created)
+                {
+                    await grain.DeleteAsync(evenIfAttached: true);
+                }
+                else if (context.Region.Attachments.ContainsKey(nic.AttachmentId))
+                {
+                    await grain.DetachAsync(nic.AttachmentId);
+                }
+            }
+            catch (Ec2Exception)
+            {
+                // Already gone: nothing to undo.
+            }
+        }
     }
 
     private static InterfacePlan PlanInterface(Ec2Context context, QueryParameters s)
