@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Harness.ControlPlane.ReadModel;
 using Harness.Runtime;
 
@@ -17,6 +18,9 @@ public interface IInstanceGrain : IGrainWithStringKey
     Task<StateChange> StartAsync();
 
     Task<StateChange> TerminateAsync();
+
+    /// <summary>Undoes a launch of a RunInstances call that failed as a whole: as if the instance never existed.</summary>
+    Task AbortLaunchAsync(ImmutableArray<string> createdInterfaces);
 
     Task<MetadataOptionsView> ModifyMetadataOptionsAsync(MetadataOptionsPatch patch);
 

@@ -30,16 +30,30 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
     public async Task<InstanceView> LaunchAsync(LaunchSpec spec)
     {
         var type = InstanceTypeCatalog.All[spec.InstanceType];
+        var primaryNic = spec.Interfaces.Single(n => n.DeviceIndex == 0 && n.NetworkCardIndex == 0);
         var attachments = ImmutableArray.CreateBuilder<InstanceAttachment>();
-        foreach (var nic in spec.Interfaces.OrderBy(n => n.DeviceIndex))
+        try
         {
-            await Interface(nic.NetworkInterfaceId).AttachAsync(new AttachCommand(
-                spec.InstanceId, nic.AttachmentId, nic.DeviceIndex, nic.NetworkCardIndex, nic.DeleteOnTermination, type.Ipv4AddressesPerInterface));
-            attachments.Add(new InstanceAttachment(nic.DeviceIndex, nic.NetworkInterfaceId, nic.AttachmentId));
+            foreach (var nic in spec.Interfaces.OrderBy(n => n.NetworkCardIndex).ThenBy(n => n.DeviceIndex))
+            {
+                await Interface(nic.NetworkInterfaceId).AttachAsync(new AttachCommand(
+                    spec.InstanceId, nic.AttachmentId, nic.DeviceIndex, nic.NetworkCardIndex, nic.DeleteOnTermination, type.Ipv4AddressesPerInterface));
+                attachments.Add(new InstanceAttachment(nic.DeviceIndex, nic.NetworkInterfaceId, nic.AttachmentId));
+            }
+        }
+        catch (Ec2Exception)
+        {
+            // Nothing half-attached may outlive a failed launch: let go of what this launch attached.
+            foreach (var attached in attachments)
+            {
+                await Interface(attached.NetworkInterfaceId).DetachAsync(attached.AttachmentId);
+            }
+
+            throw;
         }
 
         var state = regions.Get(region);
-        state.TryGetInterface(spec.Interfaces.Single(n => n.DeviceIndex == 0).NetworkInterfaceId, out _, out var primary);
+        state.TryGetInterface(primaryNic.NetworkInterfaceId, out _, out var primary);
         view = new InstanceView(
             spec.InstanceId, spec.ReservationId, spec.AmiLaunchIndex, spec.ImageId, spec.InstanceType, InstanceStateView.Running, "",
             spec.SubnetId, spec.VpcId, spec.AvailabilityZone, Domain.Net.Ipv4.Format(primary.Primary), TimeProvider.GetUtcNow(),
@@ -146,6 +160,25 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
 
         view = current with { Attachments = [] };
         return Transition(view, InstanceStateView.ShuttingDown, InstanceStateView.Terminated, "User initiated");
+    }
+
+    public async Task AbortLaunchAsync(ImmutableArray<string> createdInterfaces)
+    {
+        var current = View;
+        foreach (var attachment in current.Attachments)
+        {
+            if (createdInterfaces.Contains(attachment.NetworkInterfaceId))
+            {
+                await Interface(attachment.NetworkInterfaceId).DeleteAsync(evenIfAttached: true);
+            }
+            else
+            {
+                await Interface(attachment.NetworkInterfaceId).DetachAsync(attachment.AttachmentId);
+            }
+        }
+
+        regions.Get(region).Instances.TryRemove(current.InstanceId, out _);
+        view = null;
     }
 
     public Task<MetadataOptionsView> ModifyMetadataOptionsAsync(MetadataOptionsPatch patch)

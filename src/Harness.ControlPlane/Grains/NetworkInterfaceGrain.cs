@@ -112,15 +112,16 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, IN
             throw Ec2Errors.InvalidParameterValue($"Network interface '{current.NetworkInterfaceId}' is currently in use.");
         }
 
-        await Subnet(current.SubnetId).RemoveInterfaceAsync(current.NetworkInterfaceId);
+        // The view goes first: a Describe may briefly miss the addresses, but never shows an interface without them.
         var state = regions.Get(region);
+        state.NetworkInterfaces.TryRemove(current.NetworkInterfaceId, out _);
         if (current.Attachment is not null)
         {
             state.Attachments.TryRemove(current.Attachment.AttachmentId, out _);
         }
 
-        state.NetworkInterfaces.TryRemove(current.NetworkInterfaceId, out _);
         view = null;
+        await Subnet(current.SubnetId).RemoveInterfaceAsync(current.NetworkInterfaceId);
     }
 
     internal static Ec2Exception NotFound(string id) =>

@@ -92,12 +92,21 @@ internal sealed partial class RegionGrain
                 $"resource {occupant.AllocationId} is already associated with associate-id {occupant.AssociationId}");
         }
 
-        var binding = new PublicBinding(allocation.AllocationId, ResourceIds.New("eipassoc", random), allocation.PublicIp);
-        await Subnet(command.SubnetId).BindAsync(command.NetworkInterfaceId, command.PrivateIp, binding);
+        if (target is not null && !target.All.Contains(targetIp))
+        {
+            throw Ec2Errors.InvalidParameterValue(
+                $"The private IP address {Ipv4.Format(targetIp)} is not associated with the network interface {command.NetworkInterfaceId}.");
+        }
+
+        // Moving to another subnet: unbind there first, so no Describe ever shows the address on two interfaces.
         if (allocation.BoundSubnetId is { } previous && previous != command.SubnetId)
         {
             await Subnet(previous).UnbindAsync(allocation.AllocationId);
+            state.Addresses[allocation.AllocationId] = allocation = allocation with { BoundSubnetId = null };
         }
+
+        var binding = new PublicBinding(allocation.AllocationId, ResourceIds.New("eipassoc", random), allocation.PublicIp);
+        await Subnet(command.SubnetId).BindAsync(command.NetworkInterfaceId, command.PrivateIp, binding);
 
         state.Addresses[allocation.AllocationId] = allocation with { BoundSubnetId = command.SubnetId };
         pastAssociations.Add(binding.AssociationId);

@@ -259,7 +259,8 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
             newPrefixes.Add(prefix);
         }
 
-        var added = newAddresses.Count + moves.Count + request.Count + newPrefixes.Count + request.PrefixCount;
+        // long: counts come from the wire and may be anything up to int.MaxValue.
+        var added = (long)newAddresses.Count + moves.Count + request.Count + newPrefixes.Count + request.PrefixCount;
         var existing = current.Ipv4Count + (reservedPrimary != 0 && current.Primary == 0 ? 1 : 0);
         if (added > 0 && existing + added > request.MaxIpv4)
         {
@@ -365,7 +366,7 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
     /// <summary>Next-fit from a cursor, so repeated draws stay O(1) amortized instead of rescanning from the start.</summary>
     private List<uint> FindFreeAddresses(int count, IReadOnlySet<uint> excluded)
     {
-        var found = new List<uint>(count);
+        var found = new List<uint>((int)Math.Min(count, 64));
         var usable = SubnetAddressing.UsableCount(Cidr);
         var candidate = cursor;
         for (long scanned = 0; scanned < usable && found.Count < count; scanned++)
@@ -394,7 +395,7 @@ internal sealed class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
 
     private List<uint> FindFreePrefixes(int count, List<uint> excludedPrefixes, List<uint> excludedAddresses)
     {
-        var found = new List<uint>(count);
+        var found = new List<uint>((int)Math.Min(count, 64));
         for (var prefix = Cidr.First; prefix < Cidr.Last && found.Count < count; prefix += PrefixSize)
         {
             if (IsPrefixFree(prefix) && !excludedPrefixes.Contains(prefix)

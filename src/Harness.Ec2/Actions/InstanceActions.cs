@@ -49,18 +49,7 @@ internal static class InstanceActions
         var ids = p.GetList("InstanceId");
         Paging.CheckNotWithIds(p, ids.Count > 0, "instancesSet");
         var region = context.Region;
-        foreach (var id in ids)
-        {
-            Lookup.CheckInstanceId(id);
-        }
-
-        var missing = ids.Where(id => !region.Instances.ContainsKey(id)).Distinct().ToList();
-        if (missing.Count > 0)
-        {
-            throw Ec2Errors.NotFound("InvalidInstanceID.NotFound", missing.Count == 1
-                ? $"The instance ID '{missing[0]}' does not exist"
-                : $"The instance IDs '{string.Join(", ", missing)}' do not exist");
-        }
+        Require(context, ids);
 
         var filters = Filters<Described>.Parse(p, FilterFields, d => d.View.Tags);
         context.ThrowIfDryRun();
@@ -76,11 +65,13 @@ internal static class InstanceActions
         return Task.CompletedTask;
     }
 
-    public static Task StopInstances(Ec2Context context) => ChangeState(context, (g, _) => g.StopAsync());
+    public static Task StopInstances(Ec2Context context) => ChangeState(context, g => g.StopAsync(), i =>
+        i.State.Name is "terminated" or "shutting-down" ? $"This instance '{i.InstanceId}' is not in a state from which it can be stopped." : null);
 
-    public static Task StartInstances(Ec2Context context) => ChangeState(context, (g, _) => g.StartAsync());
+    public static Task StartInstances(Ec2Context context) => ChangeState(context, g => g.StartAsync(), i =>
+        i.State.Name is "terminated" or "shutting-down" ? $"The instance '{i.InstanceId}' is not in a state from which it can be started." : null);
 
-    public static Task TerminateInstances(Ec2Context context) => ChangeState(context, (g, _) => g.TerminateAsync());
+    public static Task TerminateInstances(Ec2Context context) => ChangeState(context, g => g.TerminateAsync(), _ => null);
 
     public static async Task ModifyInstanceMetadataOptions(Ec2Context context)
     {
@@ -93,7 +84,8 @@ internal static class InstanceActions
         InstanceXml.MetadataOptions(context.Response.Element("instanceId", instance.InstanceId), options, "pending", "instanceMetadataOptions");
     }
 
-    private static async Task ChangeState(Ec2Context context, Func<IInstanceGrain, string, Task<StateChange>> change)
+    /// <summary>Every instance is checked before any changes, so a request that fails changes nothing.</summary>
+    private static async Task ChangeState(Ec2Context context, Func<IInstanceGrain, Task<StateChange>> change, Func<InstanceView, string?> refusal)
     {
         var ids = context.Parameters.GetList("InstanceId");
         if (ids.Count == 0)
@@ -101,22 +93,45 @@ internal static class InstanceActions
             throw Ec2Errors.MissingParameter("InstanceId");
         }
 
-        foreach (var id in ids)
+        var instances = Require(context, ids);
+        foreach (var instance in instances)
         {
-            Lookup.Instance(context, id);
+            if (refusal(instance) is { } message)
+            {
+                throw Ec2Errors.IncorrectInstanceState(message);
+            }
         }
 
         context.ThrowIfDryRun();
         var changes = new List<StateChange>();
-        foreach (var id in ids.Distinct())
+        foreach (var instance in instances)
         {
-            changes.Add(await change(context.Grain<IInstanceGrain>(id), id));
+            changes.Add(await change(context.Grain<IInstanceGrain>(instance.InstanceId)));
         }
 
         context.Response.Set("instancesSet", changes, static (x, c) => x
             .Element("instanceId", c.InstanceId)
             .Start("currentState").Element("code", c.Current.Code).Element("name", c.Current.Name).End()
             .Start("previousState").Element("code", c.Previous.Code).Element("name", c.Previous.Name).End());
+    }
+
+    /// <summary>The instances named, in order and once each; EC2 names every unknown id in one error.</summary>
+    private static List<InstanceView> Require(Ec2Context context, List<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            Lookup.CheckInstanceId(id);
+        }
+
+        var missing = ids.Where(id => !context.Region.Instances.ContainsKey(id)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            throw Ec2Errors.NotFound("InvalidInstanceID.NotFound", missing.Count == 1
+                ? $"The instance ID '{missing[0]}' does not exist"
+                : $"The instance IDs '{string.Join(", ", missing)}' do not exist");
+        }
+
+        return ids.Distinct().Select(id => context.Region.Instances[id]).ToList();
     }
 
     private static List<(NetworkInterfaceView View, InterfaceAddresses Addresses)> Interfaces(Ec2Context context, InstanceView instance) =>

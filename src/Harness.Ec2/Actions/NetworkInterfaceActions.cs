@@ -45,6 +45,16 @@ internal static class NetworkInterfaceActions
 
     public static async Task CreateNetworkInterface(Ec2Context context)
     {
+        // As for RunInstances, a ClientToken retry gets the first answer without being validated again.
+        var (view, _) = await Idempotency.RunAsync(context, () => ValidateAndCreate(context));
+        context.Region.TryGetInterface(view.NetworkInterfaceId, out var current, out var addresses);
+        context.Response.Start("networkInterface");
+        NetworkInterfaceXml.Write(context.Response, context, current ?? view, addresses);
+        context.Response.End().Element("clientToken", context.Parameters.Get("ClientToken"));
+    }
+
+    private static async Task<NetworkInterfaceView> ValidateAndCreate(Ec2Context context)
+    {
         var p = context.Parameters;
         var subnet = Lookup.Subnet(context, p.Require("SubnetId"));
         var (primary, secondaries) = ParsePrivateAddresses(p);
@@ -65,21 +75,12 @@ internal static class NetworkInterfaceActions
         var tags = TagParsing.Specifications(p, "network-interface");
         var interfaceType = p.Get("InterfaceType") ?? "interface";
         context.ThrowIfDryRun();
-
-        var view = await Idempotency.RunAsync(context, async () =>
-        {
-            var identity = await context.RegionGrain.NewInterfaceAsync();
-            var spec = new CreateInterfaceSpec(
-                context.Region.Name, identity.NetworkInterfaceId, subnet.SubnetId, subnet.VpcId, subnet.AvailabilityZone, subnet.AvailabilityZoneId,
-                identity.MacAddress, p.Get("Description") ?? "", groups, interfaceType, primary,
-                new AddressRequest(secondaries, count, prefixes, prefixCount, AllowReassignment: false, MaxIpv4: 0), tags, identity.Sequence);
-            return await context.Grain<INetworkInterfaceGrain>(identity.NetworkInterfaceId).CreateAsync(spec);
-        });
-
-        context.Region.TryGetInterface(view.NetworkInterfaceId, out var current, out var addresses);
-        context.Response.Start("networkInterface");
-        NetworkInterfaceXml.Write(context.Response, context, current ?? view, addresses);
-        context.Response.End().Element("clientToken", p.Get("ClientToken"));
+        var identity = await context.RegionGrain.NewInterfaceAsync();
+        var spec = new CreateInterfaceSpec(
+            context.Region.Name, identity.NetworkInterfaceId, subnet.SubnetId, subnet.VpcId, subnet.AvailabilityZone, subnet.AvailabilityZoneId,
+            identity.MacAddress, p.Get("Description") ?? "", groups, interfaceType, primary,
+            new AddressRequest(secondaries, count, prefixes, prefixCount, AllowReassignment: false, MaxIpv4: 0), tags, identity.Sequence);
+        return await context.Grain<INetworkInterfaceGrain>(identity.NetworkInterfaceId).CreateAsync(spec);
     }
 
     public static Task DescribeNetworkInterfaces(Ec2Context context)

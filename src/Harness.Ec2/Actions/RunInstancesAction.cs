@@ -14,6 +14,29 @@ internal static class RunInstancesAction
 {
     public static async Task RunInstances(Ec2Context context)
     {
+        // The ClientToken is looked up before anything is validated: a retry gets the first answer, not a
+        // fresh judgement of a world its own first call has changed.
+        var (reservation, replayed) = await Idempotency.RunAsync(context, () => ValidateAndLaunch(context));
+        if (replayed && reservation.All(i => context.Region.Instances.GetValueOrDefault(i.InstanceId)?.State.Name is null or "terminated"))
+        {
+            throw new Ec2Exception(
+                "IdempotentInstanceTerminated",
+                "The client token you have provided is associated with a terminated instance. Please use a different client token.");
+        }
+
+        var x = context.Response
+            .Element("reservationId", reservation[0].ReservationId)
+            .Element("ownerId", context.Options.AccountId)
+            .Set("groupSet", Array.Empty<int>(), static (_, _) => { });
+        x.Set("instancesSet", reservation, (x, i) =>
+        {
+            var current = context.Region.Instances.GetValueOrDefault(i.InstanceId) ?? i;
+            InstanceXml.Write(x, context, replayed ? current : current with { State = InstanceStateView.Pending });
+        });
+    }
+
+    private static async Task<List<InstanceView>> ValidateAndLaunch(Ec2Context context)
+    {
         var p = context.Parameters;
         var imageId = p.Require("ImageId");
         if (!ResourceIds.IsWellFormed("ami", imageId))
@@ -87,8 +110,14 @@ internal static class RunInstancesAction
         var metadata = ParseMetadataOptions(p, "MetadataOptions.", MetadataOptionsView.Default);
         var instanceTags = TagParsing.Specifications(p, "instance", "network-interface", "volume");
         var nicTags = TagParsing.Specifications(p, "network-interface", "instance", "volume");
-        var perInstance = plans.Where(n => n.ExistingId is null).Sum(n => 1 + n.Count + n.Secondaries.Length);
-        var capacity = perInstance == 0 ? maxCount : (int)Math.Min(maxCount, subnet.AvailableIpAddressCount / perInstance);
+        // Addresses each instance needs in each subnet (a prefix takes a whole /28); long, as counts come from the wire.
+        var capacity = (long)maxCount;
+        foreach (var demand in plans.Where(n => n.ExistingId is null).GroupBy(n => n.Subnet!))
+        {
+            var perInstance = demand.Sum(n => 1L + n.Count + n.Secondaries.Length + (16L * (n.Prefixes.Length + (long)n.PrefixCount)));
+            capacity = Math.Min(capacity, demand.Key.AvailableIpAddressCount / perInstance);
+        }
+
         if (capacity < minCount)
         {
             throw new Ec2Exception(
@@ -97,17 +126,7 @@ internal static class RunInstancesAction
         }
 
         context.ThrowIfDryRun();
-        var reservation = await Idempotency.RunAsync(context, () =>
-            Launch(context, imageId, typeName, minCount, capacity, plans, subnet, metadata, instanceTags, nicTags));
-        var x = context.Response
-            .Element("reservationId", reservation[0].ReservationId)
-            .Element("ownerId", context.Options.AccountId)
-            .Set("groupSet", Array.Empty<int>(), static (_, _) => { });
-        x.Set("instancesSet", reservation, (x, i) =>
-        {
-            var current = context.Region.Instances.GetValueOrDefault(i.InstanceId) ?? i;
-            InstanceXml.Write(x, context, current with { State = InstanceStateView.Pending });
-        });
+        return await Launch(context, imageId, typeName, minCount, (int)capacity, plans, subnet, metadata, instanceTags, nicTags);
     }
 
     public static MetadataOptionsView ParseMetadataOptions(QueryParameters p, string prefix, MetadataOptionsView defaults)
@@ -148,6 +167,7 @@ internal static class RunInstancesAction
         var reservationId = (await region.NewIdsAsync("r", 1))[0];
         var instanceIds = await region.NewIdsAsync("i", count);
         var launched = new List<InstanceView>();
+        var created = new List<ImmutableArray<string>>();
         for (var index = 0; index < count; index++)
         {
             var interfaces = new List<(LaunchInterface Nic, bool Created)>();
@@ -176,6 +196,7 @@ internal static class RunInstancesAction
                     context.Region.Name, instanceIds[index], reservationId, index, imageId, typeName, subnet.SubnetId, subnet.VpcId,
                     subnet.AvailabilityZone, p.Get("KeyName"), p.Get("ClientToken"), metadata, [.. interfaces.Select(i => i.Nic)], instanceTags);
                 launched.Add(await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec));
+                created.Add([.. interfaces.Where(i => i.Created).Select(i => i.Nic.NetworkInterfaceId)]);
             }
             catch (Ec2Exception) when (launched.Count >= minCount)
             {
@@ -185,7 +206,13 @@ internal static class RunInstancesAction
             }
             catch (Ec2Exception)
             {
+                // Fewer than MinCount: EC2 launches nothing, so the instances launched so far go too.
                 await Undo(context, interfaces);
+                for (var i = 0; i < launched.Count; i++)
+                {
+                    await context.Grain<IInstanceGrain>(launched[i].InstanceId).AbortLaunchAsync(created[i]);
+                }
+
                 throw;
             }
         }
@@ -221,6 +248,16 @@ internal static class RunInstancesAction
     {
         var deviceIndex = s.GetInt("DeviceIndex") ?? throw Ec2Errors.MissingParameter("NetworkInterface.DeviceIndex");
         var cardIndex = s.GetInt("NetworkCardIndex") ?? 0;
+        var count = s.GetInt("SecondaryPrivateIpAddressCount") ?? 0;
+        var prefixCount = s.GetInt("Ipv4PrefixCount") ?? 0;
+        foreach (var (name, value) in new[] { ("deviceIndex", deviceIndex), ("networkCardIndex", cardIndex), ("secondaryPrivateIpAddressCount", count), ("ipv4PrefixCount", prefixCount) })
+        {
+            if (value < 0)
+            {
+                throw Ec2Errors.InvalidValue(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
         if (s.Get("NetworkInterfaceId") is { } existingId)
         {
             var nic = Lookup.Interface(context, existingId);
@@ -237,8 +274,8 @@ internal static class RunInstancesAction
         var (address, secondaries) = NetworkInterfaceActions.ParsePrivateAddresses(s);
         var prefixes = NetworkInterfaceActions.ParsePrefixes(s.GetStructs("Ipv4Prefix").Select(x => x.Get("Ipv4Prefix") ?? ""));
         return new InterfacePlan(
-            deviceIndex, cardIndex, null, target, address, secondaries, s.GetInt("SecondaryPrivateIpAddressCount") ?? 0,
-            prefixes, s.GetInt("Ipv4PrefixCount") ?? 0, s.GetList("SecurityGroupId"), s.Get("Description") ?? "",
+            deviceIndex, cardIndex, null, target, address, secondaries, count,
+            prefixes, prefixCount, s.GetList("SecurityGroupId"), s.Get("Description") ?? "",
             s.GetBool("DeleteOnTermination") ?? true);
     }
 
@@ -266,7 +303,7 @@ internal static class RunInstancesAction
                 throw Ec2Errors.InvalidParameterValue($"Network card index {plan.CardIndex} is not supported by instance type {type.Name}.");
             }
 
-            if (1 + plan.Secondaries.Length + plan.Count + plan.Prefixes.Length + plan.PrefixCount > type.Ipv4AddressesPerInterface)
+            if (1L + plan.Secondaries.Length + plan.Count + plan.Prefixes.Length + plan.PrefixCount > type.Ipv4AddressesPerInterface)
             {
                 throw Ec2Errors.PrivateIpAddressLimitExceeded();
             }

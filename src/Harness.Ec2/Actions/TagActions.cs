@@ -26,6 +26,15 @@ internal static class TagActions
             throw Ec2Errors.MissingParameter("Tag");
         }
 
+        // The 50-tag limit is checked on every resource first, so a refused request tags nothing.
+        foreach (var id in resources)
+        {
+            if (TagsOf(context, id).Select(t => t.Key).Union(tags.Select(t => t.Key)).Count() > 50)
+            {
+                throw Ec2Errors.TagLimitExceeded();
+            }
+        }
+
         context.ThrowIfDryRun();
         var update = new TagUpdate(tags, []);
         foreach (var id in resources)

@@ -10,13 +10,14 @@ namespace Harness.Ec2.Protocol;
 /// </summary>
 internal static class Idempotency
 {
-    public static async Task<T> RunAsync<T>(Ec2Context context, Func<Task<T>> create)
+    /// <returns>The result, and whether it is the replay of an earlier call's.</returns>
+    public static async Task<(T Result, bool Replayed)> RunAsync<T>(Ec2Context context, Func<Task<T>> create)
         where T : class
     {
         var token = context.Parameters.Get("ClientToken");
         if (string.IsNullOrEmpty(token))
         {
-            return await create();
+            return (await create(), false);
         }
 
         if (token.Length > 64)
@@ -35,7 +36,7 @@ internal static class Idempotency
 
         try
         {
-            return (T)await existing.Outcome.Value;
+            return ((T)await existing.Outcome.Value, !ReferenceEquals(existing, call));
         }
         catch
         {

@@ -13,7 +13,7 @@ internal static class InstanceXml
         var region = context.Region;
         var nics = i.Attachments
             .Select(a => region.TryGetInterface(a.NetworkInterfaceId, out var v, out var addresses) ? (View: v, Addresses: addresses) : default)
-            .Where(n => n.View is not null)
+            .Where(n => n.View is not null && n.Addresses.Primary != 0)
             .OrderBy(n => n.View.Attachment?.DeviceIndex ?? 0)
             .ToList();
         var primary = nics.FirstOrDefault(n => n.View.Attachment?.DeviceIndex == 0);
@@ -83,7 +83,7 @@ internal static class InstanceXml
         var region = context.Region.Name;
         if (a.Bindings.GetValueOrDefault(a.Primary) is { } binding)
         {
-            NetworkInterfaceXml.Association(x, binding, withIds: false, context.Options.AccountId);
+            NetworkInterfaceXml.Association(x, binding, withIds: false, context.Options.AccountId, region);
         }
 
         if (v.Attachment is { } att)
@@ -109,7 +109,7 @@ internal static class InstanceXml
             {
                 if (a.Bindings.TryGetValue(ip, out var b))
                 {
-                    NetworkInterfaceXml.Association(x, b, withIds: false, context.Options.AccountId);
+                    NetworkInterfaceXml.Association(x, b, withIds: false, context.Options.AccountId, region);
                 }
 
                 x.Element("primary", ip == a.Primary).Element("privateDnsName", NetworkInterfaceXml.PrivateDnsName(region, ip))

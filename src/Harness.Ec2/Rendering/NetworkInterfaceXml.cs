@@ -19,7 +19,7 @@ internal static class NetworkInterfaceXml
         var primaryBinding = a.Bindings.GetValueOrDefault(a.Primary);
         if (primaryBinding is not null)
         {
-            Association(x, primaryBinding, withIds: true, context.Options.AccountId);
+            Association(x, primaryBinding, withIds: true, context.Options.AccountId, region);
         }
 
         if (v.Attachment is { } att)
@@ -42,7 +42,7 @@ internal static class NetworkInterfaceXml
             {
                 if (a.Bindings.TryGetValue(ip, out var binding))
                 {
-                    Association(x, binding, withIds: true, context.Options.AccountId);
+                    Association(x, binding, withIds: true, context.Options.AccountId, region);
                 }
 
                 x.Element("primary", ip == a.Primary)
@@ -72,8 +72,10 @@ internal static class NetworkInterfaceXml
         .End();
 
     /// <summary>An Elastic IP association; its owner is the account that allocated it ("amazon" is for auto-assigned public IPs).</summary>
-    public static void Association(XmlResponse x, PublicBinding binding, bool withIds, string ownerId)
+    public static void Association(XmlResponse x, PublicBinding binding, bool withIds, string ownerId, string region)
     {
+        var dashed = Ipv4.Format(binding.PublicIp).Replace('.', '-');
+        var dnsName = region == "us-east-1" ? $"ec2-{dashed}.compute-1.amazonaws.com" : $"ec2-{dashed}.{region}.compute.amazonaws.com";
         x.Start("association");
         if (withIds)
         {
@@ -81,7 +83,7 @@ internal static class NetworkInterfaceXml
         }
 
         x.Element("ipOwnerId", ownerId)
-            .Element("publicDnsName", $"ec2-{Ipv4.Format(binding.PublicIp).Replace('.', '-')}.compute-1.amazonaws.com")
+            .Element("publicDnsName", dnsName)
             .Element("publicIp", Ipv4.Format(binding.PublicIp))
             .End();
     }
