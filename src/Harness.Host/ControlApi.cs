@@ -23,11 +23,29 @@ internal static class ControlApi
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NotFound(HttpContext http) =>
-        TypedResults.Problem(
+    /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>
+    private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/_harness/health"] = "GET",
+        ["/_harness/reset"] = "POST",
+    };
+
+    private static ProblemHttpResult NotFound(HttpContext http)
+    {
+        if (Methods.TryGetValue(http.Request.Path.Value ?? "", out var allowed))
+        {
+            http.Response.Headers.Allow = allowed;
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status405MethodNotAllowed,
+                title: "Method not allowed",
+                detail: $"{http.Request.Path} takes {allowed}, not {http.Request.Method}.");
+        }
+
+        return TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Not found",
             detail: $"The control API has no {http.Request.Method} {http.Request.Path}.");
+    }
 
     internal sealed record HealthReport(string Status);
 }

@@ -38,4 +38,14 @@ public sealed class ControlApiTests(HarnessServer server) : IClassFixture<Harnes
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
+
+    [Fact]
+    public async Task WrongMethodOnControlPath_IsProblemJson405WithAllow()
+    {
+        var response = await server.Http.GetAsync("/_harness/reset");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("POST", response.Content.Headers.Allow);
+    }
 }
