@@ -77,7 +77,7 @@ internal static class InstanceActions
     {
         var p = context.Parameters;
         var instance = Lookup.Instance(context, p.Require("InstanceId"));
-        var parsed = RunInstancesAction.ParseMetadataOptions(p, "", instance.MetadataOptions);
+        var parsed = MetadataOptionsParsing.Parse(p, "", instance.MetadataOptions);
         context.ThrowIfDryRun();
         var options = await context.Grain<IInstanceGrain>(instance.InstanceId).ModifyMetadataOptionsAsync(new MetadataOptionsPatch(
             parsed.HttpTokens, parsed.HttpPutResponseHopLimit, parsed.HttpEndpoint, parsed.HttpProtocolIpv6, parsed.InstanceMetadataTags));

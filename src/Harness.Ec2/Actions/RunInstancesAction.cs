@@ -86,14 +86,14 @@ internal static class RunInstancesAction
         }
 
         var plans = nicSpecs.Count > 0
-            ? [.. nicSpecs.Select(s => PlanInterface(context, s))]
+            ? [.. nicSpecs.Select(s => InterfacePlan.Parse(context, s))]
             : new List<InterfacePlan>
             {
                 new(0, 0, null,
                     Lookup.Subnet(context, subnetId ?? throw new Ec2Exception("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")),
                     instancePrivateIp ?? 0, [], 0, [], 0, instanceGroups, "", DeleteOnTermination: true),
             };
-        ValidateInterfaces(context, plans, type, maxCount);
+        InterfacePlan.Validate(context, plans, type);
 
         var primary = plans.Single(n => n.DeviceIndex == 0 && n.CardIndex == 0);
         var subnet = primary.Subnet!;
@@ -107,7 +107,7 @@ internal static class RunInstancesAction
             throw Ec2Errors.InvalidParameterCombination("Cannot specify a private IP address or network interface ID when launching more than one instance.");
         }
 
-        var metadata = ParseMetadataOptions(p, "MetadataOptions.", MetadataOptionsView.Default);
+        var metadata = MetadataOptionsParsing.Parse(p, "MetadataOptions.", MetadataOptionsView.Default);
         var instanceTags = TagParsing.Specifications(p, "instance", "network-interface", "volume");
         var nicTags = TagParsing.Specifications(p, "network-interface", "instance", "volume");
         // Addresses each instance needs in each subnet (a prefix takes a whole /28); long, as counts come from the wire.
@@ -127,35 +127,6 @@ internal static class RunInstancesAction
 
         context.ThrowIfDryRun();
         return await Launch(context, imageId, typeName, minCount, (int)capacity, plans, subnet, metadata, instanceTags, nicTags);
-    }
-
-    public static MetadataOptionsView ParseMetadataOptions(QueryParameters p, string prefix, MetadataOptionsView defaults)
-    {
-        var tokens = p.Get(prefix + "HttpTokens");
-        var hopLimit = p.GetInt(prefix + "HttpPutResponseHopLimit");
-        var endpoint = p.Get(prefix + "HttpEndpoint");
-        var ipv6 = p.Get(prefix + "HttpProtocolIpv6");
-        var tags = p.Get(prefix + "InstanceMetadataTags");
-        Check(tokens, "HttpTokens", "optional", "required");
-        Check(endpoint, "HttpEndpoint", "enabled", "disabled");
-        Check(ipv6, "HttpProtocolIpv6", "enabled", "disabled");
-        Check(tags, "InstanceMetadataTags", "enabled", "disabled");
-        if (hopLimit is < 1 or > 64)
-        {
-            throw Ec2Errors.InvalidParameterValue("The HttpPutResponseHopLimit must be between 1 and 64.");
-        }
-
-        return new MetadataOptionsView(
-            tokens ?? defaults.HttpTokens, hopLimit ?? defaults.HttpPutResponseHopLimit, endpoint ?? defaults.HttpEndpoint,
-            ipv6 ?? defaults.HttpProtocolIpv6, tags ?? defaults.InstanceMetadataTags);
-
-        static void Check(string? value, string name, params string[] allowed)
-        {
-            if (value is not null && !allowed.Contains(value))
-            {
-                throw Ec2Errors.InvalidParameterValue($"Value ({value}) for parameter {name} is invalid. Allowed values are: {string.Join(", ", allowed)}.");
-            }
-        }
     }
 
     private static async Task<List<InstanceView>> Launch(
@@ -243,86 +214,4 @@ internal static class RunInstancesAction
             }
         }
     }
-
-    private static InterfacePlan PlanInterface(Ec2Context context, QueryParameters s)
-    {
-        var deviceIndex = s.GetInt("DeviceIndex") ?? throw Ec2Errors.MissingParameter("NetworkInterface.DeviceIndex");
-        var cardIndex = s.GetInt("NetworkCardIndex") ?? 0;
-        var count = s.GetInt("SecondaryPrivateIpAddressCount") ?? 0;
-        var prefixCount = s.GetInt("Ipv4PrefixCount") ?? 0;
-        foreach (var (name, value) in new[] { ("deviceIndex", deviceIndex), ("networkCardIndex", cardIndex), ("secondaryPrivateIpAddressCount", count), ("ipv4PrefixCount", prefixCount) })
-        {
-            if (value < 0)
-            {
-                throw Ec2Errors.InvalidValue(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        if (s.Get("NetworkInterfaceId") is { } existingId)
-        {
-            var nic = Lookup.Interface(context, existingId);
-            if (nic.Attachment is not null)
-            {
-                throw new Ec2Exception("InvalidNetworkInterface.InUse", $"Interface: [{existingId}] in use.");
-            }
-
-            var subnet = context.Region.Subnets.GetValueOrDefault(nic.SubnetId);
-            return new InterfacePlan(deviceIndex, cardIndex, existingId, subnet, 0, [], 0, [], 0, [], nic.Description, false);
-        }
-
-        var target = Lookup.Subnet(context, s.Require("SubnetId"));
-        var (address, secondaries) = NetworkInterfaceActions.ParsePrivateAddresses(s);
-        var prefixes = NetworkInterfaceActions.ParsePrefixes(s.GetStructs("Ipv4Prefix").Select(x => x.Get("Ipv4Prefix") ?? ""));
-        return new InterfacePlan(
-            deviceIndex, cardIndex, null, target, address, secondaries, count,
-            prefixes, prefixCount, s.GetList("SecurityGroupId"), s.Get("Description") ?? "",
-            s.GetBool("DeleteOnTermination") ?? true);
-    }
-
-    private static void ValidateInterfaces(Ec2Context context, List<InterfacePlan> plans, InstanceTypeInfo type, int maxCount)
-    {
-        if (!plans.Any(n => n.DeviceIndex == 0 && n.CardIndex == 0))
-        {
-            throw Ec2Errors.InvalidParameterValue("Each instance must have a network interface at device index 0.");
-        }
-
-        if (plans.GroupBy(n => (n.DeviceIndex, n.CardIndex)).Any(g => g.Count() > 1))
-        {
-            throw Ec2Errors.InvalidParameterValue("Each network interface requires a unique device index.");
-        }
-
-        if (plans.Count > type.MaxNetworkInterfaces)
-        {
-            throw new Ec2Exception("AttachmentLimitExceeded", $"Interface count {plans.Count} exceeds the limit for {type.Name}");
-        }
-
-        foreach (var plan in plans)
-        {
-            if (plan.CardIndex >= type.MaximumNetworkCards)
-            {
-                throw Ec2Errors.InvalidParameterValue($"Network card index {plan.CardIndex} is not supported by instance type {type.Name}.");
-            }
-
-            if (1L + plan.Secondaries.Length + plan.Count + plan.Prefixes.Length + plan.PrefixCount > type.Ipv4AddressesPerInterface)
-            {
-                throw Ec2Errors.PrivateIpAddressLimitExceeded();
-            }
-
-            if (plan.Subnet is not null && plan.Subnet.AvailabilityZone != plans[0].Subnet?.AvailabilityZone)
-            {
-                throw Ec2Errors.InvalidParameterCombination("All network interfaces of an instance must be in the same availability zone.");
-            }
-
-            if (plan.ExistingId is null)
-            {
-                NetworkInterfaceActions.SecurityGroups(context, plan.GroupIds, plan.Subnet!.VpcId);
-            }
-        }
-
-        _ = maxCount;
-    }
-
-    private sealed record InterfacePlan(
-        int DeviceIndex, int CardIndex, string? ExistingId, SubnetView? Subnet, uint Address, ImmutableArray<uint> Secondaries, int Count,
-        ImmutableArray<uint> Prefixes, int PrefixCount, List<string> GroupIds, string Description, bool DeleteOnTermination);
 }
