@@ -49,6 +49,83 @@ internal sealed class GrainActivation
 
     public Task<T> EnqueueAsync<T>(Func<Task<T>> turn)
     {
+        bool idle;
+        lock (gate)
+        {
+            idle = !running;
+            running = true;
+        }
+
+        return idle ? RunInline(turn) : Enqueue(turn);
+    }
+
+    /// <summary>
+    /// The fast path: an idle activation runs the call on the caller's thread, and a call that completes
+    /// synchronously hands its own task back, with no completion source and no thread hop.
+    /// </summary>
+    private Task<T> RunInline<T>(Func<Task<T>> turn)
+    {
+        Task<T> task;
+        try
+        {
+            if (activationFailure is not null)
+            {
+                Runtime.Forget(this);
+                throw activationFailure;
+            }
+
+            task = turn();
+        }
+        catch (Exception error)
+        {
+            task = Task.FromException<T>(error);
+        }
+
+        if (task.IsCompleted)
+        {
+            ReleaseTurn();
+            return task;
+        }
+
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = CompleteAsync(task, completion);
+        return completion.Task;
+    }
+
+    private async Task CompleteAsync<T>(Task<T> task, TaskCompletionSource<T> completion)
+    {
+        try
+        {
+            completion.TrySetResult(await task);
+        }
+        catch (Exception error)
+        {
+            completion.TrySetException(error);
+        }
+        finally
+        {
+            ReleaseTurn();
+        }
+    }
+
+    /// <summary>Ends the current turn: the next queued call runs, or the activation goes idle.</summary>
+    private void ReleaseTurn()
+    {
+        Func<Task>? next;
+        lock (gate)
+        {
+            if (!mailbox.TryDequeue(out next))
+            {
+                running = false;
+                return;
+            }
+        }
+
+        _ = RunTurnsAsync(next);
+    }
+
+    private Task<T> Enqueue<T>(Func<Task<T>> turn)
+    {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Schedule(async () =>
         {

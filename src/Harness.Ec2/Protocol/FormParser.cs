@@ -17,7 +17,12 @@ internal static class FormParser
     {
         while (true)
         {
-            var result = await body.ReadAsync();
+            // Small bodies usually arrive with the headers: take them without an await when they are there.
+            if (!body.TryRead(out var result))
+            {
+                result = await body.ReadAsync();
+            }
+
             var buffer = result.Buffer;
             if (buffer.Length > MaxBodyBytes)
             {
