@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
@@ -83,10 +84,13 @@ public static partial class Ec2ApiEndpoints
 
     private static Task WriteAsync(HttpContext http, int status, string body)
     {
+        // One buffer with a Content-Length: a chunked reply would cost a second write per request.
+        var bytes = Encoding.UTF8.GetBytes(body);
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/xml;charset=UTF-8";
+        http.Response.ContentLength = bytes.Length;
         http.Response.Headers.Server = "AmazonEC2";
-        return http.Response.WriteAsync(body);
+        return http.Response.Body.WriteAsync(bytes).AsTask();
     }
 
     /// <summary>Request ids are UUID-shaped and sequential: no wall clock, no unseeded randomness (invariant 4).</summary>

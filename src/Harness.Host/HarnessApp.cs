@@ -10,6 +10,10 @@ public static class HarnessApp
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // Per-request hosting diagnostics open a log scope on every request when any level is on; the harness
+        // logs what matters itself.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.UseKestrel(k => k.Listen(options.ListenAny ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, options.Ec2Port));
         if (time is not null)
         {
