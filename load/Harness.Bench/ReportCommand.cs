@@ -20,7 +20,7 @@ internal static class ReportCommand
         var md = new StringBuilder();
         md.AppendLine("# EC2: harness vs moto");
         md.AppendLine();
-        md.AppendLine(Inv($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; moto {args.Get("moto-version", "?")}."));
+        md.AppendLine(Inv($"Run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; moto {args.Get("moto-version", "?")}."));
         if (args.Get("note") is { } note)
         {
             md.AppendLine(note);
