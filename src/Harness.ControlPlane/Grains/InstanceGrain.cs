@@ -38,7 +38,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
             {
                 await Interface(nic.NetworkInterfaceId).AttachAsync(new AttachCommand(
                     spec.InstanceId, nic.AttachmentId, nic.DeviceIndex, nic.NetworkCardIndex, nic.DeleteOnTermination, type.Ipv4AddressesPerInterface));
-                attachments.Add(new InstanceAttachment(nic.DeviceIndex, nic.NetworkInterfaceId, nic.AttachmentId));
+                attachments.Add(new InstanceAttachment(nic.DeviceIndex, nic.NetworkCardIndex, nic.NetworkInterfaceId, nic.AttachmentId));
             }
         }
         catch (Ec2Exception)
@@ -70,7 +70,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
             throw Ec2Errors.InvalidParameterValue($"Network card index {networkCardIndex} is not supported by instance type {current.InstanceType}.");
         }
 
-        if (current.Attachments.Any(a => a.DeviceIndex == deviceIndex && CardOf(a) == networkCardIndex))
+        if (current.Attachments.Any(a => a.DeviceIndex == deviceIndex && a.NetworkCardIndex == networkCardIndex))
         {
             throw Ec2Errors.InvalidParameterValue($"Instance '{current.InstanceId}' already has an interface attached at device index '{deviceIndex}'.");
         }
@@ -89,7 +89,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
 
         await Interface(networkInterfaceId).AttachAsync(new AttachCommand(
             current.InstanceId, attachmentId, deviceIndex, networkCardIndex, DeleteOnTermination: false, TypeInfo.Ipv4AddressesPerInterface));
-        view = current with { Attachments = current.Attachments.Add(new InstanceAttachment(deviceIndex, networkInterfaceId, attachmentId)) };
+        view = current with { Attachments = current.Attachments.Add(new InstanceAttachment(deviceIndex, networkCardIndex, networkInterfaceId, attachmentId)) };
         Publish();
         return attachmentId;
     }
@@ -99,7 +99,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
         var current = View;
         var attachment = current.Attachments.SingleOrDefault(a => a.AttachmentId == attachmentId)
             ?? throw NetworkInterfaceGrain.AttachmentNotFound(attachmentId);
-        if (attachment.DeviceIndex == 0 && CardOf(attachment) == 0)
+        if (attachment.DeviceIndex == 0 && attachment.NetworkCardIndex == 0)
         {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 and networkCard index 0 cannot be detached.");
         }
@@ -214,9 +214,6 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
             throw Ec2Errors.IncorrectInstanceState($"The instance '{current.InstanceId}' is not in a valid state for this operation.");
         }
     }
-
-    private int CardOf(InstanceAttachment attachment) =>
-        regions.Get(region).NetworkInterfaces.TryGetValue(attachment.NetworkInterfaceId, out var nic) ? nic.Attachment?.NetworkCardIndex ?? 0 : 0;
 
     private StateChange Transition(InstanceView current, InstanceStateView reported, InstanceStateView settled, string reason)
     {

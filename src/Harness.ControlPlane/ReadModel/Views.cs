@@ -57,7 +57,7 @@ public sealed record MetadataOptionsView(string HttpTokens, int HttpPutResponseH
     public static MetadataOptionsView Default { get; } = new("optional", 1, "enabled", "disabled", "disabled");
 }
 
-public sealed record InstanceAttachment(int DeviceIndex, string NetworkInterfaceId, string AttachmentId);
+public sealed record InstanceAttachment(int DeviceIndex, int NetworkCardIndex, string NetworkInterfaceId, string AttachmentId);
 
 public sealed record InstanceView(
     string InstanceId, string ReservationId, int AmiLaunchIndex, string ImageId, string InstanceType, InstanceStateView State,

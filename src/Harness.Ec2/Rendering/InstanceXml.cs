@@ -88,14 +88,7 @@ internal static class InstanceXml
 
         if (v.Attachment is { } att)
         {
-            x.Start("attachment")
-                .Element("attachTime", att.AttachTime)
-                .Element("attachmentId", att.AttachmentId)
-                .Element("deleteOnTermination", att.DeleteOnTermination)
-                .Element("deviceIndex", att.DeviceIndex)
-                .Element("status", att.Status)
-                .Element("networkCardIndex", att.NetworkCardIndex)
-                .End();
+            NetworkInterfaceXml.Attachment(x, att, accountId: null);
         }
 
         x.Element("description", v.Description)
@@ -105,16 +98,7 @@ internal static class InstanceXml
             .Element("ownerId", context.Options.AccountId)
             .Element("privateDnsName", NetworkInterfaceXml.PrivateDnsName(region, a.Primary))
             .Element("privateIpAddress", Ipv4.Format(a.Primary))
-            .Set("privateIpAddressesSet", a.All, (x, ip) =>
-            {
-                if (a.Bindings.TryGetValue(ip, out var b))
-                {
-                    NetworkInterfaceXml.Association(x, b, withIds: false, context.Options.AccountId, region);
-                }
-
-                x.Element("primary", ip == a.Primary).Element("privateDnsName", NetworkInterfaceXml.PrivateDnsName(region, ip))
-                    .Element("privateIpAddress", Ipv4.Format(ip));
-            })
+            .PrivateAddresses(a, withIds: false, context.Options.AccountId, region)
             .Element("sourceDestCheck", v.SourceDestCheck)
             .Element("status", v.Status)
             .Element("subnetId", v.SubnetId)

@@ -38,17 +38,7 @@ internal static class NetworkInterfaceXml
             .Element("ownerId", context.Options.AccountId)
             .Element("privateDnsName", a.Primary == 0 ? null : PrivateDnsName(region, a.Primary))
             .Element("privateIpAddress", a.Primary == 0 ? null : Ipv4.Format(a.Primary))
-            .Set("privateIpAddressesSet", a.All, (x, ip) =>
-            {
-                if (a.Bindings.TryGetValue(ip, out var binding))
-                {
-                    Association(x, binding, withIds: true, context.Options.AccountId, region);
-                }
-
-                x.Element("primary", ip == a.Primary)
-                    .Element("privateDnsName", PrivateDnsName(region, ip))
-                    .Element("privateIpAddress", Ipv4.Format(ip));
-            })
+            .PrivateAddresses(a, withIds: true, context.Options.AccountId, region)
             .Set("ipv4PrefixSet", a.Prefixes, static (x, p) => x.Element("ipv4Prefix", new Ipv4Cidr(p, 28).ToString()))
             .Element("requesterManaged", false)
             .Element("sourceDestCheck", v.SourceDestCheck)
@@ -59,17 +49,34 @@ internal static class NetworkInterfaceXml
             .Element("denyAllIgwTraffic", false);
     }
 
-    /// <summary>The NetworkInterfaceAttachment shape (DescribeNetworkInterfaces and DescribeNetworkInterfaceAttribute).</summary>
-    public static void Attachment(XmlResponse x, AttachmentView att, string accountId) => x.Start("attachment")
+    /// <summary>
+    /// The NetworkInterfaceAttachment shape. Seen from the instance (InstanceNetworkInterfaceAttachment) it leaves
+    /// out the instance and its owner: pass no <paramref name="accountId"/>.
+    /// </summary>
+    public static void Attachment(XmlResponse x, AttachmentView att, string? accountId) => x.Start("attachment")
         .Element("attachTime", att.AttachTime)
         .Element("attachmentId", att.AttachmentId)
         .Element("deleteOnTermination", att.DeleteOnTermination)
         .Element("deviceIndex", att.DeviceIndex)
         .Element("networkCardIndex", att.NetworkCardIndex)
-        .Element("instanceId", att.InstanceId)
+        .Element("instanceId", accountId is null ? null : att.InstanceId)
         .Element("instanceOwnerId", accountId)
         .Element("status", att.Status)
         .End();
+
+    /// <summary><c>privateIpAddressesSet</c>, primary first, each with its Elastic IP association if it has one.</summary>
+    public static XmlResponse PrivateAddresses(this XmlResponse xml, InterfaceAddresses a, bool withIds, string accountId, string region) =>
+        xml.Set("privateIpAddressesSet", a.All, (x, ip) =>
+        {
+            if (a.Bindings.TryGetValue(ip, out var binding))
+            {
+                Association(x, binding, withIds, accountId, region);
+            }
+
+            x.Element("primary", ip == a.Primary)
+                .Element("privateDnsName", PrivateDnsName(region, ip))
+                .Element("privateIpAddress", Ipv4.Format(ip));
+        });
 
     /// <summary>An Elastic IP association; its owner is the account that allocated it ("amazon" is for auto-assigned public IPs).</summary>
     public static void Association(XmlResponse x, PublicBinding binding, bool withIds, string ownerId, string region)

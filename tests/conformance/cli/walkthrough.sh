@@ -12,16 +12,12 @@ set -u
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cli-walkthrough.XXXXXX")"
-HPID=""
 PASS=0
 FAIL=0
 STEP=""
 
 cleanup() {
-  if [ -n "$HPID" ]; then
-    kill "$HPID" 2>/dev/null
-    wait "$HPID" 2>/dev/null
-  fi
+  harness_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -36,33 +32,9 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
 # ---------------------------------------------------------------- harness ----------------------
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-
-if [ -z "${AWS_ENDPOINT_URL_EC2:-}" ]; then
-  cd "$ROOT" || exit 2
-  if [ "${HARNESS_NO_BUILD:-0}" != 1 ]; then
-    echo "building harness ..."
-    if ! dotnet build src/Harness.Host -c Release -nologo -v q >"$WORK/build.log" 2>&1; then
-      tail -30 "$WORK/build.log"; echo "cli: 0 passed, 1 failed (harness build failed)"; exit 1
-    fi
-  fi
-  EC2_PORT="$(free_port)"; IMDS_PORT="$(free_port)"
-  dotnet src/Harness.Host/bin/Release/net10.0/harness.dll serve \
-    --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --seed 1 >"$WORK/harness.log" 2>&1 &
-  HPID=$!
-  export AWS_ENDPOINT_URL_EC2="http://127.0.0.1:$EC2_PORT"
-  for _ in $(seq 1 120); do
-    curl -fs -o /dev/null "$AWS_ENDPOINT_URL_EC2/_harness/health" && break
-    if ! kill -0 "$HPID" 2>/dev/null; then break; fi
-    sleep 0.5
-  done
-  if ! curl -fs -o /dev/null "$AWS_ENDPOINT_URL_EC2/_harness/health"; then
-    tail -30 "$WORK/harness.log"; echo "cli: 0 passed, 1 failed (harness did not become healthy)"; exit 1
-  fi
-  echo "harness started on $AWS_ENDPOINT_URL_EC2 (pid $HPID)"
-else
-  echo "using endpoint $AWS_ENDPOINT_URL_EC2"
-fi
+# shellcheck source=../start-harness.sh
+. "$ROOT/tests/conformance/start-harness.sh"
+harness_start "$WORK/harness.log" || { echo "cli: 0 passed, 1 failed (no harness)"; exit 1; }
 
 # ---------------------------------------------------------------- helpers ----------------------
 # Python evaluator over the last JSON output.  `d` is the parsed document; helpers:
