@@ -1,5 +1,6 @@
 using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Grains;
+using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<ControlPlaneReset>();
+        services.AddSingleton<MetadataPropagation>();
         return services.AddGrainRuntime(grains => grains
             .Add<IRegionGrain, RegionGrain>()
             .Add<ISubnetGrain, SubnetGrain>()

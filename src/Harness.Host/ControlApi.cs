@@ -11,7 +11,9 @@ internal static class ControlApi
         var api = endpoints.MapGroup("/_harness");
         api.MapGet("/health", Health);
         api.MapPost("/reset", Reset);
-        api.MapFallback(NotFound);
+        api.MapPropagationApi();
+        api.MapInstancesApi();
+        api.MapFallback(Fallback);
         return endpoints;
     }
 
@@ -28,11 +30,34 @@ internal static class ControlApi
     {
         ["/_harness/health"] = "GET",
         ["/_harness/reset"] = "POST",
+        ["/_harness/propagation"] = "GET, PUT",
+        ["/_harness/propagation/flush"] = "POST",
+        ["/_harness/instances"] = "GET",
+        ["/_harness/events"] = "GET",
     };
 
-    private static ProblemHttpResult NotFound(HttpContext http)
+    /// <summary>Paths with an id in them, matched by prefix and depth: the methods they take.</summary>
+    private static readonly (string Prefix, int Depth, string Methods)[] Templates =
+    [
+        ("/_harness/propagation/instances/", 4, "PUT, DELETE"),
+        ("/_harness/propagation/interfaces/", 4, "PUT, DELETE"),
+        ("/_harness/instances/", 3, "GET"),
+        ("/_harness/instances/", 4, "GET"),
+    ];
+
+    internal static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    internal static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+
+    private static ProblemHttpResult Fallback(HttpContext http)
     {
-        if (Methods.TryGetValue(http.Request.Path.Value ?? "", out var allowed))
+        var path = (http.Request.Path.Value ?? "").TrimEnd('/');
+        var depth = path.Count(c => c == '/');
+        var allowed = Methods.GetValueOrDefault(path)
+            ?? Templates.Where(t => path.StartsWith(t.Prefix, StringComparison.Ordinal) && t.Depth == depth).Select(t => t.Methods).FirstOrDefault();
+        if (allowed is not null)
         {
             http.Response.Headers.Allow = allowed;
             return TypedResults.Problem(
@@ -41,10 +66,7 @@ internal static class ControlApi
                 detail: $"{http.Request.Path} takes {allowed}, not {http.Request.Method}.");
         }
 
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: "Not found",
-            detail: $"The control API has no {http.Request.Method} {http.Request.Path}.");
+        return NotFound($"The control API has no {http.Request.Method} {http.Request.Path}.");
     }
 
     internal sealed record HealthReport(string Status);

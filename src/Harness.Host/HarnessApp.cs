@@ -1,31 +1,80 @@
+using System.Net;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Metadata;
+using Harness.ControlPlane.Regions;
 using Harness.Ec2;
+using Harness.Imds;
 
 namespace Harness.Host;
 
-/// <summary>Builds the harness web application; the serve command and the API tests both start it this way.</summary>
+/// <summary>Builds the harness; the serve command and the API tests both start it this way.</summary>
 public static class HarnessApp
 {
-    public static WebApplication Build(HarnessHostOptions options, TimeProvider? time = null)
+    public static HarnessApplication Build(HarnessHostOptions options, TimeProvider? time = null)
+    {
+        var api = BuildApi(options, time);
+        var imds = BuildImds(options, api.Services);
+        return new HarnessApplication(api, imds);
+    }
+
+    private static WebApplication BuildApi(HarnessHostOptions options, TimeProvider? time)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-
-        // Per-request hosting diagnostics open a log scope on every request when any level is on; the harness
-        // logs what matters itself.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.WebHost.UseKestrel(k => k.Listen(options.ListenAny ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, options.Ec2Port));
+        Quiet(builder);
+        builder.WebHost.UseKestrel(k => k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.Ec2Port));
         if (time is not null)
         {
             builder.Services.AddSingleton(time);
         }
 
-        builder.Services.AddControlPlane(new HarnessOptions { Seed = options.Seed });
+        builder.Services.AddControlPlane(new HarnessOptions { Seed = options.Seed, Propagation = options.Propagation });
+        builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.MapControlApi();
         app.MapEc2Api();
         return app;
+    }
+
+    /// <summary>
+    /// The metadata service is its own Kestrel server with a single terminal handler: no routing on its hot path. It
+    /// listens on every IPv4 address so that each instance's 127.a.b.c reaches it, and drops connections from peers
+    /// outside loopback unless the user opted in.
+    /// </summary>
+    private static WebApplication BuildImds(HarnessHostOptions options, IServiceProvider api)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        Quiet(builder);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Any, options.ImdsPort, listen => listen.Use(next => connection =>
+            {
+                if (!options.ListenAny && connection.RemoteEndPoint is IPEndPoint peer && !IPAddress.IsLoopback(peer.Address))
+                {
+                    connection.Abort();
+                    return Task.CompletedTask;
+                }
+
+                return next(connection);
+            }));
+        });
+
+        var app = builder.Build();
+        var handler = new ImdsHandler(
+            api.GetRequiredService<MetadataPropagation>(), api.GetRequiredService<RegionDirectory>(),
+            api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>());
+        app.Run(handler.HandleAsync);
+        return app;
+    }
+
+    private static void Quiet(WebApplicationBuilder builder)
+    {
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // Per-request hosting diagnostics open a log scope on every request when any level is on; the harness
+        // logs what matters itself.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 }

@@ -1,7 +1,13 @@
+using Harness.ControlPlane.Metadata;
+
 namespace Harness.Host;
 
 /// <summary>
 /// How the host was started. Port 0 asks the OS for a free port (tests). <c>ListenAny</c> listens on every
-/// interface instead of loopback only, for containers; it is off by default.
+/// interface instead of loopback only, for containers, and lets non-loopback peers read metadata; it is off by default.
 /// </summary>
-public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581, int Seed = 1, bool ListenAny = false);
+public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581, int Seed = 1, bool ListenAny = false)
+{
+    /// <summary>How changes reach instances' metadata from the start (<c>serve --propagation</c>).</summary>
+    public PropagationSettings Propagation { get; init; } = PropagationSettings.Default;
+}

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Harness.ControlPlane.Metadata;
+using Harness.Domain.Delays;
 
 namespace Harness.Host;
 
@@ -27,23 +29,47 @@ internal static class ServeCommand
             });
         }
 
-        var command = new Command("serve", "Serve the EC2 facade and the control API on the embedded in-memory store") { ec2Port, imdsPort, seed, listenAny };
+        var propagation = new Option<string>("--propagation")
+        {
+            Description = $"Delay before a change reaches instances' metadata, e.g. fixed(1500ms), uniform(100ms,900ms), never (default {PropagationSettings.DefaultSpec})",
+            DefaultValueFactory = _ => PropagationSettings.DefaultSpec,
+        };
+        propagation.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>() ?? "";
+            if (!DelaySpec.TryParse(text, out _, out var error))
+            {
+                result.AddError($"--propagation: {error.Message}\n  {text}\n  {new string(' ', error.Position)}^");
+            }
+        });
+
+        var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
+        {
+            ec2Port, imdsPort, seed, listenAny, propagation,
+        };
         command.SetAction(async (parse, cancellation) =>
         {
-            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny));
+            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
+            {
+                Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),
+            };
             await using var app = HarnessApp.Build(options);
             await app.StartAsync(cancellation);
-            var ec2Url = app.Urls.First();
+            var ec2Url = app.Ec2Url;
             Console.WriteLine($"""
                 harness is serving (seed {options.Seed})
                   EC2 API:      {ec2Url}/
-                  control API:  {ec2Url}/_harness/  (health, reset)
+                  control API:  {ec2Url}/_harness/  (health, reset, instances, propagation, events)
+                  metadata:     port {app.ImdsPort}, one address per instance (imdsEndpoint in GET {ec2Url}/_harness/instances/<id>)
+                                tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id
+                  propagation:  {options.Propagation.Imds}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
                   export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
                   export AWS_SECRET_ACCESS_KEY=harness-secret
                   export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+                  export AWS_EC2_METADATA_SERVICE_ENDPOINT=<the instance's imdsEndpoint>
 
                 Ctrl-C stops it.
                 """);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
 using Harness.Host;
-using Microsoft.AspNetCore.Builder;
 
 namespace Harness.Ec2.Tests;
 
@@ -10,7 +9,7 @@ public sealed class HarnessServer : IAsyncLifetime
 {
     public static readonly XNamespace Ec2 = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
-    private WebApplication? app;
+    private HarnessApplication? app;
 
     public HttpClient Http { get; } = new();
 
@@ -20,7 +19,7 @@ public sealed class HarnessServer : IAsyncLifetime
     {
         app = HarnessApp.Build(new HarnessHostOptions(Ec2Port: 0, ImdsPort: 0, Seed: 7));
         await app.StartAsync();
-        BaseAddress = new Uri(app.Urls.First());
+        BaseAddress = new Uri(app.Ec2Url);
         Http.BaseAddress = BaseAddress;
     }
 

@@ -15,7 +15,8 @@ public interface INetworkInterfaceGrain : IGrainWithStringKey
 
     Task<NetworkInterfaceView> AttachAsync(AttachCommand command);
 
-    Task DetachAsync(string attachmentId);
+    /// <param name="force">A forced detach: the instance's metadata keeps showing the interface until a stop and start.</param>
+    Task DetachAsync(string attachmentId, bool force = false);
 
     Task ModifyAsync(ModifyInterfaceCommand command);
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Catalog;
@@ -12,7 +13,7 @@ namespace Harness.ControlPlane.Grains;
 /// A simulated instance. Lifecycle transitions complete at once in the control plane (the API answers with
 /// EC2's intermediate state, Describe shows the settled one); calls go down to interfaces, never back up.
 /// </summary>
-internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceGrain
+internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation propagation) : Grain, IInstanceGrain
 {
     private InstanceView? view;
     private string region = "";
@@ -104,9 +105,8 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 and networkCard index 0 cannot be detached.");
         }
 
-        // Force changes what the instance's metadata shows (issue: stale until stop/start), not what the API shows.
-        _ = force;
-        await Interface(attachment.NetworkInterfaceId).DetachAsync(attachmentId);
+        // Force changes what the instance's metadata shows (stale until a stop and start), not what the API shows.
+        await Interface(attachment.NetworkInterfaceId).DetachAsync(attachmentId, force);
         view = current with { Attachments = current.Attachments.Remove(attachment) };
         Publish();
     }
@@ -143,6 +143,9 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
             return new StateChange(current.InstanceId, current.State, current.State);
         }
 
+        // The instance is gone before its interfaces are let go, so its metadata sees one termination, not a detach per interface.
+        view = current with { State = InstanceStateView.Terminated };
+        Publish();
         var state = regions.Get(region);
         foreach (var attachment in current.Attachments)
         {
@@ -158,8 +161,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
             }
         }
 
-        view = current with { Attachments = [] };
-        return Transition(view, InstanceStateView.ShuttingDown, InstanceStateView.Terminated, "User initiated");
+        return Transition(current with { Attachments = [] }, InstanceStateView.ShuttingDown, InstanceStateView.Terminated, "User initiated");
     }
 
     public async Task AbortLaunchAsync(ImmutableArray<string> createdInterfaces)
@@ -178,6 +180,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
         }
 
         regions.Get(region).Instances.TryRemove(current.InstanceId, out _);
+        propagation.InstanceRemoved(current.InstanceId);
         view = null;
     }
 
@@ -227,6 +230,7 @@ internal sealed class InstanceGrain(RegionDirectory regions) : Grain, IInstanceG
     private InstanceView Publish()
     {
         regions.Get(region).Instances[View.InstanceId] = View;
+        propagation.InstanceChanged(region, View.InstanceId);
         return View;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
@@ -7,7 +8,7 @@ using Harness.Runtime;
 
 namespace Harness.ControlPlane.Grains;
 
-internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, INetworkInterfaceGrain
+internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPropagation propagation) : Grain, INetworkInterfaceGrain
 {
     /// <summary>
     /// An unattached interface has no instance type to take a limit from; the harness allows 50 addresses, the
@@ -16,6 +17,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, IN
     public const int UnattachedMaxIpv4 = 50;
 
     private NetworkInterfaceView? view;
+    private NetworkInterfaceView? published;
     private int maxIpv4 = UnattachedMaxIpv4;
     private string region = "";
 
@@ -60,7 +62,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, IN
         return Task.FromResult(Publish());
     }
 
-    public Task DetachAsync(string attachmentId)
+    public Task DetachAsync(string attachmentId, bool force = false)
     {
         var current = View;
         if (current.Attachment?.AttachmentId != attachmentId)
@@ -71,7 +73,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, IN
         regions.Get(region).Attachments.TryRemove(attachmentId, out _);
         view = current with { Attachment = null, Status = "available" };
         maxIpv4 = UnattachedMaxIpv4;
-        Publish();
+        Publish(forcedDetach: force);
         return Task.CompletedTask;
     }
 
@@ -121,6 +123,8 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, IN
         }
 
         view = null;
+        propagation.InterfaceChanged(region, published, null);
+        published = null;
         await Subnet(current.SubnetId).RemoveInterfaceAsync(current.NetworkInterfaceId);
     }
 
@@ -132,9 +136,12 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions) : Grain, IN
 
     private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(region, subnetId));
 
-    private NetworkInterfaceView Publish()
+    private NetworkInterfaceView Publish(bool forcedDetach = false)
     {
+        var before = published;
+        published = View;
         regions.Get(region).NetworkInterfaces[View.NetworkInterfaceId] = View;
-        return View;
+        propagation.InterfaceChanged(region, before, published, forcedDetach);
+        return published;
     }
 }

@@ -115,7 +115,7 @@ internal sealed partial class SubnetGrain
                 bindings = bindings.SetItem(move.Address, binding);
             }
 
-            interfaces = interfaces.SetItem(move.From, source with
+            SetInterface(move.From, source with
             {
                 Secondaries = source.Secondaries.Remove(move.Address),
                 Bindings = source.Bindings.Remove(move.Address),
@@ -137,7 +137,7 @@ internal sealed partial class SubnetGrain
             used += PrefixSize;
         }
 
-        interfaces = interfaces.SetItem(networkInterfaceId, target with
+        SetInterface(networkInterfaceId, target with
         {
             Secondaries = secondaries.ToImmutable(),
             Prefixes = target.Prefixes.AddRange(plan.NewPrefixes),

@@ -12,23 +12,23 @@ internal sealed partial class SubnetGrain
             return false;
         }
 
-        interfaces = interfaces.SetItem(bound.NetworkInterfaceId, addresses with { Bindings = addresses.Bindings.Remove(bound.PrivateIp) });
+        SetInterface(bound.NetworkInterfaceId, addresses with { Bindings = addresses.Bindings.Remove(bound.PrivateIp) });
         bindingIndex = bindingIndex.Remove(allocationId);
         return true;
     }
 
     /// <summary>Re-indexes the bindings of the interfaces a turn touched; bindings are few, interfaces may be many.</summary>
-    private void Reindex(params string[] touched)
+    private void Reindex(params string[] ids)
     {
         foreach (var (allocationId, bound) in bindingIndex)
         {
-            if (touched.Contains(bound.NetworkInterfaceId))
+            if (ids.Contains(bound.NetworkInterfaceId))
             {
                 bindingIndex = bindingIndex.Remove(allocationId);
             }
         }
 
-        foreach (var id in touched)
+        foreach (var id in ids)
         {
             if (interfaces.TryGetValue(id, out var addresses))
             {

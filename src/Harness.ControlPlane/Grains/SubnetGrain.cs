@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
@@ -12,12 +13,13 @@ namespace Harness.ControlPlane.Grains;
 /// Owns address allocation in one subnet. Each call validates everything first and changes state only when
 /// the whole request can succeed, then publishes one immutable <see cref="SubnetView"/>.
 /// </summary>
-internal sealed partial class SubnetGrain(RegionDirectory regions) : Grain, ISubnetGrain
+internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropagation propagation) : Grain, ISubnetGrain
 {
     private const uint PrefixSize = 16;
 
     private readonly Dictionary<uint, string> addressOwners = [];
     private readonly Dictionary<uint, string> prefixOwners = [];
+    private readonly HashSet<string> touched = new(StringComparer.Ordinal);
     private ImmutableDictionary<string, InterfaceAddresses> interfaces = ImmutableDictionary.Create<string, InterfaceAddresses>(StringComparer.Ordinal);
     private ImmutableDictionary<string, BoundAddress> bindingIndex = ImmutableDictionary.Create<string, BoundAddress>(StringComparer.Ordinal);
     private SubnetSpec? spec;
@@ -61,7 +63,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions) : Grain, ISub
         var plan = Plan(networkInterfaceId, empty, secondaries with { AllowReassignment = false }, reservedPrimary: primary);
         addressOwners[primary] = networkInterfaceId;
         used++;
-        interfaces = interfaces.SetItem(networkInterfaceId, empty);
+        SetInterface(networkInterfaceId, empty);
         Apply(networkInterfaceId, plan);
         Publish();
         return Task.FromResult(interfaces[networkInterfaceId]);
@@ -120,7 +122,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions) : Grain, ISub
             used -= PrefixSize;
         }
 
-        interfaces = interfaces.SetItem(networkInterfaceId, current with
+        SetInterface(networkInterfaceId, current with
         {
             Secondaries = current.Secondaries.RemoveRange(addresses),
             Prefixes = current.Prefixes.RemoveRange(prefixes),
@@ -148,6 +150,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions) : Grain, ISub
             }
 
             interfaces = interfaces.Remove(networkInterfaceId);
+            touched.Add(networkInterfaceId);
             Reindex(networkInterfaceId);
             Publish();
         }
@@ -168,7 +171,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions) : Grain, ISub
         RemoveBinding(binding.AllocationId);
         current = interfaces[networkInterfaceId];
         var displaced = current.Bindings.GetValueOrDefault(target);
-        interfaces = interfaces.SetItem(networkInterfaceId, current with { Bindings = current.Bindings.SetItem(target, binding) });
+        SetInterface(networkInterfaceId, current with { Bindings = current.Bindings.SetItem(target, binding) });
         Reindex(networkInterfaceId);
         Publish();
         return Task.FromResult(displaced);
@@ -211,7 +214,19 @@ internal sealed partial class SubnetGrain(RegionDirectory regions) : Grain, ISub
             s.SubnetId, s.VpcId, s.Cidr, s.AvailabilityZone, s.AvailabilityZoneId,
             SubnetAddressing.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
         regions.Get(s.Region).Subnets[s.SubnetId] = view;
+        if (touched.Count > 0)
+        {
+            propagation.AddressesChanged(s.Region, touched);
+            touched.Clear();
+        }
+
         return view;
+    }
+
+    private void SetInterface(string networkInterfaceId, InterfaceAddresses addresses)
+    {
+        interfaces = interfaces.SetItem(networkInterfaceId, addresses);
+        touched.Add(networkInterfaceId);
     }
 
     private static Ec2Exception UnknownInterface(string id) =>

@@ -1,0 +1,167 @@
+namespace Harness.ControlPlane.Metadata;
+
+/// <summary>The scheduler's book on one instance. Touched only under the propagation lock.</summary>
+internal sealed class InstanceTrack(string region, InstanceIdentity identity, MetadataView desired, MetadataSlot slot)
+{
+    private const string State = "state";
+    private const string Presence = "*";
+
+    // The sequence of the newest change applied to each part of the view ("mac|kind", "mac|*", "state"), and a floor
+    // that a whole-view change raises. An older change that arrives later (reordering, a flushed "never") loses.
+    private readonly Dictionary<string, long> versions = new(StringComparer.OrdinalIgnoreCase);
+    private long floor;
+
+    public string Region { get; } = region;
+
+    public InstanceIdentity Identity { get; } = identity;
+
+    /// <summary>What the control plane last said the view should become.</summary>
+    public MetadataView Desired { get; set; } = desired;
+
+    public MetadataSlot Slot { get; } = slot;
+
+    /// <summary>Due time of the latest change in flight; in-order delivery never schedules a change before it.</summary>
+    public DateTimeOffset LastDue { get; set; }
+
+    /// <summary>How many delays this instance has drawn; with the seed and the instance id it keys the next draw.</summary>
+    public long Draws { get; set; }
+
+    /// <summary>Changes not yet seen, oldest first (seen ones are dropped from the front as they go).</summary>
+    public Queue<PendingChange> Waiting { get; } = new();
+
+    /// <summary>The view with <paramref name="change"/> applied, or null when a newer change already covers what it brings.</summary>
+    public MetadataView? Apply(MetadataView view, PendingChange change)
+    {
+        var delta = change.Delta;
+        var sequence = change.Sequence;
+        if (delta.Mac is null)
+        {
+            if (Math.Max(floor, Version(State)) > sequence)
+            {
+                return null;
+            }
+
+            versions[State] = sequence;
+            switch (delta.Kind)
+            {
+                case MetadataChangeKinds.InstanceStopped:
+                    return view with { State = "stopped" };
+                case MetadataChangeKinds.InstanceTerminated:
+                    floor = sequence;
+                    return view with { State = "terminated", Interfaces = [] };
+                default:
+                    var merged = Merge(view, delta.Snapshot!, sequence);
+                    floor = sequence;
+                    return merged;
+            }
+        }
+
+        var mac = delta.Mac;
+        var current = view.FindByMac(mac);
+        if (MetadataChangeKinds.IsInterfacePart(delta.Kind))
+        {
+            if (Math.Max(floor, Math.Max(Version(mac, Presence), Version(mac, delta.Kind))) > sequence)
+            {
+                return null;
+            }
+
+            versions[Key(mac, delta.Kind)] = sequence;
+
+            // An interface the view lacks (its attach never arrived) is taken whole, as it was when this change was made.
+            return Upsert(view, current is null ? delta.Interface! : WithPart(current, delta.Interface!, delta.Kind));
+        }
+
+        if (Math.Max(floor, NewestOf(mac)) > sequence)
+        {
+            return null;
+        }
+
+        versions[Key(mac, Presence)] = sequence;
+        return delta.Kind == MetadataChangeKinds.InterfaceDetached
+            ? view with { Interfaces = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, mac, StringComparison.OrdinalIgnoreCase)) }
+            : Upsert(view, delta.Interface!);
+    }
+
+    public void DropSeen()
+    {
+        while (Waiting.TryPeek(out var head) && !head.IsWaiting)
+        {
+            Waiting.Dequeue();
+        }
+    }
+
+    private static MetadataView Upsert(MetadataView view, InterfaceMetadata nic)
+    {
+        var others = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, nic.Mac, StringComparison.OrdinalIgnoreCase));
+        return view with { Interfaces = [.. others.Add(nic).OrderBy(n => n.NetworkCard).ThenBy(n => n.DeviceNumber)] };
+    }
+
+    private static InterfaceMetadata WithPart(InterfaceMetadata target, InterfaceMetadata source, string kind) => kind switch
+    {
+        MetadataChangeKinds.PrivateIpv4s => target with { LocalIpv4s = source.LocalIpv4s },
+        MetadataChangeKinds.Ipv4Prefixes => target with { Prefixes = source.Prefixes },
+        MetadataChangeKinds.ElasticIps => target with { Associations = source.Associations },
+        _ => target with { SecurityGroupIds = source.SecurityGroupIds, SecurityGroupNames = source.SecurityGroupNames },
+    };
+
+    /// <summary>Adopts a whole snapshot, except the parts a newer change has already set.</summary>
+    private MetadataView Merge(MetadataView view, MetadataView snapshot, long sequence)
+    {
+        var macs = view.Interfaces.Select(n => n.Mac).Union(snapshot.Interfaces.Select(n => n.Mac), StringComparer.OrdinalIgnoreCase);
+        var result = new List<InterfaceMetadata>();
+        foreach (var mac in macs)
+        {
+            var mine = view.FindByMac(mac);
+            if (Version(mac, Presence) > sequence)
+            {
+                if (mine is not null)
+                {
+                    result.Add(mine);
+                }
+
+                continue;
+            }
+
+            var theirs = snapshot.FindByMac(mac);
+            if (theirs is null)
+            {
+                continue;
+            }
+
+            if (mine is not null)
+            {
+                foreach (var kind in new[] { MetadataChangeKinds.PrivateIpv4s, MetadataChangeKinds.Ipv4Prefixes, MetadataChangeKinds.ElasticIps, MetadataChangeKinds.SecurityGroups })
+                {
+                    if (Version(mac, kind) > sequence)
+                    {
+                        theirs = WithPart(theirs, mine, kind);
+                    }
+                }
+            }
+
+            result.Add(theirs);
+        }
+
+        return snapshot with { Interfaces = [.. result.OrderBy(n => n.NetworkCard).ThenBy(n => n.DeviceNumber)] };
+    }
+
+    private long NewestOf(string mac)
+    {
+        var newest = 0L;
+        foreach (var (key, version) in versions)
+        {
+            if (key.StartsWith(mac, StringComparison.OrdinalIgnoreCase))
+            {
+                newest = Math.Max(newest, version);
+            }
+        }
+
+        return newest;
+    }
+
+    private long Version(string key) => versions.GetValueOrDefault(key);
+
+    private long Version(string mac, string part) => versions.GetValueOrDefault(Key(mac, part));
+
+    private static string Key(string mac, string part) => mac + "|" + part;
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using Harness.ControlPlane;
+using Harness.ControlPlane.Metadata;
+using Harness.ControlPlane.ReadModel;
+using Harness.ControlPlane.Regions;
+using Microsoft.AspNetCore.Http;
+
+namespace Harness.Imds;
+
+/// <summary>
+/// Serves every instance's metadata from one listener. The instance is the one whose loopback address the client
+/// connected to (so an unmodified SDK needs only a base URL), or, on 127.0.0.1, the one named by
+/// <c>X-Harness-Instance-Id</c>. IMDSv2's rules follow IMDS.md; the tree itself is <see cref="MetadataTree"/>.
+/// </summary>
+public sealed class ImdsHandler
+{
+    public const string InstanceHeader = "X-Harness-Instance-Id";
+    private const string TokenHeader = "X-aws-ec2-metadata-token";
+    private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
+    private const uint BaseAddress = 0x7F000001;
+
+    /// <summary>The versions real IMDS lists at <c>/</c>; each serves the same tree as <c>latest</c> here.</summary>
+    private static readonly string[] Versions =
+    [
+        "1.0", "2007-01-19", "2007-03-01", "2007-08-29", "2007-10-10", "2007-12-15", "2008-02-01", "2008-09-01", "2009-04-04",
+        "2011-01-01", "2011-05-01", "2012-01-12", "2014-02-25", "2014-11-05", "2015-10-20", "2016-04-01", "2016-06-30",
+        "2016-09-02", "2018-03-28", "2018-08-17", "2018-09-24", "2019-10-01", "2020-10-27", "2021-01-03", "2021-03-23",
+        "2021-07-15", "2022-09-24", "2024-04-11", "latest",
+    ];
+
+    private static readonly string VersionList = string.Join('\n', Versions);
+
+    private readonly MetadataPropagation propagation;
+    private readonly RegionDirectory regions;
+    private readonly ImdsTokens tokens;
+
+    public ImdsHandler(MetadataPropagation propagation, RegionDirectory regions, HarnessOptions options, TimeProvider time)
+    {
+        this.propagation = propagation;
+        this.regions = regions;
+        tokens = new ImdsTokens(options, time);
+    }
+
+    public Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        http.Response.Headers.Server = "EC2ws";
+        if (request.Headers.ContainsKey("X-Forwarded-For"))
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status403Forbidden);
+        }
+
+        if (!TryFindInstance(http, out var slot, out var refusal))
+        {
+            return refusal;
+        }
+
+        var view = slot.View;
+        if (view.State != "running")
+        {
+            // A stopped or terminated instance runs nothing that could answer; the client sees the connection drop.
+            http.Abort();
+            return Task.CompletedTask;
+        }
+
+        var control = regions.Get(slot.Region).Instances.GetValueOrDefault(slot.InstanceId);
+        var metadataOptions = control?.MetadataOptions ?? MetadataOptionsView.Default;
+        if (metadataOptions.HttpEndpoint == "disabled")
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status403Forbidden);
+        }
+
+        var path = request.Path.Value ?? "/";
+        var slash = path.IndexOf('/', 1);
+        var version = slash < 0 ? path[1..] : path[1..slash];
+        var rest = slash < 0 ? "" : path[slash..];
+        if (rest.TrimEnd('/') == "/api/token")
+        {
+            return Token(http, slot, version);
+        }
+
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status405MethodNotAllowed);
+        }
+
+        if (request.Headers.TryGetValue(TokenHeader, out var token))
+        {
+            // A token that is bad or expired is refused even where tokens are optional (IMDS.md).
+            if (!tokens.IsValid(token.ToString(), slot.InstanceId))
+            {
+                return ImdsResponses.Error(http, StatusCodes.Status401Unauthorized);
+            }
+        }
+        else if (metadataOptions.HttpTokens == "required")
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status401Unauthorized);
+        }
+
+        if (version.Length == 0)
+        {
+            return ImdsResponses.Text(http, VersionList);
+        }
+
+        if (Array.IndexOf(Versions, version) < 0)
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status404NotFound);
+        }
+
+        var body = MetadataTree.Resolve(view, control, rest);
+        return body is null ? ImdsResponses.Error(http, StatusCodes.Status404NotFound) : ImdsResponses.Text(http, body);
+    }
+
+    private Task Token(HttpContext http, MetadataSlot slot, string version)
+    {
+        if (!HttpMethods.IsPut(http.Request.Method))
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status405MethodNotAllowed);
+        }
+
+        if (version != "latest")
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status403Forbidden);
+        }
+
+        var ttlText = http.Request.Headers[TtlHeader].ToString();
+        if (!int.TryParse(ttlText, NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) || ttl is < 1 or > ImdsTokens.MaxTtlSeconds)
+        {
+            return ImdsResponses.Error(http, StatusCodes.Status400BadRequest);
+        }
+
+        http.Response.Headers[TtlHeader] = ttlText;
+        return ImdsResponses.Text(http, tokens.Issue(slot.InstanceId, ttl));
+    }
+
+    private bool TryFindInstance(HttpContext http, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MetadataSlot? slot, out Task refusal)
+    {
+        refusal = Task.CompletedTask;
+        var local = AddressOf(http.Connection.LocalIpAddress);
+        if (local != BaseAddress)
+        {
+            if (propagation.TryGetByAddress(local, out slot))
+            {
+                return true;
+            }
+
+            // No instance has this address: nothing listens there.
+            http.Abort();
+            return false;
+        }
+
+        var id = http.Request.Headers[InstanceHeader].ToString();
+        if (id.Length == 0)
+        {
+            slot = null;
+            refusal = ImdsResponses.Plain(http, StatusCodes.Status400BadRequest,
+                $"127.0.0.1 serves tools: name the instance with {InstanceHeader}, or connect to the instance's own address (imdsEndpoint in GET /_harness/instances/{{id}}).");
+            return false;
+        }
+
+        if (propagation.TryGetByInstanceId(id, out slot))
+        {
+            return true;
+        }
+
+        refusal = ImdsResponses.Plain(http, StatusCodes.Status404NotFound, $"No instance {id} has metadata here.");
+        return false;
+    }
+
+    private static uint AddressOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return 0;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        return address.TryWriteBytes(bytes, out var written) && written == 4
+            ? (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3])
+            : 0;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Harness.ControlPlane;
+using Harness.Domain.Delays;
+
+namespace Harness.Imds;
+
+/// <summary>
+/// IMDSv2 session tokens: self-contained (instance id and expiry, sealed with an HMAC), so the harness keeps no
+/// per-token state however many clients ask. The key comes from the seed, so a replayed run issues the same tokens.
+/// </summary>
+internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time)
+{
+    public const int MaxTtlSeconds = 21600;
+    private const byte Version = 1;
+    private const int MacLength = 16;
+
+    private readonly byte[] key = KeyFrom(options.Seed);
+
+    public string Issue(string instanceId, int ttlSeconds)
+    {
+        var id = Encoding.ASCII.GetBytes(instanceId);
+        var token = new byte[1 + 8 + id.Length + MacLength];
+        token[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(1), (time.GetUtcNow() + TimeSpan.FromSeconds(ttlSeconds)).UtcTicks);
+        id.CopyTo(token, 9);
+        HMACSHA256.HashData(key, token.AsSpan(0, 9 + id.Length)).AsSpan(0, MacLength).CopyTo(token.AsSpan(9 + id.Length));
+        return Convert.ToBase64String(token);
+    }
+
+    /// <summary>Whether <paramref name="token"/> was issued by this harness, for this instance, and has not expired.</summary>
+    public bool IsValid(string token, string instanceId)
+    {
+        Span<byte> bytes = stackalloc byte[128];
+        if (token.Length > 160 || !Convert.TryFromBase64String(token, bytes, out var length) || length < 1 + 8 + MacLength || bytes[0] != Version)
+        {
+            return false;
+        }
+
+        var sealedPart = bytes[..(length - MacLength)];
+        Span<byte> expected = stackalloc byte[32];
+        HMACSHA256.HashData(key, sealedPart, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected[..MacLength], bytes.Slice(length - MacLength, MacLength)))
+        {
+            return false;
+        }
+
+        var expires = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
+        return Encoding.ASCII.GetString(sealedPart[9..]) == instanceId && time.GetUtcNow().UtcTicks < expires;
+    }
+
+    private static byte[] KeyFrom(int seed)
+    {
+        var random = new SeededRandom(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL));
+        var key = new byte[32];
+        for (var i = 0; i < key.Length; i += 8)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(key.AsSpan(i), random.NextUInt64());
+        }
+
+        return key;
+    }
+}
