@@ -10,6 +10,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 EXPOSE 4580 4581
-# Inside a container the harness must listen beyond loopback for the published port to reach it.
+# Inside a container the harness must listen beyond loopback for the published port to reach it. Metadata reached
+# through a published port names its instance with the X-Harness-Instance-Id header; inside the container each
+# instance also has its own 127.a.b.c. HARNESS_PROPAGATION sets the delay model, e.g. fixed(1500ms).
 ENV HARNESS_LISTEN_ANY=1
 ENTRYPOINT ["dotnet", "harness.dll", "serve", "--ec2-port", "4580", "--imds-port", "4581"]

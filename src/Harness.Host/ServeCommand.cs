@@ -4,7 +4,7 @@ using Harness.Domain.Delays;
 
 namespace Harness.Host;
 
-/// <summary><c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N]</c>: runs the harness until Ctrl-C.</summary>
+/// <summary><c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC]</c>: runs the harness until Ctrl-C.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -31,8 +31,8 @@ internal static class ServeCommand
 
         var propagation = new Option<string>("--propagation")
         {
-            Description = $"Delay before a change reaches instances' metadata, e.g. fixed(1500ms), uniform(100ms,900ms), never (default {PropagationSettings.DefaultSpec})",
-            DefaultValueFactory = _ => PropagationSettings.DefaultSpec,
+            Description = $"Delay before a change reaches instances' metadata, e.g. fixed(1500ms), uniform(100ms,900ms), never (default {PropagationSettings.DefaultSpec}; also HARNESS_PROPAGATION)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_PROPAGATION") is { Length: > 0 } spec ? spec : PropagationSettings.DefaultSpec,
         };
         propagation.Validators.Add(result =>
         {

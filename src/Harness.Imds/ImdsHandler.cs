@@ -138,7 +138,7 @@ public sealed class ImdsHandler
     {
         refusal = Task.CompletedTask;
         var local = AddressOf(http.Connection.LocalIpAddress);
-        if (local != BaseAddress)
+        if (local >> 24 == 127 && local != BaseAddress)
         {
             if (propagation.TryGetByAddress(local, out slot))
             {
@@ -155,7 +155,7 @@ public sealed class ImdsHandler
         {
             slot = null;
             refusal = ImdsResponses.Plain(http, StatusCodes.Status400BadRequest,
-                $"127.0.0.1 serves tools: name the instance with {InstanceHeader}, or connect to the instance's own address (imdsEndpoint in GET /_harness/instances/{{id}}).");
+                $"This address serves tools: name the instance with {InstanceHeader}, or connect to the instance's own address (imdsEndpoint in GET /_harness/instances/{{id}}).");
             return false;
         }
 
