@@ -156,6 +156,9 @@ public sealed partial class MetadataPropagation : IDisposable
                 }
 
                 track.DropSeen();
+
+                // Nothing is in flight any more: a later change must not wait behind a due time that has been skipped.
+                track.LastDue = now;
             }
 
             Arm(now);
