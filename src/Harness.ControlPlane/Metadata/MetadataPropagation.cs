@@ -226,8 +226,14 @@ public sealed partial class MetadataPropagation : IDisposable
             return;
         }
 
-        // Whole milliseconds, rounded up: a real timer rounds down, and a timer that fires early only re-arms.
-        var wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(TimeSpan.FromTicks(next.DueTicks - now.UtcTicks).TotalMilliseconds)));
+        // The exact wait, so a fake clock delivers at the due tick. A real timer truncates to whole milliseconds and
+        // may fire a little early; that only re-arms, and a wait under a millisecond becomes one rather than a spin.
+        var wait = TimeSpan.FromTicks(next.DueTicks - now.UtcTicks);
+        if (wait < TimeSpan.FromMilliseconds(1))
+        {
+            wait = TimeSpan.FromMilliseconds(1);
+        }
+
         armedTicks = next.DueTicks;
         timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
