@@ -13,7 +13,8 @@ internal static class ControlApi
         api.MapPost("/reset", Reset);
         api.MapPropagationApi();
         api.MapInstancesApi();
-        api.MapFallback(Fallback);
+        // Not the default {*path:nonfile}: a path that looks like a file name must get a problem too.
+        api.MapFallback("{**path}", Fallback);
         return endpoints;
     }
 
@@ -57,7 +58,7 @@ internal static class ControlApi
         var depth = path.Count(c => c == '/');
         var allowed = Methods.GetValueOrDefault(path)
             ?? Templates.Where(t => path.StartsWith(t.Prefix, StringComparison.Ordinal) && t.Depth == depth).Select(t => t.Methods).FirstOrDefault();
-        if (allowed is not null)
+        if (allowed is not null && !allowed.Split(", ").Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
         {
             http.Response.Headers.Allow = allowed;
             return TypedResults.Problem(

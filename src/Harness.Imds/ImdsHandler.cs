@@ -98,7 +98,7 @@ public sealed class ImdsHandler
             return ImdsResponses.Error(http, StatusCodes.Status401Unauthorized);
         }
 
-        if (version.Length == 0)
+        if (path == "/")
         {
             return ImdsResponses.Text(http, VersionList);
         }

@@ -8,7 +8,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
 
     // The sequence of the newest change applied to each part of the view ("mac|kind", "mac|*", "state"), and a floor
     // that a whole-view change raises. An older change that arrives later (reordering, a flushed "never") loses.
-    private readonly Dictionary<string, long> versions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long> versions = new(StringComparer.Ordinal);
     private long floor;
 
     public string Region { get; } = region;
@@ -78,7 +78,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
 
         versions[Key(mac, Presence)] = sequence;
         return delta.Kind == MetadataChangeKinds.InterfaceDetached
-            ? view with { Interfaces = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, mac, StringComparison.OrdinalIgnoreCase)) }
+            ? view with { Interfaces = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, mac, StringComparison.Ordinal)) }
             : Upsert(view, delta.Interface!);
     }
 
@@ -92,7 +92,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
 
     private static MetadataView Upsert(MetadataView view, InterfaceMetadata nic)
     {
-        var others = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, nic.Mac, StringComparison.OrdinalIgnoreCase));
+        var others = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, nic.Mac, StringComparison.Ordinal));
         return view with { Interfaces = [.. others.Add(nic).OrderBy(n => n.NetworkCard).ThenBy(n => n.DeviceNumber)] };
     }
 
@@ -107,7 +107,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
     /// <summary>Adopts a whole snapshot, except the parts a newer change has already set.</summary>
     private MetadataView Merge(MetadataView view, MetadataView snapshot, long sequence)
     {
-        var macs = view.Interfaces.Select(n => n.Mac).Union(snapshot.Interfaces.Select(n => n.Mac), StringComparer.OrdinalIgnoreCase);
+        var macs = view.Interfaces.Select(n => n.Mac).Union(snapshot.Interfaces.Select(n => n.Mac), StringComparer.Ordinal);
         var result = new List<InterfaceMetadata>();
         foreach (var mac in macs)
         {
@@ -150,7 +150,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
         var newest = 0L;
         foreach (var (key, version) in versions)
         {
-            if (key.StartsWith(mac, StringComparison.OrdinalIgnoreCase))
+            if (key.StartsWith(mac, StringComparison.Ordinal))
             {
                 newest = Math.Max(newest, version);
             }

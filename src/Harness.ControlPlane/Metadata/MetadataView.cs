@@ -32,7 +32,7 @@ public sealed record MetadataView(InstanceIdentity Identity, string State, Immut
     {
         foreach (var nic in Interfaces)
         {
-            if (string.Equals(nic.Mac, mac, StringComparison.OrdinalIgnoreCase))
+            if (nic.Mac == mac)
             {
                 return nic;
             }
