@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the harness on a fresh machine: installs what is missing, builds once in Release,
-# then the .NET unit and API tests, the boto3 conformance suite, the AWS CLI walk-through and the
-# AWS SDK for JavaScript smoke test. Ends with one line "N passed, M failed".
+# then the .NET unit and API tests, the boto3 and botocore-IMDS conformance suite, the AWS CLI walk-through
+# and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service). Ends with one line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,7 +23,8 @@ if ! need aws; then python3 -m pip install --quiet awscli || { echo "the AWS CLI
 if ! need node || ! need npm; then
   (apt-get update -qq && apt-get install -y -qq nodejs npm) >/dev/null 2>&1 || { echo "node and npm are required" >&2; exit 2; }
 fi
-if [ -f tests/conformance/js/package.json ] && [ ! -d tests/conformance/js/node_modules ]; then
+if [ -f tests/conformance/js/package.json ] && { [ ! -d tests/conformance/js/node_modules ] \
+     || [ tests/conformance/js/package-lock.json -nt tests/conformance/js/node_modules/.package-lock.json ]; }; then
   (cd tests/conformance/js && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed" >&2; exit 2; }
 fi
 
@@ -74,7 +75,7 @@ step "AWS CLI walk-through"
 run "$LOGS/cli.log" env HARNESS_NO_BUILD=1 bash tests/conformance/cli/walkthrough.sh
 tally "$LOGS/cli.log" 'cli: [0-9]+ passed' 'passed, [0-9]+ failed'
 
-step "AWS SDK for JavaScript v3 smoke test"
+step "AWS SDK for JavaScript v3: EC2 smoke and metadata tests"
 run "$LOGS/js.log" env HARNESS_NO_BUILD=1 bash tests/conformance/js/run.sh
 tally "$LOGS/js.log" '^# pass [0-9]+' '^# fail [0-9]+'
 

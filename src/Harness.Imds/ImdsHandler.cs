@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
@@ -72,6 +73,12 @@ public sealed class ImdsHandler
         }
 
         var path = request.Path.Value ?? "/";
+        if (path.Contains("//", StringComparison.Ordinal))
+        {
+            // IMDS ignores doubled slashes, and SDKs send them (ec2-metadata-service joins "/" + "/latest/…").
+            path = CollapseSlashes(path);
+        }
+
         var slash = path.IndexOf('/', 1);
         var version = slash < 0 ? path[1..] : path[1..slash];
         var rest = slash < 0 ? "" : path[slash..];
@@ -166,6 +173,20 @@ public sealed class ImdsHandler
 
         refusal = ImdsResponses.Plain(http, StatusCodes.Status404NotFound, $"No instance {id} has metadata here.");
         return false;
+    }
+
+    private static string CollapseSlashes(string path)
+    {
+        var collapsed = new StringBuilder(path.Length);
+        foreach (var c in path)
+        {
+            if (c != '/' || collapsed.Length == 0 || collapsed[^1] != '/')
+            {
+                collapsed.Append(c);
+            }
+        }
+
+        return collapsed.ToString();
     }
 
     private static uint AddressOf(IPAddress? address)

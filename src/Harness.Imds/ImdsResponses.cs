@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Harness.Imds;
 
-/// <summary>Replies as IMDS writes them: text/plain with a length, and errors as its small XHTML pages.</summary>
+/// <summary>Replies as IMDS writes them: text/plain with a length, <c>Connection: close</c>, and errors as its small XHTML pages.</summary>
 internal static class ImdsResponses
 {
     public static Task Text(HttpContext http, string body) => Write(http, StatusCodes.Status200OK, "text/plain", body);
@@ -35,6 +35,9 @@ internal static class ImdsResponses
     {
         var response = http.Response;
         response.StatusCode = status;
+
+        // Real IMDS closes every connection after its reply; clients that count on keep-alive must not pass here.
+        response.Headers.Connection = "close";
         response.ContentType = contentType;
         var bytes = Encoding.UTF8.GetBytes(body);
         response.ContentLength = bytes.Length;

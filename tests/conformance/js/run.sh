@@ -15,7 +15,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cd "$HERE" || exit 2
-if [ ! -d node_modules ]; then
+# (re)install when node_modules is missing or older than the lock file (a dependency was added)
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund || exit 2
   else npm install --no-audit --no-fund || exit 2; fi
 fi

@@ -2,11 +2,18 @@
 
 Usage from tests:  ``from harness_process import client, reset, endpoint``.
 
-* If env ``HARNESS_EC2_URL`` is set, that server is used and nothing is started.
+* If env ``HARNESS_EC2_URL`` is set, that server is used and nothing is started (its metadata port,
+  if any, comes from env ``HARNESS_IMDS_PORT``).
 * Otherwise the already-built Release host is started once (lazily, on first use) on free
   loopback ports:  ``dotnet src/Harness.Host/bin/Release/net10.0/harness.dll serve
   --ec2-port P --imds-port Q --seed 1`` from the repo root, and killed at interpreter exit.
   Building is the runner script's job, not ours.
+* ``imds_port()`` / ``imds_url()`` give the shared process's metadata port and its tools address
+  (``http://127.0.0.1:Q``, which needs header ``X-Harness-Instance-Id``).
+* ``start(propagation="fixed(1500ms)", seed=1)`` starts a further, dedicated process (a
+  :class:`HarnessServer`) for tests that need other serve options; ``.stop()`` it when done
+  (it is also stopped at interpreter exit). ``client(..., endpoint_url=srv.ec2_url)`` and
+  ``reset(srv.ec2_url)`` aim at it.
 """
 import atexit
 import os
@@ -29,9 +36,8 @@ ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "secret"
 
 _lock = threading.Lock()
-_endpoint = None
-_proc = None
-_log_path = None
+_shared = None  # the HarnessServer behind endpoint(), once started
+_external_url = None  # HARNESS_EC2_URL, when set
 
 # How often a call was retried after RequestLimitExceeded (see _throttle_retry).
 throttle_retries = 0
@@ -45,18 +51,101 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _http(method, url, timeout=5):
-    req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+def _http(method, url, timeout=5, body=None, headers=None):
+    data = body if body is not None else (b"" if method in ("POST", "PUT") else None)
+    req = urllib.request.Request(url, method=method, data=data, headers=headers or {})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.status, resp.read()
 
 
-def _wait_healthy(base, proc=None):
+def _read_tail(path):
+    if not path or not os.path.exists(path):
+        return "<no log>"
+    with open(path, "rb") as f:
+        return f.read()[-3000:].decode("utf-8", "replace")
+
+
+class HarnessServer:
+    """One ``harness serve`` process on free loopback ports.
+
+    ``propagation`` is passed as ``--propagation SPEC`` (None: the harness's default, which also
+    honours env HARNESS_PROPAGATION). ``extra_args`` are appended to the command line.
+    """
+
+    def __init__(self, propagation=None, seed=1, extra_args=()):
+        self.propagation = propagation
+        self.seed = seed
+        self.extra_args = tuple(extra_args)
+        self.ec2_port = None
+        self.imds_port = None
+        self.proc = None
+        self.log_path = None
+
+    @property
+    def ec2_url(self):
+        """Base URL of the EC2 endpoint and control API (no trailing slash)."""
+        return f"http://127.0.0.1:{self.ec2_port}"
+
+    @property
+    def imds_url(self):
+        """The metadata tools address (needs X-Harness-Instance-Id); instances have their own 127.a.b.c."""
+        return f"http://127.0.0.1:{self.imds_port}"
+
+    def command(self):
+        args = ["dotnet", HARNESS_DLL, "serve", "--ec2-port", str(self.ec2_port),
+                "--imds-port", str(self.imds_port), "--seed", str(self.seed)]
+        if self.propagation is not None:
+            args += ["--propagation", self.propagation]
+        return args + list(self.extra_args)
+
+    def start(self):
+        if self.proc is not None:
+            return self
+        if not os.path.exists(HARNESS_DLL):
+            raise RuntimeError(f"{HARNESS_DLL} missing: build with `dotnet build src/Harness.Host -c Release`")
+        self.ec2_port, self.imds_port = _free_port(), _free_port()
+        while self.imds_port == self.ec2_port:
+            self.imds_port = _free_port()
+        fd, self.log_path = tempfile.mkstemp(prefix="harness-conformance-", suffix=".log")
+        with os.fdopen(fd, "wb") as log:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(self.command(), cwd=REPO_ROOT, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+        try:
+            _wait_healthy(self.ec2_url, self.proc, self.log_tail)
+        except Exception:
+            self.stop()
+            raise
+        sys.stderr.write(f"[harness] pid {self.proc.pid} on {self.ec2_url}, metadata port {self.imds_port}"
+                         f"{'' if self.propagation is None else ', propagation ' + self.propagation}"
+                         f" (log {self.log_path})\n")
+        return self
+
+    def stop(self):
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    def log_tail(self):
+        return _read_tail(self.log_path)
+
+
+def start(propagation=None, seed=1, extra_args=()):
+    """Start a dedicated harness process (besides the shared one) and return it, healthy."""
+    return HarnessServer(propagation, seed, extra_args).start()
+
+
+def _wait_healthy(base, proc=None, log_tail=lambda: "<no log>"):
     deadline = time.monotonic() + HEALTH_TIMEOUT_S
     last = None
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"harness exited early with {proc.returncode}; log: {_log_tail()}")
+            raise RuntimeError(f"harness exited early with {proc.returncode}; log: {log_tail()}")
         try:
             status, _ = _http("GET", base + "/_harness/health", timeout=2)
             if status == 200:
@@ -65,64 +154,55 @@ def _wait_healthy(base, proc=None):
         except Exception as e:  # not listening yet
             last = repr(e)
         time.sleep(0.25)
-    raise RuntimeError(f"harness not healthy after {HEALTH_TIMEOUT_S}s ({last}); log: {_log_tail()}")
+    raise RuntimeError(f"harness not healthy after {HEALTH_TIMEOUT_S}s ({last}); log: {log_tail()}")
 
 
 def _log_tail():
-    if not _log_path or not os.path.exists(_log_path):
-        return "<no log>"
-    with open(_log_path, "rb") as f:
-        return f.read()[-3000:].decode("utf-8", "replace")
+    return _shared.log_tail() if _shared is not None else "<no log>"
 
 
 def _stop():
-    global _proc
-    if _proc is not None and _proc.poll() is None:
-        _proc.terminate()
-        try:
-            _proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _proc.kill()
-            _proc.wait(timeout=10)
-    _proc = None
+    if _shared is not None:
+        _shared.stop()
 
 
 def endpoint():
     """Base URL of the EC2 endpoint (no trailing slash); starts the harness on first call."""
-    global _endpoint, _proc, _log_path
+    global _shared, _external_url
     with _lock:
-        if _endpoint:
-            return _endpoint
+        if _external_url:
+            return _external_url
+        if _shared is not None:
+            return _shared.ec2_url
         url = os.environ.get("HARNESS_EC2_URL")
         if url:
-            _endpoint = url.rstrip("/")
-            return _endpoint
-        if not os.path.exists(HARNESS_DLL):
-            raise RuntimeError(f"{HARNESS_DLL} missing: build with `dotnet build src/Harness.Host -c Release`")
-        ec2_port, imds_port = _free_port(), _free_port()
-        while imds_port == ec2_port:
-            imds_port = _free_port()
-        fd, _log_path = tempfile.mkstemp(prefix="harness-conformance-", suffix=".log")
-        log = os.fdopen(fd, "wb")
-        _proc = subprocess.Popen(
-            ["dotnet", HARNESS_DLL, "serve", "--ec2-port", str(ec2_port),
-             "--imds-port", str(imds_port), "--seed", "1"],
-            cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        atexit.register(_stop)
-        base = f"http://127.0.0.1:{ec2_port}"
-        try:
-            _wait_healthy(base, _proc)
-        except Exception:
-            _stop()
-            raise
-        sys.stderr.write(f"[harness] pid {_proc.pid} on {base} (log {_log_path})\n")
-        _endpoint = base
-        return _endpoint
+            _external_url = url.rstrip("/")
+            return _external_url
+        _shared = HarnessServer().start()
+        return _shared.ec2_url
 
 
-def reset():
-    """Empty every region. Falls back to moto's reset so the suite can be smoke-run on moto."""
-    base = endpoint()
+def imds_port():
+    """The shared harness's metadata port (HARNESS_IMDS_PORT for an external server, else None)."""
+    endpoint()
+    if _shared is not None:
+        return _shared.imds_port
+    port = os.environ.get("HARNESS_IMDS_PORT")
+    return int(port) if port else None
+
+
+def imds_url():
+    """The shared harness's metadata tools address, http://127.0.0.1:<imds-port> (None if unknown)."""
+    port = imds_port()
+    return None if port is None else f"http://127.0.0.1:{port}"
+
+
+def reset(base=None):
+    """Empty every region of the shared harness (or of the server at ``base``).
+
+    Falls back to moto's reset so the suite can be smoke-run on moto.
+    """
+    base = (base or endpoint()).rstrip("/")
     try:
         status, _ = _http("POST", base + "/_harness/reset")
         if status in (200, 204):
@@ -153,15 +233,16 @@ def _throttle_retry(response=None, attempts=None, **_):
     return None
 
 
-def client(region="us-east-1", retry_throttling=True, validate=True):
+def client(region="us-east-1", retry_throttling=True, validate=True, endpoint_url=None):
     """A plain boto3 EC2 client aimed at the harness (dummy creds, botocore retries disabled).
 
     validate=False turns off botocore's client-side checks so out-of-range values reach the server.
+    endpoint_url aims it at another server (e.g. a HarnessServer's ec2_url) instead of the shared one.
     """
     c = boto3.client(
         "ec2",
         region_name=region,
-        endpoint_url=endpoint(),
+        endpoint_url=endpoint_url or endpoint(),
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
         config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30,
