@@ -49,16 +49,7 @@ public static class HarnessApp
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Any, options.ImdsPort, listen => listen.Use(next => connection =>
-            {
-                if (!options.ListenAny && connection.RemoteEndPoint is IPEndPoint peer && !IPAddress.IsLoopback(peer.Address))
-                {
-                    connection.Abort();
-                    return Task.CompletedTask;
-                }
-
-                return next(connection);
-            }));
+            k.Listen(IPAddress.Any, options.ImdsPort, listen => listen.Use(next => LoopbackPeersOnly.Filter(next, options.ListenAny)));
         });
 
         var app = builder.Build();
