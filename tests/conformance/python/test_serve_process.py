@@ -2,6 +2,7 @@
 
 Starts its own short-lived processes (the Release build the runner made) on free loopback ports.
 """
+import json
 import os
 import signal
 import subprocess
@@ -20,8 +21,8 @@ class ServeProcessTest(unittest.TestCase):
     """serve prints its endpoints and a client's environment, answers health, and stops cleanly on Ctrl-C."""
 
     def run_and_stop(self, sig):
-        port = _free_port()
-        proc = start("serve", "--ec2-port", str(port), "--seed", "3")
+        port, imds = _free_port(), _free_port()
+        proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds), "--seed", "3", "--propagation", "uniform(1s,2s)")
         try:
             banner = []
             while "Ctrl-C" not in "".join(banner):
@@ -32,8 +33,12 @@ class ServeProcessTest(unittest.TestCase):
             self.assertIn(f"export AWS_ENDPOINT_URL_EC2=http://127.0.0.1:{port}", text)
             self.assertIn("AWS_ACCESS_KEY_ID=", text)
             self.assertIn("AWS_REGION=us-east-1", text)
+            self.assertIn(f"metadata:     port {imds}", text)
+            self.assertIn("propagation:  uniform(1s,2s)", text)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/health", timeout=5) as r:
                 self.assertEqual(r.status, 200)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/propagation", timeout=5) as r:
+                self.assertEqual(json.load(r)["imds"], "uniform(1s,2s)")
             proc.send_signal(sig)
             out, _ = proc.communicate(timeout=30)
         finally:
@@ -53,6 +58,14 @@ class ServeProcessTest(unittest.TestCase):
         out, _ = proc.communicate(timeout=60)
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("--ec2-port must be between 0 and 65535", out)
+
+    def test_bad_propagation_spec_is_refused_with_its_position(self):
+        proc = start("serve", "--ec2-port", str(_free_port()), "--imds-port", str(_free_port()), "--propagation", "uniform(1s,2x)")
+        out, _ = proc.communicate(timeout=60)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("--propagation", out)
+        self.assertIn("position 11", out)
+        self.assertIn("uniform(1s,2x)\n             ^", out.replace("\r", ""))
 
     def test_unknown_command_is_refused(self):
         proc = start("launch-rockets")
