@@ -4,6 +4,7 @@ using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Ec2;
 using Harness.Imds;
+using Harness.Runtime;
 
 namespace Harness.Host;
 
@@ -22,7 +23,13 @@ public static class HarnessApp
         var builder = WebApplication.CreateSlimBuilder();
         Quiet(builder);
         builder.WebHost.UseKestrel(k => k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.Ec2Port));
-        if (time is not null)
+        // Real time by default on a timer thread of its own: .NET's timer queue moves in kernel ticks (4 ms here),
+        // which would make every propagation delay up to a tick late.
+        if (time is null)
+        {
+            builder.Services.AddSingleton<TimeProvider>(_ => new PreciseTimeProvider());
+        }
+        else
         {
             builder.Services.AddSingleton(time);
         }

@@ -3,12 +3,12 @@ namespace Harness.ControlPlane.Metadata;
 /// <summary>The scheduler's book on one instance. Touched only under the propagation lock.</summary>
 internal sealed class InstanceTrack(string region, InstanceIdentity identity, MetadataView desired, MetadataSlot slot)
 {
-    private const string State = "state";
     private const string Presence = "*";
+    private static readonly (string, string) State = ("", "state");
 
-    // The sequence of the newest change applied to each part of the view ("mac|kind", "mac|*", "state"), and a floor
-    // that a whole-view change raises. An older change that arrives later (reordering, a flushed "never") loses.
-    private readonly Dictionary<string, long> versions = new(StringComparer.Ordinal);
+    // The sequence of the newest change applied to each part of the view ((mac, kind), (mac, "*"), the state), and a
+    // floor that a whole-view change raises. An older change that arrives later (reordering, a flushed "never") loses.
+    private readonly Dictionary<(string Mac, string Part), long> versions = [];
     private long floor;
 
     public string Region { get; } = region;
@@ -65,7 +65,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
                 return null;
             }
 
-            versions[Key(mac, delta.Kind)] = sequence;
+            versions[(mac, delta.Kind)] = sequence;
 
             // An interface the view lacks (its attach never arrived) is taken whole, as it was when this change was made.
             return Upsert(view, current is null ? delta.Interface! : WithPart(current, delta.Interface!, delta.Kind));
@@ -76,9 +76,9 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
             return null;
         }
 
-        versions[Key(mac, Presence)] = sequence;
+        versions[(mac, Presence)] = sequence;
         return delta.Kind == MetadataChangeKinds.InterfaceDetached
-            ? view with { Interfaces = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, mac, StringComparison.Ordinal)) }
+            ? view with { Interfaces = view.Interfaces.RemoveAll(n => n.Mac == mac) }
             : Upsert(view, delta.Interface!);
     }
 
@@ -90,11 +90,37 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
         }
     }
 
+    /// <summary>Puts <paramref name="nic"/> in place of the interface with its MAC, kept in card then device order.</summary>
     private static MetadataView Upsert(MetadataView view, InterfaceMetadata nic)
     {
-        var others = view.Interfaces.RemoveAll(n => string.Equals(n.Mac, nic.Mac, StringComparison.Ordinal));
-        return view with { Interfaces = [.. others.Add(nic).OrderBy(n => n.NetworkCard).ThenBy(n => n.DeviceNumber)] };
+        var interfaces = view.Interfaces;
+        var existing = -1;
+        for (var i = 0; i < interfaces.Length && existing < 0; i++)
+        {
+            existing = interfaces[i].Mac == nic.Mac ? i : -1;
+        }
+
+        if (existing >= 0 && interfaces[existing].DeviceNumber == nic.DeviceNumber && interfaces[existing].NetworkCard == nic.NetworkCard)
+        {
+            return view with { Interfaces = interfaces.SetItem(existing, nic) };
+        }
+
+        if (existing >= 0)
+        {
+            interfaces = interfaces.RemoveAt(existing);
+        }
+
+        var at = 0;
+        while (at < interfaces.Length && Before(interfaces[at], nic))
+        {
+            at++;
+        }
+
+        return view with { Interfaces = interfaces.Insert(at, nic) };
     }
+
+    private static bool Before(InterfaceMetadata a, InterfaceMetadata b) =>
+        a.NetworkCard < b.NetworkCard || (a.NetworkCard == b.NetworkCard && a.DeviceNumber < b.DeviceNumber);
 
     private static InterfaceMetadata WithPart(InterfaceMetadata target, InterfaceMetadata source, string kind) => kind switch
     {
@@ -150,7 +176,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
         var newest = 0L;
         foreach (var (key, version) in versions)
         {
-            if (key.StartsWith(mac, StringComparison.Ordinal))
+            if (key.Mac == mac)
             {
                 newest = Math.Max(newest, version);
             }
@@ -159,9 +185,7 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
         return newest;
     }
 
-    private long Version(string key) => versions.GetValueOrDefault(key);
+    private long Version((string, string) key) => versions.GetValueOrDefault(key);
 
-    private long Version(string mac, string part) => versions.GetValueOrDefault(Key(mac, part));
-
-    private static string Key(string mac, string part) => mac + "|" + part;
+    private long Version(string mac, string part) => versions.GetValueOrDefault((mac, part));
 }

@@ -62,7 +62,8 @@ internal static class InstanceXml
                 .Element("message", "Client.UserInitiatedShutdown: User initiated shutdown").End();
         }
 
-        MetadataOptions(x, i.MetadataOptions, "applied");
+        // RunInstances answers a pending instance whose options are still being applied, as EC2 does.
+        MetadataOptions(x, i.MetadataOptions, i.State.Name == "pending" ? "pending" : "applied");
         x.Start("privateDnsNameOptions").Element("hostnameType", "ip-name").Element("enableResourceNameDnsARecord", false)
                 .Element("enableResourceNameDnsAAAARecord", false).End();
     }

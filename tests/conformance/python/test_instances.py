@@ -82,8 +82,10 @@ class RunInstancesTest(HarnessTestCase):
     def test_metadata_options(self):
         i = self.instance(self.s, MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 2,
                                                    "HttpEndpoint": "enabled"})
+        self.assertEqual(i["MetadataOptions"]["State"], "pending")  # RunInstances answers before they apply
         m = self.describe_instance(i["InstanceId"])["MetadataOptions"]
         self.assertEqual((m["HttpTokens"], m["HttpPutResponseHopLimit"], m["HttpEndpoint"]), ("required", 2, "enabled"))
+        self.assertEqual(m["State"], "applied")
 
     def test_bad_parameters(self):
         with self.assertEc2Error("InvalidSubnetID.NotFound"):
