@@ -225,8 +225,8 @@ internal static class SchedulerBench
     {
         var md = new StringBuilder();
         md.AppendLine(r.Timer == "TimeProvider.System"
-            ? Inv($"## Propagation scheduler: lateness with {r.PeakPending:N0} changes pending")
-            : "### The same run with dedicated-thread timers (a prototype in the bench, not in src/)");
+            ? Inv($"## Propagation scheduler: lateness with {r.PeakPending:N0} changes pending (.NET's timer queue, for comparison)")
+            : "### The same run with dedicated-thread timers (PreciseTimeProvider in src/Harness.Runtime: what `serve` uses)");
         md.AppendLine();
         md.AppendLine(Inv($"In-process control plane, timers: {r.Timer} ({(r.ServerGc ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores); delay `{r.Delay}`; {r.Instances:N0} instances in {r.Subnets} subnets, {r.Workers} concurrent callers."));
         md.AppendLine();

@@ -6,7 +6,7 @@
 #     Medians and harness ÷ bare.
 #  2. Scheduler lateness: the control plane in-process on TimeProvider.System, 100,000 address changes
 #     pending at once (uniform(5s,15s)), lateness = SeenAt − DueAt of every one; then the same run with
-#     dedicated-thread timers (a bench-only prototype) to show what the runtime's timer queue costs.
+#     dedicated-thread timers (PreciseTimeProvider, what serve uses) against .NET's timer queue.
 # Writes bench-results/imds.md and the JSON it is made from.
 #
 #   load/bench/imds.sh
