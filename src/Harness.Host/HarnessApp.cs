@@ -74,5 +74,8 @@ public static class HarnessApp
         // Per-request hosting diagnostics open a log scope on every request when any level is on; the harness
         // logs what matters itself.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
+        // A failed start (a port in use) is reported by the serve command in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 }

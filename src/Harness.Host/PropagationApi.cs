@@ -35,7 +35,9 @@ internal static class PropagationApi
             return problem;
         }
 
-        var settings = propagation.Settings;
+        // Validate everything first, then apply the edits atomically to whatever the settings are by then, so
+        // concurrent PUTs of different fields do not lose each other.
+        var edits = new List<Func<PropagationSettings, PropagationSettings>>();
         foreach (var property in body.EnumerateObject())
         {
             switch (property.Name)
@@ -46,7 +48,7 @@ internal static class PropagationApi
                         return problem;
                     }
 
-                    settings = settings with { Imds = model };
+                    edits.Add(s => s with { Imds = model });
                     break;
                 case "kinds":
                     if (property.Value.ValueKind != JsonValueKind.Object)
@@ -54,29 +56,28 @@ internal static class PropagationApi
                         return Bad("\"kinds\" must be an object of kind to delay spec (null removes an override).", "kinds");
                     }
 
-                    var kinds = settings.Kinds;
                     foreach (var kind in property.Value.EnumerateObject())
                     {
-                        if (!MetadataChangeKinds.All.Contains(kind.Name))
+                        var name = kind.Name;
+                        if (!MetadataChangeKinds.All.Contains(name))
                         {
-                            return Bad($"Unknown kind of change '{kind.Name}'. Known: {string.Join(", ", MetadataChangeKinds.All)}.", "kinds." + kind.Name);
+                            return Bad($"Unknown kind of change '{name}'. Known: {string.Join(", ", MetadataChangeKinds.All)}.", "kinds." + name);
                         }
 
                         if (kind.Value.ValueKind == JsonValueKind.Null)
                         {
-                            kinds = kinds.Remove(kind.Name);
+                            edits.Add(s => s with { Kinds = s.Kinds.Remove(name) });
                             continue;
                         }
 
-                        if (!TryModel(kind.Value, "kinds." + kind.Name, out var kindModel, out problem))
+                        if (!TryModel(kind.Value, "kinds." + name, out var kindModel, out problem))
                         {
                             return problem;
                         }
 
-                        kinds = kinds.SetItem(kind.Name, kindModel);
+                        edits.Add(s => s with { Kinds = s.Kinds.SetItem(name, kindModel) });
                     }
 
-                    settings = settings with { Kinds = kinds };
                     break;
                 case "reorder" or "forcedDetachStaysStale":
                     if (property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -84,17 +85,16 @@ internal static class PropagationApi
                         return Bad($"\"{property.Name}\" must be true or false.", property.Name);
                     }
 
-                    settings = property.Name == "reorder"
-                        ? settings with { Reorder = property.Value.GetBoolean() }
-                        : settings with { ForcedDetachStaysStale = property.Value.GetBoolean() };
+                    var on = property.Value.GetBoolean();
+                    edits.Add(property.Name == "reorder" ? s => s with { Reorder = on } : s => s with { ForcedDetachStaysStale = on });
                     break;
                 default:
                     return Bad($"Unknown setting '{property.Name}'. Known: imds, kinds, reorder, forcedDetachStaysStale.", property.Name);
             }
         }
 
-        propagation.Settings = settings;
-        return TypedResults.Ok(SettingsDocument.Of(settings));
+        var updated = propagation.UpdateSettings(s => edits.Aggregate(s, (current, edit) => edit(current)));
+        return TypedResults.Ok(SettingsDocument.Of(updated));
     }
 
     private static Ok<FlushReport> Flush(MetadataPropagation propagation) => TypedResults.Ok(new FlushReport(propagation.Flush()));
@@ -139,13 +139,8 @@ internal static class PropagationApi
     private static Ok<SettingsDocument> DeleteInterface(string networkInterfaceId, MetadataPropagation propagation) =>
         TypedResults.Ok(Update(propagation, s => s with { Interfaces = s.Interfaces.Remove(networkInterfaceId) }));
 
-    private static SettingsDocument Update(MetadataPropagation propagation, Func<PropagationSettings, PropagationSettings> change)
-    {
-        // Overrides come one request at a time from tools; the last writer wins, as with any PUT.
-        var settings = change(propagation.Settings);
-        propagation.Settings = settings;
-        return SettingsDocument.Of(settings);
-    }
+    private static SettingsDocument Update(MetadataPropagation propagation, Func<PropagationSettings, PropagationSettings> change) =>
+        SettingsDocument.Of(propagation.UpdateSettings(change));
 
     private static async Task<(DelayModel? Model, ProblemHttpResult? Problem)> ReadOverrideAsync(HttpContext http)
     {
@@ -168,13 +163,48 @@ internal static class PropagationApi
         try
         {
             using var document = await JsonDocument.ParseAsync(http.Request.Body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? (document.RootElement.Clone(), null)
-                : (default, Bad("The body must be a JSON object.", null));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, Bad("The body must be a JSON object.", null));
+            }
+
+            ReadEveryString(document.RootElement);
+            return (document.RootElement.Clone(), null);
         }
         catch (JsonException error)
         {
             return (default, Bad($"The body is not JSON: {error.Message}", null));
+        }
+        catch (InvalidOperationException error)
+        {
+            // Invalid UTF-8 inside a string surfaces only when the string is read.
+            return (default, Bad($"The body is not valid JSON text: {error.Message}", null));
+        }
+    }
+
+    /// <summary>Reads every name and string once, so text that is not UTF-8 fails here rather than mid-update.</summary>
+    private static void ReadEveryString(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    ReadEveryString(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    ReadEveryString(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
         }
     }
 

@@ -11,7 +11,7 @@ internal static class ServeCommand
     {
         var ec2Port = new Option<int>("--ec2-port") { Description = "Port of the EC2 facade and control API on 127.0.0.1", DefaultValueFactory = _ => 4580 };
         var imdsPort = new Option<int>("--imds-port") { Description = "Port of the instance metadata service", DefaultValueFactory = _ => 4581 };
-        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (ids, MACs, zones)", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (ids, MACs, zones, propagation delays, IMDSv2 tokens)", DefaultValueFactory = _ => 1 };
         var listenAny = new Option<bool>("--listen-any")
         {
             Description = "Listen on every network interface, not only loopback (for containers; also HARNESS_LISTEN_ANY=1)",
@@ -54,7 +54,17 @@ internal static class ServeCommand
                 Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),
             };
             await using var app = HarnessApp.Build(options);
-            await app.StartAsync(cancellation);
+            try
+            {
+                await app.StartAsync(cancellation);
+            }
+            catch (IOException error)
+            {
+                // Most often a port in use: say so in one line, not with a stack trace.
+                Console.Error.WriteLine($"harness could not start: {error.Message}");
+                return 1;
+            }
+
             var ec2Url = app.Ec2Url;
             Console.WriteLine($"""
                 harness is serving (seed {options.Seed})

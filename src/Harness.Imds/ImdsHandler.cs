@@ -40,7 +40,7 @@ public sealed class ImdsHandler
     {
         this.propagation = propagation;
         this.regions = regions;
-        tokens = new ImdsTokens(options, time);
+        tokens = new ImdsTokens(options, time, () => propagation.Generation);
     }
 
     public Task HandleAsync(HttpContext http)
@@ -72,7 +72,13 @@ public sealed class ImdsHandler
             return ImdsResponses.Error(http, StatusCodes.Status403Forbidden);
         }
 
-        var path = request.Path.Value ?? "/";
+        var path = request.Path.Value;
+        if (string.IsNullOrEmpty(path) || path[0] != '/')
+        {
+            // OPTIONS * and CONNECT have no path to serve.
+            return ImdsResponses.Error(http, StatusCodes.Status400BadRequest);
+        }
+
         if (path.Contains("//", StringComparison.Ordinal))
         {
             // IMDS ignores doubled slashes, and SDKs send them (ec2-metadata-service joins "/" + "/latest/…").

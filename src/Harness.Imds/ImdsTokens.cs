@@ -8,24 +8,25 @@ namespace Harness.Imds;
 
 /// <summary>
 /// IMDSv2 session tokens: self-contained (instance id and expiry, sealed with an HMAC), so the harness keeps no
-/// per-token state however many clients ask. The key comes from the seed, so a replayed run issues the same tokens.
+/// per-token state however many clients ask. The key comes from the seed and the reset generation: a replayed run
+/// issues the same tokens, and a token from before a reset is refused by the instance that reuses its id after.
 /// </summary>
-internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time)
+internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time, Func<long> generation)
 {
     public const int MaxTtlSeconds = 21600;
     private const byte Version = 1;
     private const int MacLength = 16;
 
-    private readonly byte[] key = KeyFrom(options.Seed);
+    private GenerationKey current = new(0, KeyFrom(options.Seed, 0));
 
     public string Issue(string instanceId, int ttlSeconds)
     {
-        var id = Encoding.ASCII.GetBytes(instanceId);
+        var id = Encoding.UTF8.GetBytes(instanceId);
         var token = new byte[1 + 8 + id.Length + MacLength];
         token[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(1), (time.GetUtcNow() + TimeSpan.FromSeconds(ttlSeconds)).UtcTicks);
         id.CopyTo(token, 9);
-        HMACSHA256.HashData(key, token.AsSpan(0, 9 + id.Length)).AsSpan(0, MacLength).CopyTo(token.AsSpan(9 + id.Length));
+        HMACSHA256.HashData(Key(), token.AsSpan(0, 9 + id.Length)).AsSpan(0, MacLength).CopyTo(token.AsSpan(9 + id.Length));
         return Convert.ToBase64String(token);
     }
 
@@ -40,19 +41,32 @@ internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time)
 
         var sealedPart = bytes[..(length - MacLength)];
         Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(key, sealedPart, expected);
+        HMACSHA256.HashData(Key(), sealedPart, expected);
         if (!CryptographicOperations.FixedTimeEquals(expected[..MacLength], bytes.Slice(length - MacLength, MacLength)))
         {
             return false;
         }
 
         var expires = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
-        return Encoding.ASCII.GetString(sealedPart[9..]) == instanceId && time.GetUtcNow().UtcTicks < expires;
+        return Encoding.UTF8.GetString(sealedPart[9..]) == instanceId && time.GetUtcNow().UtcTicks < expires;
     }
 
-    private static byte[] KeyFrom(int seed)
+    private byte[] Key()
     {
-        var random = new SeededRandom(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL));
+        var now = generation();
+        var snapshot = Volatile.Read(ref current);
+        if (snapshot.Generation != now)
+        {
+            snapshot = new GenerationKey(now, KeyFrom(options.Seed, now));
+            Volatile.Write(ref current, snapshot);
+        }
+
+        return snapshot.Key;
+    }
+
+    private static byte[] KeyFrom(int seed, long generation)
+    {
+        var random = SeededRandom.For(seed, "imds-token-key", generation);
         var key = new byte[32];
         for (var i = 0; i < key.Length; i += 8)
         {
@@ -61,4 +75,6 @@ internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time)
 
         return key;
     }
+
+    private sealed record GenerationKey(long Generation, byte[] Key);
 }

@@ -95,6 +95,17 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // As System.Threading.Timer: negative means an error unless it is the infinite marker.
+            if (dueTime < TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dueTime));
+            }
+
+            if (period < TimeSpan.Zero && period != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(period));
+            }
+
             long version;
             lock (owner.gate)
             {

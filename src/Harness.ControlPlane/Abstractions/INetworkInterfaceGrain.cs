@@ -15,8 +15,7 @@ public interface INetworkInterfaceGrain : IGrainWithStringKey
 
     Task<NetworkInterfaceView> AttachAsync(AttachCommand command);
 
-    /// <param name="force">A forced detach: the instance's metadata keeps showing the interface until a stop and start.</param>
-    Task DetachAsync(string attachmentId, bool force = false);
+    Task DetachAsync(string attachmentId);
 
     Task ModifyAsync(ModifyInterfaceCommand command);
 

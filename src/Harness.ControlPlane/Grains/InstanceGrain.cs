@@ -106,7 +106,21 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
         }
 
         // Force changes what the instance's metadata shows (stale until a stop and start), not what the API shows.
-        await Interface(attachment.NetworkInterfaceId).DetachAsync(attachmentId, force);
+        if (force)
+        {
+            propagation.ExpectForcedDetach(current.InstanceId, attachment.NetworkInterfaceId);
+        }
+
+        try
+        {
+            await Interface(attachment.NetworkInterfaceId).DetachAsync(attachmentId);
+        }
+        catch (Ec2Exception) when (force)
+        {
+            propagation.CancelForcedDetach(current.InstanceId, attachment.NetworkInterfaceId);
+            throw;
+        }
+
         view = current with { Attachments = current.Attachments.Remove(attachment) };
         Publish();
     }

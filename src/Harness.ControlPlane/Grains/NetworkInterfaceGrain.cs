@@ -62,7 +62,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         return Task.FromResult(Publish());
     }
 
-    public Task DetachAsync(string attachmentId, bool force = false)
+    public Task DetachAsync(string attachmentId)
     {
         var current = View;
         if (current.Attachment?.AttachmentId != attachmentId)
@@ -73,7 +73,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         regions.Get(region).Attachments.TryRemove(attachmentId, out _);
         view = current with { Attachment = null, Status = "available" };
         maxIpv4 = UnattachedMaxIpv4;
-        Publish(forcedDetach: force);
+        Publish();
         return Task.CompletedTask;
     }
 
@@ -136,12 +136,12 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
 
     private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(region, subnetId));
 
-    private NetworkInterfaceView Publish(bool forcedDetach = false)
+    private NetworkInterfaceView Publish()
     {
         var before = published;
         published = View;
         regions.Get(region).NetworkInterfaces[View.NetworkInterfaceId] = View;
-        propagation.InterfaceChanged(region, before, published, forcedDetach);
+        propagation.InterfaceChanged(region, before, published);
         return published;
     }
 }

@@ -1,7 +1,7 @@
 namespace Harness.ControlPlane.Metadata;
 
 /// <summary>The scheduler's book on one instance. Touched only under the propagation lock.</summary>
-internal sealed class InstanceTrack(string region, InstanceIdentity identity, MetadataView desired, MetadataSlot slot)
+internal sealed class InstanceTrack(InstanceIdentity identity, MetadataView desired, MetadataSlot slot)
 {
     private const string Presence = "*";
     private static readonly (string, string) State = ("", "state");
@@ -10,8 +10,6 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
     // floor that a whole-view change raises. An older change that arrives later (reordering, a flushed "never") loses.
     private readonly Dictionary<(string Mac, string Part), long> versions = [];
     private long floor;
-
-    public string Region { get; } = region;
 
     public InstanceIdentity Identity { get; } = identity;
 
@@ -26,8 +24,22 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
     /// <summary>How many delays this instance has drawn; with the seed and the instance id it keys the next draw.</summary>
     public long Draws { get; set; }
 
-    /// <summary>Changes not yet seen, oldest first (seen ones are dropped from the front as they go).</summary>
-    public Queue<PendingChange> Waiting { get; } = new();
+    /// <summary>Changes not yet seen (pending or parked), oldest first.</summary>
+    public LinkedList<PendingChange> Waiting { get; } = new();
+
+    /// <summary>Interfaces the instance is detaching by force: when the detach is diffed it leaves the view stale.</summary>
+    public HashSet<string> ForcedDetaches { get; } = new(StringComparer.Ordinal);
+
+    public void Wait(PendingChange change) => change.Waiting = Waiting.AddLast(change);
+
+    public void StopWaiting(PendingChange change)
+    {
+        if (change.Waiting is { } node)
+        {
+            Waiting.Remove(node);
+            change.Waiting = null;
+        }
+    }
 
     /// <summary>The view with <paramref name="change"/> applied, or null when a newer change already covers what it brings.</summary>
     public MetadataView? Apply(MetadataView view, PendingChange change)
@@ -65,10 +77,16 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
                 return null;
             }
 
-            versions[(mac, delta.Kind)] = sequence;
+            if (current is not null)
+            {
+                versions[(mac, delta.Kind)] = sequence;
+                return Upsert(view, WithPart(current, delta.Interface!, delta.Kind));
+            }
 
-            // An interface the view lacks (its attach never arrived) is taken whole, as it was when this change was made.
-            return Upsert(view, current is null ? delta.Interface! : WithPart(current, delta.Interface!, delta.Kind));
+            // An interface the view lacks (its attach was parked by "never", or is still on its way under reordering)
+            // comes whole, as it was when this change was made; every part of it is now that recent.
+            versions[(mac, Presence)] = sequence;
+            return Upsert(view, delta.Interface!);
         }
 
         if (Math.Max(floor, NewestOf(mac)) > sequence)
@@ -80,14 +98,6 @@ internal sealed class InstanceTrack(string region, InstanceIdentity identity, Me
         return delta.Kind == MetadataChangeKinds.InterfaceDetached
             ? view with { Interfaces = view.Interfaces.RemoveAll(n => n.Mac == mac) }
             : Upsert(view, delta.Interface!);
-    }
-
-    public void DropSeen()
-    {
-        while (Waiting.TryPeek(out var head) && !head.IsWaiting)
-        {
-            Waiting.Dequeue();
-        }
     }
 
     /// <summary>Puts <paramref name="nic"/> in place of the interface with its MAC, kept in card then device order.</summary>

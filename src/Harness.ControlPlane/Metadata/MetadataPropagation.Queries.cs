@@ -13,9 +13,8 @@ public sealed partial class MetadataPropagation
                 return null;
             }
 
-            var waiting = track.Waiting.Count(c => c.IsWaiting);
             return new InstanceMetadataStatus(
-                track.Slot, track.Desired, waiting, MetadataDiff.SameContent(track.Slot.View, track.Desired),
+                track.Slot, track.Desired, track.Waiting.Count, MetadataDiff.SameContent(track.Slot.View, track.Desired),
                 Settings.ModelFor(instanceId, null, MetadataChangeKinds.PrivateIpv4s).ToString());
         }
     }
@@ -26,7 +25,7 @@ public sealed partial class MetadataPropagation
         lock (gate)
         {
             return tracks.TryGetValue(instanceId, out var track)
-                ? track.Waiting.Where(c => c.IsWaiting).Select(c => c.ToEvent()).ToList()
+                ? track.Waiting.Select(c => c.ToEvent()).ToList()
                 : null;
         }
     }
@@ -39,19 +38,19 @@ public sealed partial class MetadataPropagation
     {
         lock (gate)
         {
-            var events = timeline
-                .Where(c => c.Sequence > after && (instanceId is null || c.InstanceId == instanceId))
+            var events = timeline.After(after)
+                .Where(c => instanceId is null || c.InstanceId == instanceId)
                 .Take(limit)
                 .Select(c => c.ToEvent())
                 .ToList();
-            return new TimelinePage(events, sequence, droppedEvents);
+            return new TimelinePage(events, sequence, timeline.Dropped);
         }
     }
 }
 
 /// <summary>An instance's metadata against the control plane.</summary>
 /// <param name="InSync">Whether the view shows what the control plane says now.</param>
-/// <param name="Model">The delay model its address changes draw from (overrides included).</param>
+/// <param name="Model">The delay model its address changes draw from (its instance's override included; an interface's may differ).</param>
 public sealed record InstanceMetadataStatus(MetadataSlot Slot, MetadataView Desired, int PendingChanges, bool InSync, string Model);
 
 /// <param name="LastSequence">The newest sequence number given out; poll with it as <c>after</c>.</param>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Delays;
@@ -9,7 +10,8 @@ namespace Harness.ControlPlane.Metadata;
 /// Carries control-plane changes to instances' metadata views after a delay drawn per instance and kind of change.
 /// Grains report what they published; the scheduler re-projects each affected instance from the read side, diffs
 /// it against what it last projected, and queues the difference. One timer on <see cref="TimeProvider"/> fires at
-/// the earliest due time. All of its state is behind one lock; the views it publishes are read without one.
+/// the earliest due time. The scheduler's books are behind one lock; the slots and views it publishes are read
+/// without one.
 /// </summary>
 public sealed partial class MetadataPropagation : IDisposable
 {
@@ -22,10 +24,9 @@ public sealed partial class MetadataPropagation : IDisposable
     private readonly ConcurrentDictionary<string, MetadataSlot> slotsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<uint, MetadataSlot> slotsByAddress = new();
     private readonly PriorityQueue<PendingChange, (long DueTicks, long Sequence)> queue = new();
-    private readonly Queue<PendingChange> timeline = new();
+    private readonly TimelineLog timeline;
     private PropagationSettings settings;
     private long sequence;
-    private long droppedEvents;
     private uint nextAddressIndex;
     private long armedTicks = long.MaxValue;
 
@@ -35,21 +36,39 @@ public sealed partial class MetadataPropagation : IDisposable
         this.options = options;
         this.time = time;
         settings = options.Propagation;
+        timeline = new TimelineLog(options.TimelineCapacity);
         timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>The settings changes made from now on draw from.</summary>
     public PropagationSettings Settings
     {
         get => Volatile.Read(ref settings);
-        set => Volatile.Write(ref settings, value ?? throw new ArgumentNullException(nameof(value)));
+        set => UpdateSettings(_ => value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>
+    /// How many times the harness was reset. Anything keyed to instances (IMDSv2 tokens) mixes it in, so that an
+    /// instance id seen again after a reset is a new instance.
+    /// </summary>
+    public long Generation { get; private set; }
+
+    /// <summary>Changes the settings atomically, so concurrent updates of different fields do not lose each other.</summary>
+    public PropagationSettings UpdateSettings(Func<PropagationSettings, PropagationSettings> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (gate)
+        {
+            var updated = change(settings) ?? throw new InvalidOperationException("A settings change must give settings.");
+            Volatile.Write(ref settings, updated);
+            return updated;
+        }
     }
 
     /// <summary>The instance whose metadata is served at <paramref name="address"/> (an address in 127.0.0.0/8).</summary>
-    public bool TryGetByAddress(uint address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MetadataSlot? slot) =>
-        slotsByAddress.TryGetValue(address, out slot);
+    public bool TryGetByAddress(uint address, [NotNullWhen(true)] out MetadataSlot? slot) => slotsByAddress.TryGetValue(address, out slot);
 
-    public bool TryGetByInstanceId(string instanceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MetadataSlot? slot) =>
-        slotsById.TryGetValue(instanceId, out slot);
+    public bool TryGetByInstanceId(string instanceId, [NotNullWhen(true)] out MetadataSlot? slot) => slotsById.TryGetValue(instanceId, out slot);
 
     public IEnumerable<MetadataSlot> Slots => slotsById.Values;
 
@@ -58,13 +77,13 @@ public sealed partial class MetadataPropagation : IDisposable
     {
         lock (gate)
         {
-            Reconcile(region, instanceId, forcedDetach: null);
+            Reconcile(region, instanceId);
             Settle();
         }
     }
 
     /// <summary>An interface's view changed; the instances it was and is attached to may show something new.</summary>
-    internal void InterfaceChanged(string region, NetworkInterfaceView? before, NetworkInterfaceView? after, bool forcedDetach = false)
+    internal void InterfaceChanged(string region, NetworkInterfaceView? before, NetworkInterfaceView? after)
     {
         var was = before?.Attachment?.InstanceId;
         var now = after?.Attachment?.InstanceId;
@@ -77,12 +96,12 @@ public sealed partial class MetadataPropagation : IDisposable
         {
             if (was is not null)
             {
-                Reconcile(region, was, forcedDetach ? before!.NetworkInterfaceId : null);
+                Reconcile(region, was);
             }
 
             if (now is not null && now != was)
             {
-                Reconcile(region, now, forcedDetach: null);
+                Reconcile(region, now);
             }
 
             Settle();
@@ -112,10 +131,37 @@ public sealed partial class MetadataPropagation : IDisposable
         {
             foreach (var instanceId in instances.Distinct())
             {
-                Reconcile(region, instanceId, forcedDetach: null);
+                Reconcile(region, instanceId);
             }
 
             Settle();
+        }
+    }
+
+    /// <summary>
+    /// The instance is about to detach this interface by force. Said before the detach is published, so whichever
+    /// re-projection first sees the interface gone marks it stale, however the reports interleave.
+    /// </summary>
+    internal void ExpectForcedDetach(string instanceId, string networkInterfaceId)
+    {
+        lock (gate)
+        {
+            if (tracks.TryGetValue(instanceId, out var track) && Settings.ForcedDetachStaysStale)
+            {
+                track.ForcedDetaches.Add(networkInterfaceId);
+            }
+        }
+    }
+
+    /// <summary>The forced detach failed: nothing is to be left stale.</summary>
+    internal void CancelForcedDetach(string instanceId, string networkInterfaceId)
+    {
+        lock (gate)
+        {
+            if (tracks.TryGetValue(instanceId, out var track))
+            {
+                track.ForcedDetaches.Remove(networkInterfaceId);
+            }
         }
     }
 
@@ -130,138 +176,16 @@ public sealed partial class MetadataPropagation : IDisposable
                 slotsByAddress.TryRemove(track.Slot.Address, out _);
                 foreach (var change in track.Waiting)
                 {
-                    change.Status = "superseded";
-                }
-            }
-        }
-    }
-
-    /// <summary>Applies every change still on its way, "never" ones included, as if all were due now.</summary>
-    public int Flush()
-    {
-        lock (gate)
-        {
-            var now = time.GetUtcNow();
-            var applied = 0;
-            while (queue.TryDequeue(out var change, out _))
-            {
-                applied += Deliver(change, now) ? 1 : 0;
-            }
-
-            foreach (var track in tracks.Values)
-            {
-                foreach (var change in track.Waiting.Where(c => c.Status == "never").ToList())
-                {
-                    applied += Deliver(change, now) ? 1 : 0;
+                    change.Status = ChangeStatus.Superseded;
+                    change.Waiting = null;
                 }
 
-                track.DropSeen();
-
-                // Nothing is in flight any more: a later change must not wait behind a due time that has been skipped.
-                track.LastDue = now;
+                track.Waiting.Clear();
             }
-
-            Arm(now);
-            return applied;
         }
     }
 
-    /// <summary>Forgets every instance and event and restores the settings the harness started with.</summary>
-    public void Reset()
-    {
-        lock (gate)
-        {
-            tracks.Clear();
-            slotsById.Clear();
-            slotsByAddress.Clear();
-            queue.Clear();
-            timeline.Clear();
-            sequence = 0;
-            droppedEvents = 0;
-            nextAddressIndex = 0;
-            settings = options.Propagation;
-            Arm(time.GetUtcNow());
-        }
-    }
-
-    public void Dispose() => timer.Dispose();
-
-    private void OnTimer()
-    {
-        lock (gate)
-        {
-            armedTicks = long.MaxValue;
-            Settle();
-        }
-    }
-
-    /// <summary>Delivers what is due and arms the timer for the next due time. Called under the lock.</summary>
-    private void Settle()
-    {
-        var now = time.GetUtcNow();
-        while (queue.TryPeek(out var change, out var due) && due.DueTicks <= now.UtcTicks)
-        {
-            queue.Dequeue();
-            Deliver(change, now);
-        }
-
-        Arm(now);
-    }
-
-    private void Arm(DateTimeOffset now)
-    {
-        if (!queue.TryPeek(out _, out var next))
-        {
-            if (armedTicks != long.MaxValue)
-            {
-                timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                armedTicks = long.MaxValue;
-            }
-
-            return;
-        }
-
-        if (next.DueTicks == armedTicks)
-        {
-            return;
-        }
-
-        // The exact wait, so a fake clock delivers at the due tick. A real timer truncates to whole milliseconds and
-        // may fire a little early; that only re-arms, and a wait under a millisecond becomes one rather than a spin.
-        var wait = TimeSpan.FromTicks(next.DueTicks - now.UtcTicks);
-        if (wait < TimeSpan.FromMilliseconds(1))
-        {
-            wait = TimeSpan.FromMilliseconds(1);
-        }
-
-        armedTicks = next.DueTicks;
-        timer.Change(wait, Timeout.InfiniteTimeSpan);
-    }
-
-    private bool Deliver(PendingChange change, DateTimeOffset now)
-    {
-        if (!change.IsWaiting || !tracks.TryGetValue(change.InstanceId, out var track))
-        {
-            return false;
-        }
-
-        var view = track.Apply(track.Slot.View, change);
-        if (view is null)
-        {
-            change.Status = "superseded";
-        }
-        else
-        {
-            track.Slot.View = view;
-            change.Status = "applied";
-            change.SeenAt = now;
-        }
-
-        track.DropSeen();
-        return view is not null;
-    }
-
-    private void Reconcile(string region, string instanceId, string? forcedDetach)
+    private void Reconcile(string region, string instanceId)
     {
         var state = regions.Get(region);
         if (!state.Instances.TryGetValue(instanceId, out var instance))
@@ -272,18 +196,7 @@ public sealed partial class MetadataPropagation : IDisposable
         var now = time.GetUtcNow();
         if (!tracks.TryGetValue(instanceId, out var track))
         {
-            var identity = MetadataProjection.IdentityOf(state, instance, options.AccountId);
-            var launched = MetadataProjection.Project(state, instance, identity);
-            var slot = new MetadataSlot(instanceId, region, AddressAt(nextAddressIndex++), launched);
-            track = new InstanceTrack(region, identity, launched, slot) { LastDue = now };
-            tracks[instanceId] = track;
-            slotsById[instanceId] = slot;
-            slotsByAddress[slot.Address] = slot;
-            var boot = new PendingChange(++sequence, instanceId, new MetadataDelta(MetadataChangeKinds.InstanceLaunched, null, null, "", null, null), now)
-            {
-                DueAt = now, SeenAt = now, Status = "applied",
-            };
-            Log(boot);
+            Launch(state, instance, now);
             return;
         }
 
@@ -292,30 +205,44 @@ public sealed partial class MetadataPropagation : IDisposable
         track.Desired = desired;
         foreach (var delta in deltas)
         {
-            Schedule(track, delta, now, forcedDetach);
+            Schedule(track, delta, now);
         }
     }
 
-    private void Schedule(InstanceTrack track, MetadataDelta delta, DateTimeOffset now, string? forcedDetach)
+    /// <summary>An instance boots with complete metadata; only later changes lag.</summary>
+    private void Launch(RegionState state, InstanceView instance, DateTimeOffset now)
+    {
+        var identity = MetadataProjection.IdentityOf(state, instance, options.AccountId);
+        var launched = MetadataProjection.Project(state, instance, identity);
+        var slot = new MetadataSlot(instance.InstanceId, state.Name, AddressAt(nextAddressIndex++), launched);
+        tracks[instance.InstanceId] = new InstanceTrack(identity, launched, slot) { LastDue = now };
+        slotsById[instance.InstanceId] = slot;
+        slotsByAddress[slot.Address] = slot;
+        var boot = new MetadataDelta(MetadataChangeKinds.InstanceLaunched, null, null, "", null, null);
+        timeline.Add(new PendingChange(++sequence, instance.InstanceId, boot, now) { DueAt = now, SeenAt = now, Status = ChangeStatus.Applied });
+    }
+
+    private void Schedule(InstanceTrack track, MetadataDelta delta, DateTimeOffset now)
     {
         var current = Settings;
         var change = new PendingChange(++sequence, track.Slot.InstanceId, delta, now);
-        Log(change);
-        if (delta.Kind == MetadataChangeKinds.InterfaceDetached && delta.NetworkInterfaceId == forcedDetach && current.ForcedDetachStaysStale)
+        timeline.Add(change);
+        if (delta.Kind == MetadataChangeKinds.InterfaceDetached && track.ForcedDetaches.Remove(delta.NetworkInterfaceId!))
         {
-            change.Status = "stale";
+            change.Status = ChangeStatus.Stale;
             return;
         }
 
         var model = current.ModelFor(track.Slot.InstanceId, delta.NetworkInterfaceId, delta.Kind);
         var delay = model.Sample(SeededRandom.For(options.Seed, track.Slot.InstanceId, track.Draws++));
-        track.Waiting.Enqueue(change);
+        track.Wait(change);
         if (delay is null)
         {
-            change.Status = "never";
+            change.Status = ChangeStatus.Never;
             return;
         }
 
+        // Due times are on the harness clock (wall time in real-time mode): a clock stepped by hand shifts them.
         var due = now + delay.Value;
         if (!current.Reorder && due < track.LastDue)
         {
@@ -327,17 +254,15 @@ public sealed partial class MetadataPropagation : IDisposable
         queue.Enqueue(change, (due.UtcTicks, change.Sequence));
     }
 
-    private void Log(PendingChange change)
-    {
-        timeline.Enqueue(change);
-        if (timeline.Count > options.TimelineCapacity)
-        {
-            timeline.Dequeue();
-            droppedEvents++;
-        }
-    }
-
     /// <summary>127.1.1.1, 127.1.1.2, …: every octet in 1–254, clear of 127.0.0.0/16 where local resolvers live.</summary>
-    internal static uint AddressAt(uint index) =>
-        (127u << 24) | ((1 + (index / (254 * 254))) << 16) | ((1 + (index / 254 % 254)) << 8) | (1 + (index % 254));
+    internal static uint AddressAt(uint index)
+    {
+        const uint Capacity = 254 * 254 * 254;
+        if (index >= Capacity)
+        {
+            throw new InvalidOperationException($"127.0.0.0/8 holds metadata addresses for {Capacity:N0} instances; reset the harness.");
+        }
+
+        return (127u << 24) | ((1 + (index / (254 * 254))) << 16) | ((1 + (index / 254 % 254)) << 8) | (1 + (index % 254));
+    }
 }

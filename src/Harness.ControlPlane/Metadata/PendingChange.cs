@@ -15,9 +15,12 @@ internal sealed class PendingChange(long sequence, string instanceId, MetadataDe
 
     public DateTimeOffset? SeenAt { get; set; }
 
-    public string Status { get; set; } = "pending";
+    public string Status { get; set; } = ChangeStatus.Pending;
 
-    public bool IsWaiting => Status is "pending" or "never";
+    /// <summary>Its place in the instance's list of waiting changes, so leaving it costs nothing wherever it sits.</summary>
+    public LinkedListNode<PendingChange>? Waiting { get; set; }
+
+    public bool IsWaiting => Status is ChangeStatus.Pending or ChangeStatus.Never;
 
     public MetadataEvent ToEvent() =>
         new(Sequence, InstanceId, Delta.Kind, Delta.NetworkInterfaceId, Delta.Mac, Delta.Detail, MadeAt, DueAt, SeenAt, Status);

@@ -67,6 +67,15 @@ class ServeProcessTest(unittest.TestCase):
         self.assertIn("position 11", out)
         self.assertIn("uniform(1s,2x)\n             ^", out.replace("\r", ""))
 
+    def test_port_in_use_is_refused_in_one_line(self):
+        port = _free_port()
+        proc = start("serve", "--ec2-port", str(port), "--imds-port", str(port))
+        out, _ = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("harness could not start", out)
+        self.assertIn("address already in use", out)
+        self.assertNotIn("   at ", out)
+
     def test_unknown_command_is_refused(self):
         proc = start("launch-rockets")
         out, _ = proc.communicate(timeout=60)
