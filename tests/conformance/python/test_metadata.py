@@ -178,8 +178,9 @@ class BotocoreImdsClientTest(MetadataCase):
         fetcher._session.send = send
         return sent
 
-    def test_custom_endpoint_is_taken_as_is(self):
-        # No restriction to 169.254.169.254 and no endpoint mode needed; a custom endpoint even wins over ipv6 mode.
+    def test_botocore_takes_a_custom_endpoint_as_is(self):
+        # A check of the client, not the harness: the per-instance endpoints rely on botocore accepting any URL
+        # (no restriction to 169.254.169.254, no endpoint mode needed; a custom endpoint even wins over ipv6 mode).
         for config in ({"ec2_metadata_service_endpoint": "http://127.1.1.1:4581"},
                        {"ec2_metadata_service_endpoint": "http://127.1.1.1:4581",
                         "ec2_metadata_service_endpoint_mode": "ipv6"}):
