@@ -22,9 +22,15 @@ public sealed class MetadataHost : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly Dictionary<string, string> macs = new(StringComparer.Ordinal);
 
-    public MetadataHost(PropagationSettings propagation, int seed = 1)
+    /// <param name="timelineCapacity">How many timeline entries to keep; the harness's default when null.</param>
+    public MetadataHost(PropagationSettings propagation, int seed = 1, int? timelineCapacity = null)
     {
         Options = new HarnessOptions { Seed = seed, Propagation = propagation };
+        if (timelineCapacity is { } capacity)
+        {
+            Options = Options with { TimelineCapacity = capacity };
+        }
+
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(Time);

@@ -101,6 +101,97 @@ public sealed class MetadataPropagationFlushTests
     }
 
     [Fact]
+    public async Task AttachAsync_NeverThenAddressChangeOnThatInterface_AddressChangeBringsTheInterfaceInWholeAndFlushSupersedesTheAttach()
+    {
+        // Documented behaviour: a part change for an interface the view lacks carries the interface as it was when the
+        // change was made, so the first later change to a "never" attached interface brings all of it, not only its part.
+        await using var host = new MetadataHost(Settings("fixed(1500ms)").WithKind(MetadataChangeKinds.InterfaceAttached, "never"));
+        var subnet = await host.CreateSubnetAsync();
+        var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
+        var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
+        var second = await host.CreateInterfaceAsync(subnet, "10.0.1.20", Addresses(false, "10.0.1.21"));
+        await host.SetGroupsAsync(second, web.GroupId);
+
+        await host.AttachAsync(instance, second, 1);
+        host.Advance(TimeSpan.FromDays(1));
+
+        Assert.Null(host.Shown(instance, second));
+        var attach = host.LastEvent(instance, MetadataChangeKinds.InterfaceAttached);
+        Assert.Equal(ChangeStatus.Never, attach.Status);
+        Assert.Null(attach.DueAt);
+        Assert.False(host.InSync(instance));
+
+        await host.Interface(second).AssignAsync(Addresses(false, "10.0.1.22"));
+        host.AdvanceMs(1499);
+        Assert.Null(host.Shown(instance, second));
+        host.AdvanceMs(1);
+
+        var nic = host.Shown(instance, second);
+        Assert.NotNull(nic);
+        Assert.Equal(second, nic.NetworkInterfaceId);
+        Assert.Equal(1, nic.DeviceNumber);
+        Assert.Equal(0, nic.NetworkCard);
+        Assert.Equal(subnet.SubnetId, nic.SubnetId);
+        Assert.Equal(["10.0.1.20", "10.0.1.21", "10.0.1.22"], Format(nic.LocalIpv4s));
+        Assert.Equal([web.GroupId], nic.SecurityGroupIds.ToArray());
+        Assert.Equal(["web"], nic.SecurityGroupNames.ToArray());
+        Assert.Equal([eni, second], host.View(instance).Interfaces.Select(n => n.NetworkInterfaceId));
+        Assert.Equal(ChangeStatus.Applied, host.LastEvent(instance, MetadataChangeKinds.PrivateIpv4s).Status);
+        Assert.True(host.InSync(instance));
+        Assert.Equal(ChangeStatus.Never, Assert.Single(host.Pending(instance)).Status);
+        var shown = host.View(instance);
+
+        var applied = host.Propagation.Flush();
+
+        // The parked attach is older than what the address change brought: it is superseded, and nothing goes back.
+        Assert.Equal(0, applied);
+        Assert.Equal(ChangeStatus.Superseded, host.Refresh(attach).Status);
+        Assert.Same(shown, host.View(instance));
+        Assert.Equal(["10.0.1.20", "10.0.1.21", "10.0.1.22"], host.LocalIpv4s(instance, second));
+        Assert.Empty(host.Pending(instance));
+        Assert.True(host.InSync(instance));
+    }
+
+    [Fact]
+    public async Task AssignAsync_NeverPrefixChangeThen300AddressChanges_OnlyTheParkedChangeStaysPending()
+    {
+        await using var host = new MetadataHost(Settings("fixed(1500ms)").WithKind(MetadataChangeKinds.Ipv4Prefixes, "never"));
+        var subnet = await host.CreateSubnetAsync();
+        var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
+        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.32"));
+
+        for (var i = 0; i < 300; i++)
+        {
+            if (i % 2 == 0)
+            {
+                await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+            }
+            else
+            {
+                await host.Interface(eni).UnassignAsync([Ip("10.0.1.20")], []);
+            }
+
+            host.AdvanceMs(7);
+        }
+
+        host.Advance(TimeSpan.FromMinutes(1));
+
+        var status = host.Propagation.Describe(instance);
+        Assert.NotNull(status);
+        Assert.Equal(1, status.PendingChanges);
+        var parked = Assert.Single(host.Pending(instance));
+        Assert.Equal(ChangeStatus.Never, parked.Status);
+        Assert.Equal(MetadataChangeKinds.Ipv4Prefixes, parked.Kind);
+        var addressChanges = host.Events(instance, MetadataChangeKinds.PrivateIpv4s);
+        Assert.Equal(300, addressChanges.Count);
+        Assert.All(addressChanges, e => Assert.Equal(ChangeStatus.Applied, e.Status));
+        Assert.All(addressChanges, e => Assert.Equal(e.DueAt, e.SeenAt));
+        Assert.Equal(["10.0.1.10"], host.LocalIpv4s(instance, eni));
+        Assert.Empty(host.Shown(instance, eni)!.Prefixes);
+        Assert.False(status.InSync);
+    }
+
+    [Fact]
     public async Task Flush_ChangesInFlightOnSeveralInstances_AppliesAllAtOnce()
     {
         await using var host = new MetadataHost(Settings("fixed(10s)").WithKind(MetadataChangeKinds.ElasticIps, "never"));

@@ -221,6 +221,64 @@ public sealed class MetadataPropagationOrderTests
     }
 
     [Fact]
+    public async Task SuccessiveChanges_ReorderPartChangeInsertsAbsentInterfaceWhole_OlderChangesOfOtherPartsArrivingLaterAreSuperseded()
+    {
+        await using var host = new MetadataHost(Settings("fixed(60s)") with { Reorder = true });
+        var subnet = await host.CreateSubnetAsync();
+        var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
+        var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
+        var db = await host.CreateSecurityGroupAsync(subnet.VpcId, "db");
+        var second = await host.CreateInterfaceAsync(subnet, "10.0.1.20");
+        var start = host.Now;
+
+        // Made in this order, due in the reverse: attach at 60s, groups [web] at 10s, groups [db] at 20s, an address at 1s.
+        await host.AttachAsync(instance, second, 1);
+        host.Configure(s => s.WithKind(MetadataChangeKinds.SecurityGroups, "fixed(10s)"));
+        await host.SetGroupsAsync(second, web.GroupId);
+        host.Configure(s => s.WithKind(MetadataChangeKinds.SecurityGroups, "fixed(20s)"));
+        await host.SetGroupsAsync(second, db.GroupId);
+        host.Configure(s => s.WithKind(MetadataChangeKinds.PrivateIpv4s, "fixed(1s)"));
+        await host.Interface(second).AssignAsync(Addresses(false, "10.0.1.21"));
+
+        var pending = host.Pending(instance);
+        Assert.Equal(
+            [MetadataChangeKinds.InterfaceAttached, MetadataChangeKinds.SecurityGroups, MetadataChangeKinds.SecurityGroups, MetadataChangeKinds.PrivateIpv4s],
+            pending.Select(e => e.Kind));
+        Assert.Equal([60, 10, 20, 1], pending.Select(e => (int)(e.DueAt!.Value - start).TotalSeconds));
+
+        host.AdvanceMs(999);
+        Assert.Null(host.Shown(instance, second));
+        host.AdvanceMs(1);
+
+        // The address change found the interface absent and brought it whole, groups [db] included.
+        AssertShowsLatest();
+        Assert.True(host.InSync(instance));
+
+        for (var tick = 1; tick <= 70; tick++)
+        {
+            host.Advance(TimeSpan.FromSeconds(1));
+            AssertShowsLatest();
+        }
+
+        var statuses = pending.Select(e => host.Refresh(e).Status).ToList();
+        Assert.Equal([ChangeStatus.Superseded, ChangeStatus.Superseded, ChangeStatus.Superseded, ChangeStatus.Applied], statuses);
+        Assert.Empty(host.Pending(instance));
+        Assert.True(host.InSync(instance));
+
+        void AssertShowsLatest()
+        {
+            var nic = host.Shown(instance, second);
+            Assert.NotNull(nic);
+            Assert.Equal(1, nic.DeviceNumber);
+            Assert.Equal(["10.0.1.20", "10.0.1.21"], Format(nic.LocalIpv4s));
+            Assert.True(nic.SecurityGroupIds.SequenceEqual([db.GroupId]),
+                $"at {host.Now - start}: groups went back to {string.Join(',', nic.SecurityGroupIds)}");
+            Assert.Equal(["db"], nic.SecurityGroupNames.ToArray());
+            Assert.Equal([eni, second], host.View(instance).Interfaces.Select(n => n.NetworkInterfaceId));
+        }
+    }
+
+    [Fact]
     public async Task SuccessiveChanges_ReorderDetachThenOlderAddressChange_InterfaceStaysGone()
     {
         await using var host = new MetadataHost(Settings("fixed(60s)") with { Reorder = true });

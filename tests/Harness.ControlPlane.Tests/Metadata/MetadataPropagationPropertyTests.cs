@@ -78,12 +78,18 @@ public sealed class MetadataPropagationPropertyTests
             eips.Add(await host.AllocateAsync());
         }
 
+        var groups = new List<string>();
+        foreach (var name in new[] { "web", "db", "ops" })
+        {
+            groups.Add((await host.CreateSecurityGroupAsync(subnet.VpcId, name)).GroupId);
+        }
+
         for (var step = 0; step < 40; step++)
         {
-            var op = random.Next(8);
+            var op = random.Next(12);
             try
             {
-                log.Add(await RunOperationAsync(host, random, op, instances, spares, eips));
+                log.Add(await RunOperationAsync(host, random, op, instances, spares, eips, groups));
             }
             catch (Ec2Exception error)
             {
@@ -116,14 +122,23 @@ public sealed class MetadataPropagationPropertyTests
             var expected = host.State.NetworkInterfaces.Values
                 .Where(n => n.Attachment?.InstanceId == instance)
                 .OrderBy(n => n.MacAddress, StringComparer.Ordinal)
-                .Select(n => $"{n.MacAddress}={string.Join(',', host.ControlPlaneIpv4s(n.NetworkInterfaceId))}")
+                .Select(n => Describe(n.MacAddress, host.ControlPlaneIpv4s(n.NetworkInterfaceId), ControlPlanePrefixes(host, n.NetworkInterfaceId), n.GroupIds))
                 .ToList();
             var actual = view.Interfaces
                 .OrderBy(n => n.Mac, StringComparer.Ordinal)
-                .Select(n => $"{n.Mac}={string.Join(',', Format(n.LocalIpv4s))}")
+                .Select(n => Describe(n.Mac, Format(n.LocalIpv4s), Format(n.Prefixes), n.SecurityGroupIds))
                 .ToList();
             Assert.True(expected.SequenceEqual(actual), $"{instance}: expected {string.Join(' ', expected)}, shown {string.Join(' ', actual)}. {trace}");
         }
+    }
+
+    private static string Describe(string mac, IEnumerable<string> addresses, IEnumerable<string> prefixes, IEnumerable<string> groups) =>
+        $"{mac}={string.Join(',', addresses)} prefixes {string.Join(',', prefixes)} groups {string.Join(',', groups)}";
+
+    private static string[] ControlPlanePrefixes(MetadataHost host, string networkInterfaceId)
+    {
+        Assert.True(host.State.TryGetInterface(networkInterfaceId, out _, out var addresses));
+        return Format(addresses.Prefixes);
     }
 
     private static string ExpectedState(string ec2State) => ec2State switch
@@ -136,7 +151,7 @@ public sealed class MetadataPropagationPropertyTests
     private static List<TimeSpan?> Delays(IEnumerable<MetadataEvent> events) => [.. events.Select(e => e.DueAt - e.MadeAt)];
 
     private static async Task<string> RunOperationAsync(
-        MetadataHost host, Random random, int op, List<string> instances, List<string> spares, List<AddressView> eips)
+        MetadataHost host, Random random, int op, List<string> instances, List<string> spares, List<AddressView> eips, List<string> groups)
     {
         var attached = instances.SelectMany(i => host.State.Instances[i].Attachments.Select(a => a.NetworkInterfaceId)).ToList();
         var withSecondaries = attached.Where(n => host.ControlPlaneIpv4s(n).Length > 1).ToList();
@@ -227,6 +242,49 @@ public sealed class MetadataPropagationPropertyTests
                     var (instance, attachmentId) = Pick(random, candidates);
                     await host.Instance(instance).DetachAsync(attachmentId, force: false);
                     return $"detach {attachmentId} from {instance}";
+                }
+
+            case 8:
+                {
+                    var nic = Pick(random, attached);
+                    await host.Interface(nic).AssignAsync(PrefixCount(1));
+                    return $"assign a prefix to {nic}";
+                }
+
+            case 9:
+                {
+                    var withPrefixes = attached.Where(n => ControlPlanePrefixes(host, n).Length > 0).ToList();
+                    if (withPrefixes.Count == 0)
+                    {
+                        return "no prefix to unassign";
+                    }
+
+                    var nic = Pick(random, withPrefixes);
+                    var prefix = Pick(random, ControlPlanePrefixes(host, nic));
+                    await host.Interface(nic).UnassignAsync([], [Ip(prefix)]);
+                    return $"unassign {prefix}/28 from {nic}";
+                }
+
+            case 10:
+                {
+                    var nic = Pick(random, attached);
+                    var chosen = groups.Where(_ => random.Next(2) == 0).ToArray();
+                    chosen = chosen.Length == 0 ? [Pick(random, groups)] : chosen;
+                    await host.SetGroupsAsync(nic, chosen);
+                    return $"set groups of {nic} to {string.Join(',', chosen)}";
+                }
+
+            case 11:
+                {
+                    // At most one of the three: the others keep the run busy.
+                    if (instances.Any(i => host.State.Instances[i].State.Name == "terminated"))
+                    {
+                        return "one instance is already terminated";
+                    }
+
+                    var instance = Pick(random, instances);
+                    await host.Instance(instance).TerminateAsync();
+                    return $"terminate {instance}";
                 }
 
             default:

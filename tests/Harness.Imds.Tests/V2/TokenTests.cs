@@ -112,6 +112,29 @@ public sealed class TokenTests(FakeClockHarness harness) : FakeClockTests(harnes
     }
 
     [Fact]
+    public async Task Token_IssuedBeforeAReset_IsRefusedByTheInstanceThatGetsTheSameIdAfterIt()
+    {
+        var old = await LaunchAsync();
+        var token = await Harness.TokenAsync(old.Address);
+        var before = await Harness.GetImdsAsync(old.Address, "/latest/meta-data/instance-id", (ImdsHeaders.Token, token));
+
+        await Harness.ResetAsync();
+        var fresh = await LaunchAsync();
+        var stale = await Harness.GetImdsAsync(fresh.Address, "/latest/meta-data/instance-id", (ImdsHeaders.Token, token));
+        var tokenless = await Harness.GetImdsAsync(fresh.Address, "/latest/meta-data/instance-id");
+        var renewed = await Harness.GetImdsAsync(fresh.Address, "/latest/meta-data/instance-id", (ImdsHeaders.Token, await Harness.TokenAsync(fresh.Address)));
+
+        // Same seed, same operations: the same id on the same address, so only the reset tells the two instances apart.
+        Assert.Equal(HttpStatusCode.OK, before.Status);
+        Assert.Equal(old.InstanceId, fresh.InstanceId);
+        Assert.Equal(old.Address, fresh.Address);
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.Status);
+        Assert.Equal(HttpStatusCode.OK, tokenless.Status);
+        Assert.Equal(HttpStatusCode.OK, renewed.Status);
+        Assert.Equal(fresh.InstanceId, renewed.Body);
+    }
+
+    [Fact]
     public async Task TokenAskedThroughTheToolAddress_WorksOnTheInstancesOwnAddress()
     {
         var instance = await LaunchAsync();
