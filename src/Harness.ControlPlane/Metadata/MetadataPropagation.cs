@@ -227,7 +227,12 @@ public sealed partial class MetadataPropagation : IDisposable
         var current = Settings;
         var change = new PendingChange(++sequence, track.Slot.InstanceId, delta, now);
         timeline.Add(change);
-        if (delta.Kind == MetadataChangeKinds.InterfaceDetached && track.ForcedDetaches.Remove(delta.NetworkInterfaceId!))
+        if (delta.Kind == MetadataChangeKinds.InterfaceAttached)
+        {
+            // An expectation that never met its detach must not turn a later, ordinary detach stale.
+            track.ForcedDetaches.Remove(delta.NetworkInterfaceId!);
+        }
+        else if (delta.Kind == MetadataChangeKinds.InterfaceDetached && track.ForcedDetaches.Remove(delta.NetworkInterfaceId!))
         {
             change.Status = ChangeStatus.Stale;
             return;
