@@ -41,45 +41,8 @@ PRECISE=${PRECISE:-1}
 
 mkdir -p "$OUT"
 LOAD_AT_START=$(cut -d" " -f1-3 /proc/loadavg)
-PGIDS=()
-
-log() { printf '\n== %s\n' "$*" >&2; }
-warn() { printf 'WARNING: %s\n' "$*" >&2; }
-
-# Each server runs in its own session so that it can be stopped as a group; setsid execs in place, so
-# ${PGIDS[-1]} is also the server's PID (the benchmark reads its CPU time from /proc).
-start_bg() {
-  local name=$1; shift
-  setsid "$@" >"$OUT/$name.log" 2>&1 &
-  PGIDS+=("$!")
-}
-
-stop_all() {
-  local pgid
-  for pgid in "${PGIDS[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null; done
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    local alive=0
-    for pgid in "${PGIDS[@]}"; do kill -0 -- "-$pgid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.5
-  done
-  for pgid in "${PGIDS[@]}"; do kill -KILL -- "-$pgid" 2>/dev/null; done
-  PGIDS=()
-}
-trap stop_all EXIT
-trap 'exit 130' INT TERM
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_http() {
-  local url=$1 deadline=$((SECONDS + $2)) code
-  while [ $SECONDS -lt $deadline ]; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
-    [ "$code" = 200 ] && return 0
-    sleep 0.5
-  done
-  return 1
-}
+# shellcheck source=lib.sh
+source "$ROOT/load/bench/lib.sh"
 
 log "build (Release)"
 timeout 300 dotnet build -c Release --nologo -v q "$ROOT/src/Harness.Host" >"$OUT/imds-harness-build.log" 2>&1 \
@@ -93,13 +56,7 @@ STATUS=0
 
 if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
   log "wrk"
-  if ! command -v wrk >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-      (apt-get update -qq && apt-get install -y -qq wrk) >"$OUT/apt.log" 2>&1 || warn "could not install wrk (see $OUT/apt.log)"
-    else
-      warn "wrk is missing and this is not root: apt-get install wrk"
-    fi
-  fi
+  ensure_wrk
   for port in "$EC2_PORT" "$IMDS_PORT" "$BARE_PORT"; do
     port_free "$port" || { echo "port $port is in use; set EC2_PORT/IMDS_PORT/BARE_PORT" >&2; exit 1; }
   done
@@ -108,7 +65,7 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
     log "start the harness (EC2 on 127.0.0.1:$EC2_PORT, IMDS on :$IMDS_PORT)"
     start_bg imds-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --seed 1 --propagation "fixed(1500ms)"
     HARNESS_PID=${PGIDS[-1]}
-    wait_http "http://127.0.0.1:$EC2_PORT/_harness/health" 60 || { cat "$OUT/imds-harness.log" >&2; exit 1; }
+    wait_http "http://127.0.0.1:$EC2_PORT/_harness/health" 60 200 || { cat "$OUT/imds-harness.log" >&2; exit 1; }
 
     log "register $INSTANCES instances through the EC2 API"
     URL=$(timeout 300 "${BENCH[@]}" imds-fixture --target "http://127.0.0.1:$EC2_PORT/" --instances "$INSTANCES" \
@@ -120,7 +77,7 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
     start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
       --body-file "$OUT/imds-body.txt" --headers-file "$OUT/imds-headers.txt"
     BARE_PID=${PGIDS[-1]}
-    wait_http "$BARE_URL" 60 || { cat "$OUT/imds-bare.log" >&2; exit 1; }
+    wait_http "$BARE_URL" 60 200 || { cat "$OUT/imds-bare.log" >&2; exit 1; }
 
     log "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS: client check, then $ROUNDS × $DURATION per server, alternating"
     timeout 600 "${BENCH[@]}" imds-throughput --harness-url "$URL" --harness-pid "$HARNESS_PID" --bare-url "$BARE_URL" --bare-pid "$BARE_PID" \

@@ -101,7 +101,7 @@ internal static partial class PropagationApi
     private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutInstanceAsync(
         string instanceId, HttpContext http, MetadataPropagation propagation)
     {
-        if (propagation.Describe(instanceId) is null)
+        if (!propagation.TryGetByInstanceId(instanceId, out _))
         {
             return ControlApi.NotFound($"No instance {instanceId}.");
         }

@@ -27,6 +27,12 @@ internal static class MetadataTree
 
     private static string? MetaData(MetadataView view, InstanceView? control, ReadOnlySpan<string> path)
     {
+        if (path.Length > 0 && path[0] == "network")
+        {
+            // The hot path (macs/<mac>/local-ipv4s) needs none of the instance-level values below.
+            return Network(view, path[1..]);
+        }
+
         var id = view.Identity;
         var eth0 = view.Primary;
         var publicIp = eth0 is null ? 0 : eth0.PublicIpOf(eth0.PrimaryIpv4);
@@ -56,7 +62,6 @@ internal static class MetadataTree
             "public-hostname" when rest.IsEmpty && publicIp != 0 => PublicHostname(id.Region, publicIp),
             "reservation-id" when rest.IsEmpty => id.ReservationId,
             "security-groups" when rest.IsEmpty => eth0 is null ? null : string.Join('\n', eth0.SecurityGroupNames),
-            "network" => Network(view, rest),
             "placement" => Placement(id, rest),
             "services" => rest.IsEmpty ? "domain\npartition" : rest.Length == 1 && rest[0] == "domain" ? "amazonaws.com" : rest.Length == 1 && rest[0] == "partition" ? "aws" : null,
             "tags" when TagsEnabled(control) => Tags(control!.Tags, rest),

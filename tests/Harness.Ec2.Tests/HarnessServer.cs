@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using Harness.Host;
+using Harness.Testing;
 
 namespace Harness.Ec2.Tests;
 
@@ -37,15 +38,7 @@ public sealed class HarnessServer : IAsyncLifetime
     /// <summary>POSTs a form the way SDKs do, signed for <paramref name="region"/> (the harness parses, not verifies).</summary>
     public async Task<(HttpStatusCode Status, XElement Body)> CallAsync(string action, IDictionary<string, string>? parameters = null, string region = "us-east-1")
     {
-        var form = new Dictionary<string, string> { ["Action"] = action, ["Version"] = "2016-11-15" };
-        foreach (var (key, value) in parameters ?? new Dictionary<string, string>())
-        {
-            form[key] = value;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.TryAddWithoutValidation(
-            "Authorization", $"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/{region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=00");
+        using var request = Ec2QueryRequest.Create(action, parameters, region);
         using var response = await Http.SendAsync(request);
         return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
     }

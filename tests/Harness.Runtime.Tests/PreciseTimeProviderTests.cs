@@ -20,7 +20,11 @@ public sealed class PreciseTimeProviderTests
         using var timer = time.CreateTimer(_ => { Interlocked.Increment(ref fired); done.TrySetResult(Stopwatch.GetElapsedTime(start)); }, null, TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
 
         var elapsed = await done.Task.WaitAsync(Patience);
-        await Task.Delay(150);
+
+        // A later timer on the same thread proves a second firing would have had its chance.
+        var later = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var probe = time.CreateTimer(_ => later.TrySetResult(), null, TimeSpan.FromMilliseconds(150), Timeout.InfiniteTimeSpan);
+        await later.Task.WaitAsync(Patience);
 
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(49), $"fired after {elapsed.TotalMilliseconds} ms");
         Assert.Equal(1, Volatile.Read(ref fired));

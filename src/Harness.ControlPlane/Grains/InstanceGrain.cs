@@ -115,7 +115,7 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
         {
             await Interface(attachment.NetworkInterfaceId).DetachAsync(attachmentId);
         }
-        catch (Ec2Exception) when (force)
+        catch when (force)
         {
             propagation.CancelForcedDetach(current.InstanceId, attachment.NetworkInterfaceId);
             throw;

@@ -166,7 +166,7 @@ internal sealed class InstanceTrack(InstanceIdentity identity, MetadataView desi
 
             if (mine is not null)
             {
-                foreach (var kind in new[] { MetadataChangeKinds.PrivateIpv4s, MetadataChangeKinds.Ipv4Prefixes, MetadataChangeKinds.ElasticIps, MetadataChangeKinds.SecurityGroups })
+                foreach (var kind in MetadataChangeKinds.InterfaceParts)
                 {
                     if (Version(mac, kind) > sequence)
                     {

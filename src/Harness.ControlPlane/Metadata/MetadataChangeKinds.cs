@@ -22,6 +22,8 @@ public static class MetadataChangeKinds
         InstanceStopped, InstanceStarted, InstanceTerminated,
     ];
 
-    /// <summary>Whether the change replaces one part of one interface (rather than the interface or the whole view).</summary>
+    /// <summary>The kinds that replace one part of one interface (rather than the interface or the whole view).</summary>
+    internal static IReadOnlyList<string> InterfaceParts { get; } = [PrivateIpv4s, Ipv4Prefixes, ElasticIps, SecurityGroups];
+
     internal static bool IsInterfacePart(string kind) => kind is PrivateIpv4s or Ipv4Prefixes or ElasticIps or SecurityGroups;
 }
