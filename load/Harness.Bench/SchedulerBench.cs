@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Harness.ControlPlane.Metadata;
 using Harness.Runtime;
-using Harness.Testing;
 
 namespace Harness.Bench;
 
@@ -263,13 +262,13 @@ internal static class SchedulerBench
     }
 
     /// <summary>
-    /// The same launch and changes on a <see cref="FakeTimeProvider"/>, then one Advance past every due time: every
+    /// The same launch and changes on a <see cref="VirtualTimeProvider"/>, then one Advance past every due time: every
     /// firing, and so every delivery, runs synchronously on this thread under the propagation lock, so elapsed time
     /// and allocations per change are the scheduler's own cost, free of timer latency and of other threads.
     /// </summary>
     private static async Task<DeliveryCost> MeasureDeliveryAsync(string spec, int instances, int subnets, int workers, string instanceType, int changes)
     {
-        var fake = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var fake = new VirtualTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var rig = await SchedulerRig.StartAsync(fake, spec, instances, subnets, workers, instanceType);
         var afterLaunch = rig.Propagation.Timeline(null, 0, 1).LastSequence;
         using var sampler = new AllocationSampler { Recording = true };

@@ -4,7 +4,6 @@ using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Net;
 using Harness.Runtime;
-using Harness.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.ControlPlane.Tests;
@@ -30,7 +29,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         State = services.GetRequiredService<RegionDirectory>().Get(RegionName);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public VirtualTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public IGrainFactory Grains { get; }
 

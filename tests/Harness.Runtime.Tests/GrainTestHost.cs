@@ -1,4 +1,3 @@
-using Harness.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.Runtime.Tests;
@@ -27,7 +26,7 @@ public sealed class GrainTestHost : IAsyncDisposable
         Grains = services.GetRequiredService<IGrainFactory>();
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public VirtualTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public GrainRuntime Runtime { get; }
 

@@ -6,7 +6,6 @@ using Harness.ControlPlane.Regions;
 using Harness.Domain.Delays;
 using Harness.Domain.Net;
 using Harness.Runtime;
-using Harness.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.ControlPlane.Tests.Metadata;
@@ -47,7 +46,7 @@ public sealed class MetadataHost : IAsyncDisposable
 
     public HarnessOptions Options { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public VirtualTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public DateTimeOffset Now => Time.GetUtcNow();
 

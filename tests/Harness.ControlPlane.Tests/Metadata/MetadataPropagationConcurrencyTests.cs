@@ -1,9 +1,9 @@
+using Harness.Runtime;
 using System.Collections.Concurrent;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
-using Harness.Testing;
 using static Harness.ControlPlane.Tests.ControlPlaneHost;
 using static Harness.ControlPlane.Tests.Metadata.MetadataHost;
 
@@ -75,7 +75,7 @@ public sealed class MetadataPropagationConcurrencyTests
     public async Task UpdateSettings_SixteenConcurrentOverrides_NoneLost()
     {
         var start = Settings("fixed(1s)");
-        using var propagation = new MetadataPropagation(new RegionDirectory(), new HarnessOptions { Propagation = start }, new FakeTimeProvider());
+        using var propagation = new MetadataPropagation(new RegionDirectory(), new HarnessOptions { Propagation = start }, new VirtualTimeProvider());
         var kinds = MetadataChangeKinds.All;
         var instances = Enumerable.Range(1, 7).Select(i => $"i-{i:x17}").ToList();
 

@@ -1,6 +1,6 @@
+using Harness.Runtime;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
-using Harness.Testing;
 using static Harness.ControlPlane.Tests.ControlPlaneHost;
 using static Harness.ControlPlane.Tests.Metadata.MetadataHost;
 
@@ -532,7 +532,7 @@ public sealed class MetadataPropagationDelayTests
     [Fact]
     public void Settings_SetNull_Throws()
     {
-        using var propagation = new MetadataPropagation(new RegionDirectory(), new HarnessOptions(), new FakeTimeProvider());
+        using var propagation = new MetadataPropagation(new RegionDirectory(), new HarnessOptions(), new VirtualTimeProvider());
 
         Assert.Throws<ArgumentNullException>(() => propagation.Settings = null!);
         Assert.Same(PropagationSettings.Default, propagation.Settings);

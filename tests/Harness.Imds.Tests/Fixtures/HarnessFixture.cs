@@ -1,3 +1,4 @@
+using Harness.Runtime;
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -19,10 +20,10 @@ public abstract class HarnessFixture : IAsyncLifetime
 
     private HarnessApplication? app;
 
-    protected HarnessFixture(FakeTimeProvider? clock) => Clock = clock;
+    protected HarnessFixture(VirtualTimeProvider? clock) => Clock = clock;
 
     /// <summary>The fake clock the harness runs on, or null when it runs on the system clock.</summary>
-    public FakeTimeProvider? Clock { get; }
+    public VirtualTimeProvider? Clock { get; }
 
     /// <summary>The EC2 facade and control API.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -129,8 +130,8 @@ public abstract class HarnessFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The harness on a <see cref="FakeTimeProvider"/>: delays elapse only when a test advances the clock.</summary>
-public sealed class FakeClockHarness() : HarnessFixture(new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
+/// <summary>The harness on a <see cref="VirtualTimeProvider"/>: delays elapse only when a test advances the clock.</summary>
+public sealed class FakeClockHarness() : HarnessFixture(new VirtualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
 
 /// <summary>The harness on the system clock, for the few end-to-end real-time tests.</summary>
 public sealed class RealClockHarness() : HarnessFixture(null);

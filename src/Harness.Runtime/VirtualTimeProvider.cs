@@ -1,31 +1,31 @@
-namespace Harness.Testing;
+namespace Harness.Runtime;
 
 /// <summary>
-/// A <see cref="TimeProvider"/> whose clock moves only when told to (<see cref="Advance"/>, <see cref="SetUtcNow"/>).
+/// Simulated time (tests, and scenarios on the virtual clock): a <see cref="TimeProvider"/> whose clock moves only when told to (<see cref="Advance"/>, <see cref="SetUtcNow"/>).
 /// Timers fire synchronously on the thread that moves the clock, in due-time order (ties in the order they were
 /// scheduled); the clock steps to each timer's due time before its callback runs, so a periodic timer fires once
 /// per period even in one large <see cref="Advance"/>, and a callback sees the time it was due at. A timer due now
 /// (due time zero) fires at once, inside <see cref="ITimer.Change"/> or <see cref="CreateTimer"/>. The local time
 /// zone is UTC. All members are thread-safe; callbacks run outside the internal lock, so they may use the provider.
 /// </summary>
-public sealed class FakeTimeProvider : TimeProvider
+public sealed class VirtualTimeProvider : TimeProvider
 {
     /// <summary>Largest due time or period a real timer accepts (0xFFFFFFFE ms).</summary>
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(0xFFFFFFFE);
 
     private readonly Lock gate = new();
-    private readonly SortedSet<FakeTimer> scheduled = new(DueOrder.Instance);
+    private readonly SortedSet<VirtualTimer> scheduled = new(DueOrder.Instance);
     private DateTimeOffset now;
     private long sequence;
 
     /// <summary>Starts the clock at 2000-01-01T00:00:00Z.</summary>
-    public FakeTimeProvider()
+    public VirtualTimeProvider()
         : this(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero))
     {
     }
 
     /// <summary>Starts the clock at <paramref name="startTime"/>.</summary>
-    public FakeTimeProvider(DateTimeOffset startTime)
+    public VirtualTimeProvider(DateTimeOffset startTime)
     {
         Start = startTime.ToUniversalTime();
         now = Start;
@@ -37,7 +37,7 @@ public sealed class FakeTimeProvider : TimeProvider
     /// <summary>Always UTC, so local-time conversions are deterministic.</summary>
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
-    /// <summary>Timestamps are <see cref="DateTimeOffset.UtcTicks"/> of the fake clock: 10,000,000 per second.</summary>
+    /// <summary>Timestamps are <see cref="DateTimeOffset.UtcTicks"/> of the virtual clock: 10,000,000 per second.</summary>
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     /// <summary>How many timers are armed (created or changed to fire, not yet fired for good or disposed).</summary>
@@ -48,6 +48,18 @@ public sealed class FakeTimeProvider : TimeProvider
             lock (gate)
             {
                 return scheduled.Count;
+            }
+        }
+    }
+
+    /// <summary>When the next armed timer is due; null when none is armed.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (gate)
+            {
+                return scheduled.Count == 0 ? null : scheduled.Min!.Due;
             }
         }
     }
@@ -90,7 +102,7 @@ public sealed class FakeTimeProvider : TimeProvider
         {
             if (value < now)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"The fake clock cannot go back from {now:O}.");
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The virtual clock cannot go back from {now:O}.");
             }
         }
 
@@ -104,7 +116,7 @@ public sealed class FakeTimeProvider : TimeProvider
         ValidateTimeout(period, nameof(period));
 
         // Like the system timers, the callback runs in the creator's execution context (AsyncLocal values flow).
-        var timer = new FakeTimer(this, callback, state, ExecutionContext.Capture());
+        var timer = new VirtualTimer(this, callback, state, ExecutionContext.Capture());
         timer.Change(dueTime, period);
         return timer;
     }
@@ -127,7 +139,7 @@ public sealed class FakeTimeProvider : TimeProvider
     {
         while (true)
         {
-            FakeTimer timer;
+            VirtualTimer timer;
             lock (gate)
             {
                 if (scheduled.Count == 0 || scheduled.Min!.Due > target)
@@ -160,7 +172,7 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    private bool Change(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
+    private bool Change(VirtualTimer timer, TimeSpan dueTime, TimeSpan period)
     {
         ValidateTimeout(dueTime, nameof(dueTime));
         ValidateTimeout(period, nameof(period));
@@ -193,7 +205,7 @@ public sealed class FakeTimeProvider : TimeProvider
         return true;
     }
 
-    private void Dispose(FakeTimer timer)
+    private void Dispose(VirtualTimer timer)
     {
         lock (gate)
         {
@@ -203,11 +215,11 @@ public sealed class FakeTimeProvider : TimeProvider
     }
 
     /// <summary>Orders timers by due time, then by the order they were scheduled in; never equal for two timers.</summary>
-    private sealed class DueOrder : IComparer<FakeTimer>
+    private sealed class DueOrder : IComparer<VirtualTimer>
     {
         public static readonly DueOrder Instance = new();
 
-        public int Compare(FakeTimer? x, FakeTimer? y)
+        public int Compare(VirtualTimer? x, VirtualTimer? y)
         {
             if (ReferenceEquals(x, y))
             {
@@ -219,15 +231,15 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    /// <summary>A timer of the fake clock. Its schedule fields are guarded by the provider's lock.</summary>
-    private sealed class FakeTimer : ITimer
+    /// <summary>A timer of the virtual clock. Its schedule fields are guarded by the provider's lock.</summary>
+    private sealed class VirtualTimer : ITimer
     {
-        private readonly FakeTimeProvider provider;
+        private readonly VirtualTimeProvider provider;
         private readonly TimerCallback callback;
         private readonly object? state;
         private readonly ExecutionContext? context;
 
-        public FakeTimer(FakeTimeProvider provider, TimerCallback callback, object? state, ExecutionContext? context)
+        public VirtualTimer(VirtualTimeProvider provider, TimerCallback callback, object? state, ExecutionContext? context)
         {
             this.provider = provider;
             this.callback = callback;
@@ -261,7 +273,7 @@ public sealed class FakeTimeProvider : TimeProvider
             }
             else
             {
-                ExecutionContext.Run(context, static self => ((FakeTimer)self!).callback(((FakeTimer)self!).state), this);
+                ExecutionContext.Run(context, static self => ((VirtualTimer)self!).callback(((VirtualTimer)self!).state), this);
             }
         }
     }

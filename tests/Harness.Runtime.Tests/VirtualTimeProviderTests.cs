@@ -1,15 +1,14 @@
-using Harness.Testing;
 
 namespace Harness.Runtime.Tests;
 
-public sealed class FakeTimeProviderTests
+public sealed class VirtualTimeProviderTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void Advance_ByDelta_MovesUtcNowAndTimestampTogether()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTimeProvider(Start);
         var before = time.GetTimestamp();
 
         time.Advance(TimeSpan.FromSeconds(90));
@@ -25,7 +24,7 @@ public sealed class FakeTimeProviderTests
     public void Advance_PastSeveralTimers_FiresThemInDueOrderAtTheirDueTimes()
     {
         // Equal due times fire in the order they were scheduled; a periodic timer is rescheduled when it fires.
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTimeProvider(Start);
         var fired = new List<(string Name, TimeSpan At)>();
         void Record(object? name) => fired.Add(((string)name!, time.GetUtcNow() - Start));
         using var late = time.CreateTimer(Record, "late", TimeSpan.FromSeconds(3), Timeout.InfiniteTimeSpan);
@@ -49,7 +48,7 @@ public sealed class FakeTimeProviderTests
     [Fact]
     public void Change_And_Dispose_BehaveLikeSystemTimers()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTimeProvider(Start);
         var count = 0;
         var timer = time.CreateTimer(_ => count++, null, Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(1));
         time.Advance(TimeSpan.FromHours(1));
@@ -74,7 +73,7 @@ public sealed class FakeTimeProviderTests
     [Fact]
     public void Callback_ChangingOrDisposingItsOwnTimer_WinsOverThePeriod()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTimeProvider(Start);
         var count = 0;
         ITimer? timer = null;
         timer = time.CreateTimer(
@@ -97,7 +96,7 @@ public sealed class FakeTimeProviderTests
     [Fact]
     public async Task Delay_OnFakeTime_CompletesOnlyWhenAdvanced()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTimeProvider(Start);
 
         var delay = Task.Delay(TimeSpan.FromMinutes(5), time);
         time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
