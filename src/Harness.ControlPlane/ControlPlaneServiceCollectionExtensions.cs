@@ -1,4 +1,5 @@
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Grains;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
@@ -16,6 +17,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<ControlPlaneReset>();
         services.AddSingleton<MetadataPropagation>();
+        services.AddSingleton<ClientTaps>();
         return services.AddGrainRuntime(grains => grains
             .Add<IRegionGrain, RegionGrain>()
             .Add<ISubnetGrain, SubnetGrain>()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ec2.Protocol;
@@ -22,10 +23,39 @@ public static partial class Ec2ApiEndpoints
     {
         endpoints.MapPost("/", HandleAsync);
         endpoints.MapGet("/", HandleAsync);
+
+        // A registered client's own endpoint (AWS_ENDPOINT_URL_EC2 in a scenario): the same API, with each call recorded.
+        endpoints.MapPost(TappedPath, HandleTappedAsync);
+        endpoints.MapGet(TappedPath, HandleTappedAsync);
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext http)
+    private const string TappedPath = "/_harness/clients/{clientId}/ec2";
+
+    private static Task HandleAsync(HttpContext http) => ServeAsync(http);
+
+    private static async Task HandleTappedAsync(HttpContext http, string clientId)
+    {
+        var taps = http.RequestServices.GetRequiredService<ClientTaps>();
+        if (!taps.TryGet(clientId, out var tap))
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            await http.Response.WriteAsync($"No client {clientId} is registered here (POST /_harness/clients).");
+            return;
+        }
+
+        var at = taps.Time.GetUtcNow();
+        var started = taps.Time.GetTimestamp();
+        var (action, status, code, parameters) = await ServeAsync(http);
+        tap.Record(new TapRecord(at, "ec2", http.Request.Method, action ?? "", status, code, parameters, taps.Time.GetElapsedTime(started).TotalMilliseconds));
+    }
+
+    /// <summary>The request's parameters other than the action, version and signature, as <c>Name=value</c> lines.</summary>
+    private static string Describe(Dictionary<string, string> values) => string.Join('\n', values
+        .Where(p => p.Key is not ("Action" or "Version") && !p.Key.StartsWith("X-Amz-", StringComparison.Ordinal))
+        .Select(p => $"{p.Key}={p.Value}"));
+
+    private static async Task<(string? Action, int Status, string? Code, string Parameters)> ServeAsync(HttpContext http)
     {
         var services = http.RequestServices;
         var requestId = NextRequestId();
@@ -56,16 +86,19 @@ public static partial class Ec2ApiEndpoints
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<HarnessOptions>());
             await handler(context);
             await WriteAsync(http, 200, context.Response.Complete());
+            return (action, 200, null, Describe(values));
         }
         catch (Ec2Exception error)
         {
             await WriteAsync(http, error.StatusCode, XmlResponse.Error(error.Code, error.Message, requestId));
+            return (action, error.StatusCode, error.Code, Describe(values));
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             LogUnexpected(services.GetRequiredService<ILoggerFactory>().CreateLogger("Harness.Ec2"), action ?? "", error);
             var internalError = Ec2Errors.InternalError();
             await WriteAsync(http, internalError.StatusCode, XmlResponse.Error(internalError.Code, internalError.Message, requestId));
+            return (action, internalError.StatusCode, internalError.Code, Describe(values));
         }
     }
 

@@ -13,6 +13,7 @@ internal static class ControlApi
         api.MapPost("/reset", Reset);
         api.MapPropagationApi();
         api.MapInstancesApi();
+        api.MapClientsApi();
         // Not the default {*path:nonfile}: a path that looks like a file name must get a problem too.
         api.MapFallback("{**path}", Fallback);
         return endpoints;
@@ -35,6 +36,7 @@ internal static class ControlApi
         ["/_harness/propagation/flush"] = "POST",
         ["/_harness/instances"] = "GET",
         ["/_harness/events"] = "GET",
+        ["/_harness/clients"] = "GET, POST",
     };
 
     /// <summary>Paths with an id in them, matched by prefix and depth: the methods they take.</summary>
@@ -44,6 +46,8 @@ internal static class ControlApi
         ("/_harness/propagation/interfaces/", 4, "PUT, DELETE"),
         ("/_harness/instances/", 3, "GET"),
         ("/_harness/instances/", 4, "GET"),
+        ("/_harness/clients/", 3, "GET, DELETE"),
+        ("/_harness/clients/", 4, "GET, POST"),
     ];
 
     internal static ProblemHttpResult NotFound(string detail) =>

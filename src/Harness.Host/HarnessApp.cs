@@ -1,5 +1,6 @@
 using System.Net;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Ec2;
@@ -61,7 +62,7 @@ public static class HarnessApp
 
         var app = builder.Build();
         var handler = new ImdsHandler(
-            api.GetRequiredService<MetadataPropagation>(), api.GetRequiredService<RegionDirectory>(),
+            api.GetRequiredService<MetadataPropagation>(), api.GetRequiredService<RegionDirectory>(), api.GetRequiredService<ClientTaps>(),
             api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>());
         app.Run(handler.HandleAsync);
         return app;

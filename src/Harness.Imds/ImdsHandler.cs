@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
@@ -12,7 +13,8 @@ namespace Harness.Imds;
 /// <summary>
 /// Serves every instance's metadata from one listener. The instance is the one whose loopback address the client
 /// connected to (so an unmodified SDK needs only a base URL), or, on 127.0.0.1, the one named by
-/// <c>X-Harness-Instance-Id</c>. IMDSv2's rules follow IMDS.md; the tree itself is <see cref="MetadataTree"/>.
+/// <c>X-Harness-Instance-Id</c>. A registered client's alias address serves its instance's metadata and records each
+/// request (<see cref="ClientTaps"/>). IMDSv2's rules follow IMDS.md; the tree itself is <see cref="MetadataTree"/>.
 /// </summary>
 public sealed class ImdsHandler
 {
@@ -34,29 +36,60 @@ public sealed class ImdsHandler
 
     private readonly MetadataPropagation propagation;
     private readonly RegionDirectory regions;
+    private readonly ClientTaps taps;
+    private readonly TimeProvider time;
     private readonly ImdsTokens tokens;
 
-    public ImdsHandler(MetadataPropagation propagation, RegionDirectory regions, HarnessOptions options, TimeProvider time)
+    public ImdsHandler(MetadataPropagation propagation, RegionDirectory regions, ClientTaps taps, HarnessOptions options, TimeProvider time)
     {
         this.propagation = propagation;
         this.regions = regions;
+        this.taps = taps;
+        this.time = time;
         tokens = new ImdsTokens(options, time, () => propagation.Generation);
     }
 
     public Task HandleAsync(HttpContext http)
     {
-        var request = http.Request;
         http.Response.Headers.Server = "EC2ws";
-        if (request.Headers.ContainsKey("X-Forwarded-For"))
+        if (http.Request.Headers.ContainsKey("X-Forwarded-For"))
         {
             return ImdsResponses.Error(http, StatusCodes.Status403Forbidden);
         }
 
-        if (!TryFindInstance(http, out var slot, out var refusal))
+        if (!TryFindInstance(http, out var slot, out var tap, out var refusal))
         {
             return refusal;
         }
 
+        return tap is null ? Serve(http, slot) : ServeRecordedAsync(http, slot, tap);
+    }
+
+    /// <summary>Serves a registered client and records the request with what it was answered.</summary>
+    private async Task ServeRecordedAsync(HttpContext http, MetadataSlot slot, ClientTap tap)
+    {
+        var at = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var response = http.Response;
+        var capture = new CaptureStream(response.Body);
+        response.Body = capture;
+        try
+        {
+            await Serve(http, slot);
+        }
+        finally
+        {
+            response.Body = capture.Inner;
+            var dropped = http.RequestAborted.IsCancellationRequested;
+            tap.Record(new TapRecord(
+                at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
+                dropped ? null : capture.Text, time.GetElapsedTime(started).TotalMilliseconds));
+        }
+    }
+
+    private Task Serve(HttpContext http, MetadataSlot slot)
+    {
+        var request = http.Request;
         var view = slot.View;
         if (view.State != "running")
         {
@@ -147,14 +180,22 @@ public sealed class ImdsHandler
         return ImdsResponses.Text(http, tokens.Issue(slot.InstanceId, ttl));
     }
 
-    private bool TryFindInstance(HttpContext http, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MetadataSlot? slot, out Task refusal)
+    private bool TryFindInstance(
+        HttpContext http, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MetadataSlot? slot, out ClientTap? tap, out Task refusal)
     {
         refusal = Task.CompletedTask;
+        tap = null;
         var local = AddressOf(http.Connection.LocalIpAddress);
         if (local >> 24 == 127 && local != BaseAddress)
         {
             if (propagation.TryGetByAddress(local, out slot))
             {
+                return true;
+            }
+
+            if (taps.TryGetByAddress(local, out tap))
+            {
+                slot = tap.Slot;
                 return true;
             }
 

@@ -72,6 +72,15 @@ public sealed partial class MetadataPropagation : IDisposable
 
     public IEnumerable<MetadataSlot> Slots => slotsById.Values;
 
+    /// <summary>Takes the next metadata address for something other than an instance's own endpoint (a client's alias).</summary>
+    public uint ReserveAddress()
+    {
+        lock (gate)
+        {
+            return AddressAt(nextAddressIndex++);
+        }
+    }
+
     /// <summary>An instance's published view changed (launch, lifecycle, attachments).</summary>
     internal void InstanceChanged(string region, string instanceId)
     {

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Harness.ControlPlane.Metadata;
+
+namespace Harness.ControlPlane.Clients;
+
+/// <summary>
+/// Programs under test, registered so that their own traffic can be told apart from everyone else's: each reads its
+/// instance's metadata at an address of its own (an alias of the instance's endpoint) and calls EC2 at a path of its
+/// own, and both are recorded. Scenarios judge a client's remap-wait logic from these records.
+/// </summary>
+public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ClientTap> byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<uint, ClientTap> byAddress = new();
+    private int next;
+
+    public TimeProvider Time => time;
+
+    public IEnumerable<ClientTap> All => byId.Values;
+
+    /// <summary>Registers a client running on <paramref name="instanceId"/>; null when that instance has no metadata here.</summary>
+    public ClientTap? Register(string name, string instanceId)
+    {
+        if (!propagation.TryGetByInstanceId(instanceId, out var slot))
+        {
+            return null;
+        }
+
+        var tap = new ClientTap($"client-{Interlocked.Increment(ref next)}", name, slot, propagation.ReserveAddress(), time.GetUtcNow());
+        byAddress[tap.Address] = tap;
+        byId[tap.Id] = tap;
+        return tap;
+    }
+
+    public bool TryGet(string id, [NotNullWhen(true)] out ClientTap? tap) => byId.TryGetValue(id, out tap);
+
+    public bool TryGetByAddress(uint address, [NotNullWhen(true)] out ClientTap? tap) => byAddress.TryGetValue(address, out tap);
+
+    public bool Remove(string id)
+    {
+        if (!byId.TryRemove(id, out var tap))
+        {
+            return false;
+        }
+
+        byAddress.TryRemove(tap.Address, out _);
+        return true;
+    }
+
+    public void Reset()
+    {
+        byId.Clear();
+        byAddress.Clear();
+    }
+}
+
+/// <summary>One registered client and what it did, in order; bounded, counting what no longer fit.</summary>
+public sealed class ClientTap(string id, string name, MetadataSlot slot, uint address, DateTimeOffset registeredAt)
+{
+    /// <summary>Records kept per client; a client that does more is told how many were dropped.</summary>
+    public const int Capacity = 20_000;
+
+    private readonly Lock gate = new();
+    private readonly List<TapRecord> records = [];
+    private long dropped;
+
+    public string Id { get; } = id;
+
+    public string Name { get; } = name;
+
+    public MetadataSlot Slot { get; } = slot;
+
+    public uint Address { get; } = address;
+
+    public string AddressText { get; } = Domain.Net.Ipv4.Format(address);
+
+    public DateTimeOffset RegisteredAt { get; } = registeredAt;
+
+    public void Record(TapRecord record)
+    {
+        lock (gate)
+        {
+            if (records.Count < Capacity)
+            {
+                records.Add(record);
+            }
+            else
+            {
+                dropped++;
+            }
+        }
+    }
+
+    public (IReadOnlyList<TapRecord> Records, long Dropped) Snapshot()
+    {
+        lock (gate)
+        {
+            return ([.. records], dropped);
+        }
+    }
+}
+
+/// <summary>
+/// One request a client made. <paramref name="Channel"/> is <c>ec2</c> or <c>imds</c>; <paramref name="Target"/> the
+/// EC2 action or the metadata path; <paramref name="Status"/> 0 when the connection was dropped without a reply;
+/// <paramref name="Error"/> the EC2 error code; <paramref name="Body"/> the metadata reply (first 4 KiB).
+/// </summary>
+public sealed record TapRecord(
+    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds);
