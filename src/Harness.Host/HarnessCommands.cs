@@ -10,6 +10,7 @@ internal static class HarnessCommands
         var root = new RootCommand("Network-emulation test harness for cloud instance networking (EC2 API facade and control API).");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }

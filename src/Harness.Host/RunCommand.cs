@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using Harness.Runtime;
+using Harness.Scenarios.Model;
+using Harness.Scenarios.Parsing;
+using Harness.Scenarios.Reports;
+using Harness.Scenarios.Running;
+
+namespace Harness.Host;
+
+/// <summary>
+/// <c>run &lt;scenario.yaml&gt; [--report DIR] [--target URL] [--seed N] [--clock real|virtual] [--var NAME=VALUE]</c>:
+/// runs a scenario on an embedded harness (or a running one), shows progress, writes the reports, and exits 0 when
+/// every expectation held, 1 when one failed, 2 when the scenario file or the arguments are invalid.
+/// </summary>
+internal static class RunCommand
+{
+    public const int Passed = 0;
+    public const int Failed = 1;
+    public const int Invalid = 2;
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("scenario") { Description = "The scenario file (YAML)" };
+        var report = new Option<string?>("--report") { Description = "Folder for report.md, report.html, report.json and junit.xml (default ./reports/<name>-<timestamp>)" };
+        var target = new Option<string?>("--target") { Description = "Base URL of a running harness (e.g. http://127.0.0.1:4580); without it one is embedded" };
+        var seed = new Option<int?>("--seed") { Description = "Overrides the scenario's seed" };
+        var clock = new Option<string?>("--clock") { Description = "Overrides the scenario's clock: real, or virtual (simulated time: instant and deterministic for the seed)" };
+        clock.AcceptOnlyFromAmong("real", "virtual");
+        var variables = new Option<string[]>("--var") { Description = "Sets a variable the scenario uses as ${NAME} (repeatable): NAME=VALUE", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("run", "Run a scenario: build its topology, drive its steps, judge its clients, write its reports")
+        {
+            file, report, target, seed, clock, variables,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(
+            parse.GetValue(file)!, parse.GetValue(report), parse.GetValue(target), parse.GetValue(seed), parse.GetValue(clock),
+            parse.GetValue(variables) ?? [], cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string file, string? reportDirectory, string? target, int? seed, string? clockName, string[] variables, CancellationToken cancellation)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in variables)
+        {
+            var equals = variable.IndexOf('=');
+            if (equals <= 0)
+            {
+                Console.Error.WriteLine($"--var must be NAME=VALUE, not '{variable}'.");
+                return Invalid;
+            }
+
+            values[variable[..equals]] = variable[(equals + 1)..];
+        }
+
+        Uri? targetUrl = null;
+        if (target is not null && (!Uri.TryCreate(target, UriKind.Absolute, out targetUrl) || targetUrl.Scheme is not ("http" or "https")))
+        {
+            Console.Error.WriteLine($"--target must be the harness's base URL, such as http://127.0.0.1:4580, not '{target}'.");
+            return Invalid;
+        }
+
+        Scenario scenario;
+        try
+        {
+            var clockMode = clockName switch { "real" => ClockMode.Real, "virtual" => ClockMode.Virtual, _ => (ClockMode?)null };
+            scenario = ScenarioParser.Load(file, new ScenarioOverrides(seed, clockMode, values));
+        }
+        catch (ScenarioInvalidException invalid)
+        {
+            foreach (var error in invalid.Errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            Console.Error.WriteLine($"{file}: the scenario is invalid ({invalid.Errors.Count} problem{(invalid.Errors.Count == 1 ? "" : "s")}); nothing ran.");
+            return Invalid;
+        }
+
+        if (targetUrl is not null && scenario.Clock == ClockMode.Virtual)
+        {
+            Console.Error.WriteLine("The virtual clock needs the embedded harness: a running harness keeps real time. Drop --target or use --clock real.");
+            return Invalid;
+        }
+
+        var directory = reportDirectory
+            ?? Path.Combine("reports", $"{scenario.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        var progress = new RunProgress(Console.Error);
+        RunReport result;
+        if (targetUrl is not null)
+        {
+            var baseUrl = targetUrl.AbsoluteUri.EndsWith('/') ? targetUrl : new Uri(targetUrl.AbsoluteUri + "/");
+            result = await ScenarioRunner.RunAsync(scenario, baseUrl, baseUrl.AbsoluteUri, new RealScenarioClock(TimeProvider.System), progress, cancellation);
+        }
+        else
+        {
+            var virtualTime = scenario.Clock == ClockMode.Virtual ? new VirtualTimeProvider(DateTimeOffset.UtcNow) : null;
+            await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, scenario.Seed), virtualTime);
+            await app.StartAsync(cancellation);
+            ScenarioClock clock = virtualTime is null
+                ? new RealScenarioClock(app.Services.GetRequiredService<TimeProvider>())
+                : new VirtualScenarioClock(virtualTime);
+            result = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, cancellation);
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        var files = ReportWriter.WriteAll(result, directory);
+        Console.WriteLine($"{scenario.Name}: {(result.Passed ? "PASSED" : "FAILED")}, {result.Expectations.Count(e => e.Passed)} of "
+            + $"{result.Expectations.Count} expectations held ({result.Clock} clock, {result.Duration.ToString("0.###", CultureInfo.InvariantCulture)} s)");
+        foreach (var failed in result.Expectations.Where(e => !e.Passed))
+        {
+            Console.WriteLine($"  ✘ line {failed.Line}: {failed.Description}: {failed.Evidence}");
+        }
+
+        if (result.Error is { } stopped)
+        {
+            Console.WriteLine($"  ✘ {stopped}");
+        }
+
+        Console.WriteLine($"reports: {string.Join(", ", files)}");
+        return result.Passed ? Passed : Failed;
+    }
+}

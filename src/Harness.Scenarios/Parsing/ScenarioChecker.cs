@@ -1,0 +1,463 @@
+using Harness.Domain.Net;
+using Harness.Scenarios.Model;
+
+namespace Harness.Scenarios.Parsing;
+
+/// <summary>
+/// Checks what a scenario refers to before anything runs: every instance, interface, subnet, Elastic IP and client
+/// it names exists, every address is a real address inside the subnet it is used in, and real programs get a real clock.
+/// </summary>
+internal sealed class ScenarioChecker
+{
+    private readonly Scenario scenario;
+    private readonly YamlReader reader;
+    private readonly Dictionary<string, (SubnetSpec Spec, Ipv4Cidr Cidr)> subnets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InstanceSpec> instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InterfaceSpec> interfaces = new(StringComparer.Ordinal);
+    private readonly HashSet<string> elasticIps = new(StringComparer.Ordinal);
+    private readonly HashSet<string> clients = new(StringComparer.Ordinal);
+
+    /// <summary>Every (instance, device) an interface is ever attached at, from the topology and from attach steps.</summary>
+    private readonly Dictionary<(string Instance, int Device), List<string>> devices = [];
+
+    private ScenarioChecker(Scenario scenario, YamlReader reader)
+    {
+        this.scenario = scenario;
+        this.reader = reader;
+    }
+
+    public static void Check(Scenario scenario, YamlReader reader)
+    {
+        var checker = new ScenarioChecker(scenario, reader);
+        checker.CheckTopology();
+        checker.CheckPropagation(scenario.Propagation, new(1, 1));
+        foreach (var step in scenario.Steps)
+        {
+            checker.CheckStep(step);
+        }
+    }
+
+    private void CheckTopology()
+    {
+        var topology = scenario.Topology;
+        if (topology.Vpcs.Count == 0 || topology.Instances.Count == 0)
+        {
+            reader.Error(new SourceMark(1, 1), "The topology needs at least one VPC with a subnet, and one instance.");
+        }
+
+        var vpcNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var vpc in topology.Vpcs)
+        {
+            Unique(vpcNames, vpc.Name, "VPC", vpc.Mark);
+            if (!TryCidr(vpc.Cidr, vpc.Mark, $"VPC {vpc.Name}", 16, 28, out var vpcCidr))
+            {
+                continue;
+            }
+
+            foreach (var subnet in vpc.Subnets)
+            {
+                if (subnets.ContainsKey(subnet.Name))
+                {
+                    reader.Error(subnet.Mark, $"Two subnets are named '{subnet.Name}'; names must be unique.");
+                    continue;
+                }
+
+                if (!TryCidr(subnet.Cidr, subnet.Mark, $"subnet {subnet.Name}", 16, 28, out var cidr))
+                {
+                    continue;
+                }
+
+                if (!vpcCidr.Contains(cidr))
+                {
+                    reader.Error(subnet.Mark, $"Subnet {subnet.Name} ({subnet.Cidr}) is not inside VPC {vpc.Name} ({vpc.Cidr}).");
+                }
+                else if (subnets.Values.FirstOrDefault(s => s.Spec.Vpc == vpc.Name && s.Cidr.Overlaps(cidr)) is { Spec: { } other })
+                {
+                    reader.Error(subnet.Mark, $"Subnet {subnet.Name} ({subnet.Cidr}) overlaps subnet {other.Name} ({other.Cidr}).");
+                }
+
+                subnets[subnet.Name] = (subnet, cidr);
+            }
+        }
+
+        foreach (var instance in topology.Instances)
+        {
+            if (!instances.TryAdd(instance.Name, instance))
+            {
+                reader.Error(instance.Mark, $"Two instances are named '{instance.Name}'; names must be unique.");
+            }
+
+            if (KnownSubnet(instance.Subnet, instance.Mark) is { } cidr)
+            {
+                foreach (var ip in new[] { instance.PrivateIp }.OfType<string>().Concat(instance.SecondaryIps))
+                {
+                    Address(ip, [cidr], instance.Mark, $"instance {instance.Name}");
+                }
+            }
+
+            devices[(instance.Name, 0)] = [instance.Subnet];
+        }
+
+        foreach (var nic in topology.Interfaces)
+        {
+            if (instances.ContainsKey(nic.Name) || !interfaces.TryAdd(nic.Name, nic))
+            {
+                reader.Error(nic.Mark, $"'{nic.Name}' already names an instance or interface; names must be unique.");
+            }
+
+            if (KnownSubnet(nic.Subnet, nic.Mark) is { } cidr)
+            {
+                foreach (var ip in new[] { nic.PrivateIp }.OfType<string>().Concat(nic.SecondaryIps))
+                {
+                    Address(ip, [cidr], nic.Mark, $"interface {nic.Name}");
+                }
+            }
+
+            if (nic.Instance is not null && KnownInstance(nic.Instance, nic.Mark))
+            {
+                if (topology.Interfaces.FirstOrDefault(other => other != nic && other.Instance == nic.Instance && other.Device == nic.Device) is not null)
+                {
+                    reader.Error(nic.Mark, $"Two interfaces are attached to {nic.Instance} as device {nic.Device}.");
+                }
+
+                Attached(nic.Instance, nic.Device, nic.Name);
+            }
+        }
+
+        foreach (var step in scenario.AllSteps.OfType<AttachStep>())
+        {
+            if (interfaces.ContainsKey(step.Interface))
+            {
+                Attached(step.Instance, step.Device, step.Interface);
+            }
+        }
+
+        foreach (var eip in topology.ElasticIps)
+        {
+            if (!elasticIps.Add(eip.Name))
+            {
+                reader.Error(eip.Mark, $"Two Elastic IPs are named '{eip.Name}'; names must be unique.");
+            }
+
+            if (eip.PrivateIp is { } ip && Address(ip, [.. subnets.Values.Select(s => s.Cidr)], eip.Mark, $"Elastic IP {eip.Name}")
+                && !HeldAtSetUp(ip))
+            {
+                reader.Error(eip.Mark, $"Elastic IP {eip.Name} is to be associated with {ip}, but no instance or interface in the topology is given that address.");
+            }
+        }
+    }
+
+    private void CheckStep(Step step)
+    {
+        switch (step)
+        {
+            case AssignStep assign:
+                if (Subnets(assign.Target, step.Mark) is { } targetSubnets)
+                {
+                    foreach (var ip in assign.Ips)
+                    {
+                        Address(ip, targetSubnets, step.Mark, assign.Target.ToString());
+                    }
+
+                    foreach (var prefix in assign.Prefixes)
+                    {
+                        Prefix(prefix, targetSubnets, step.Mark, assign.Target.ToString());
+                    }
+                }
+
+                break;
+            case ReassignStep reassign:
+                if (Subnets(reassign.To, step.Mark) is { } toSubnets)
+                {
+                    Address(reassign.Ip, toSubnets, step.Mark, reassign.To.ToString());
+                }
+
+                break;
+            case UnassignStep unassign:
+                if (Subnets(unassign.Target, step.Mark) is { } fromSubnets)
+                {
+                    foreach (var ip in unassign.Ips)
+                    {
+                        Address(ip, fromSubnets, step.Mark, unassign.Target.ToString());
+                    }
+
+                    foreach (var prefix in unassign.Prefixes)
+                    {
+                        Prefix(prefix, fromSubnets, step.Mark, unassign.Target.ToString());
+                    }
+                }
+
+                break;
+            case AttachStep attach:
+                KnownInterface(attach.Interface, step.Mark);
+                KnownInstance(attach.Instance, step.Mark);
+                break;
+            case DetachStep detach:
+                KnownInterface(detach.Interface, step.Mark);
+                break;
+            case AssociateStep associate:
+                KnownElasticIp(associate.ElasticIp, step.Mark);
+                var candidates = associate.Target is { } target ? Subnets(target, step.Mark) : [.. subnets.Values.Select(s => s.Cidr)];
+                if (associate.PrivateIp is { } privateIp && candidates is not null)
+                {
+                    Address(privateIp, candidates, step.Mark, associate.Target?.ToString() ?? "the topology");
+                }
+
+                break;
+            case DisassociateStep disassociate:
+                KnownElasticIp(disassociate.ElasticIp, step.Mark);
+                break;
+            case InstanceStep instance:
+                KnownInstance(instance.Instance, step.Mark);
+                break;
+            case PropagationStep propagation:
+                CheckPropagation(propagation.Change, step.Mark);
+                break;
+            case ParallelStep parallel:
+                foreach (var inner in parallel.Steps)
+                {
+                    CheckStep(inner);
+                }
+
+                break;
+            case RepeatStep repeat:
+                foreach (var inner in repeat.Steps)
+                {
+                    CheckStep(inner);
+                }
+
+                break;
+            case ClientStep client:
+                KnownInstance(client.Instance, step.Mark);
+                if (!clients.Add(client.Name))
+                {
+                    reader.Error(step.Mark, $"Two clients are named '{client.Name}'; expectations name the client they judge.");
+                }
+
+                if (scenario.Clock == ClockMode.Virtual)
+                {
+                    reader.Error(step.Mark, "client steps run real programs, which need clock: real; this run uses the virtual clock.");
+                }
+
+                break;
+            case MetadataExpectation metadata:
+                if (KnownInstance(metadata.Instance, step.Mark))
+                {
+                    Values(metadata.Values, step.Mark);
+                }
+
+                break;
+            case ApiExpectation api:
+                if (api.State is not null)
+                {
+                    KnownInstance(api.Subject, step.Mark);
+                }
+                else if (!instances.ContainsKey(api.Subject) && !interfaces.ContainsKey(api.Subject))
+                {
+                    reader.Error(step.Mark, $"No instance or interface is named '{api.Subject}'. {Known("Instances", instances.Keys)} {Known("Interfaces", interfaces.Keys)}");
+                }
+                else
+                {
+                    Values(api.Values, step.Mark);
+                }
+
+                break;
+            case ClientExpectation expectation:
+                if (!clients.Contains(expectation.Client))
+                {
+                    reader.Error(step.Mark, $"No client named '{expectation.Client}' runs before this expectation. {Known("Clients", clients)}");
+                }
+
+                if (expectation.WaitedForImds is { } waited)
+                {
+                    Address(waited, [.. subnets.Values.Select(s => s.Cidr)], step.Mark, "the topology");
+                }
+
+                break;
+        }
+    }
+
+    private void CheckPropagation(PropagationChange? change, SourceMark mark)
+    {
+        if (change is null)
+        {
+            return;
+        }
+
+        foreach (var name in change.Instances.Keys)
+        {
+            KnownInstance(name, mark);
+        }
+
+        foreach (var name in change.Interfaces.Keys)
+        {
+            KnownInterface(name, mark);
+        }
+    }
+
+    /// <summary>The subnets an interface reference can be in; null (with an error) when it names nothing.</summary>
+    private Ipv4Cidr[]? Subnets(InterfaceRef target, SourceMark mark)
+    {
+        if (target.Interface is { } name)
+        {
+            return KnownInterface(name, mark) && subnets.TryGetValue(interfaces[name].Subnet, out var subnet) ? [subnet.Cidr] : null;
+        }
+
+        var instance = target.Instance!;
+        if (interfaces.TryGetValue(instance, out var nic) && target.Device == 0)
+        {
+            // A bare name under to: may name an interface.
+            return subnets.TryGetValue(nic.Subnet, out var nicSubnet) ? [nicSubnet.Cidr] : null;
+        }
+
+        if (!KnownInstance(instance, mark))
+        {
+            return null;
+        }
+
+        if (!devices.TryGetValue((instance, target.Device), out var held))
+        {
+            reader.Error(mark, $"Instance {instance} has no interface at device {target.Device}: attach one in the topology or with an attach step.");
+            return null;
+        }
+
+        return [.. held.Select(n => instances.TryGetValue(n, out var i) ? i.Subnet : interfaces.TryGetValue(n, out var f) ? f.Subnet : n)
+            .Where(subnets.ContainsKey).Select(s => subnets[s].Cidr)];
+    }
+
+    /// <summary>Addresses, /28 prefixes or Elastic IP names that an expectation looks for.</summary>
+    private void Values(IEnumerable<string> values, SourceMark mark)
+    {
+        var all = subnets.Values.Select(s => s.Cidr).ToArray();
+        foreach (var value in values)
+        {
+            if (elasticIps.Contains(value))
+            {
+                continue;
+            }
+
+            if (Ipv4.TryParse(value, out var address))
+            {
+                if (!IsPublic(address) && !all.Any(c => c.Contains(address)))
+                {
+                    reader.Error(mark, $"{value} is not in any subnet of the topology.");
+                }
+
+                continue;
+            }
+
+            if (value.Contains('/'))
+            {
+                Prefix(value, all, mark, "the topology");
+                continue;
+            }
+
+            reader.Error(mark, $"'{value}' is neither an address nor an Elastic IP's name. {Known("Elastic IPs", elasticIps)}");
+        }
+    }
+
+    /// <summary>Public addresses (an Elastic IP by its address) are outside every private range.</summary>
+    private static bool IsPublic(uint address) =>
+        address >> 24 != 10 && (address >> 20) != 0xAC1 && (address >> 16) != 0xC0A8 && address >> 24 != 127;
+
+    private bool Address(string text, IReadOnlyList<Ipv4Cidr> within, SourceMark mark, string where)
+    {
+        if (!Ipv4.TryParse(text, out var address))
+        {
+            reader.Error(mark, $"'{text}' is not an IPv4 address.");
+            return false;
+        }
+
+        if (within.Count > 0 && !within.Any(c => c.Contains(address)))
+        {
+            reader.Error(mark, $"{text} is outside the subnet of {where} ({string.Join(" or ", within.Select(c => c.ToString()))}).");
+            return false;
+        }
+
+        if (within.FirstOrDefault(c => c.Contains(address)) is { PrefixLength: > 0 } subnet
+            && (address - subnet.First < 4 || address == subnet.Last))
+        {
+            reader.Error(mark, $"{text} is reserved in {subnet} (EC2 keeps the first four addresses and the last).");
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Prefix(string text, IReadOnlyList<Ipv4Cidr> within, SourceMark mark, string where)
+    {
+        if (!Ipv4Cidr.TryParse(text, out var prefix, out _) || prefix.PrefixLength != 28)
+        {
+            reader.Error(mark, $"'{text}' is not an IPv4 /28 prefix such as 10.0.1.64/28.");
+            return;
+        }
+
+        if (!within.Any(c => c.Contains(prefix)))
+        {
+            reader.Error(mark, $"{text} is outside the subnet of {where} ({string.Join(" or ", within.Select(c => c.ToString()))}).");
+        }
+    }
+
+    private bool TryCidr(string text, SourceMark mark, string what, int shortest, int longest, out Ipv4Cidr cidr)
+    {
+        if (Ipv4Cidr.TryParse(text, out cidr, out _) && cidr.PrefixLength >= shortest && cidr.PrefixLength <= longest)
+        {
+            return true;
+        }
+
+        reader.Error(mark, $"The CIDR of {what} must be a block from /{shortest} to /{longest} such as 10.0.0.0/16, not '{text}'.");
+        return false;
+    }
+
+    private bool HeldAtSetUp(string ip) =>
+        scenario.Topology.Instances.Any(i => i.PrivateIp == ip || i.SecondaryIps.Contains(ip))
+        || scenario.Topology.Interfaces.Any(n => n.PrivateIp == ip || n.SecondaryIps.Contains(ip));
+
+    private void Attached(string instance, int device, string nic)
+    {
+        if (!devices.TryGetValue((instance, device), out var list))
+        {
+            devices[(instance, device)] = list = [];
+        }
+
+        list.Add(nic);
+    }
+
+    private void Unique(HashSet<string> names, string name, string what, SourceMark mark)
+    {
+        if (!names.Add(name))
+        {
+            reader.Error(mark, $"Two {what}s are named '{name}'; names must be unique.");
+        }
+    }
+
+    private Ipv4Cidr? KnownSubnet(string name, SourceMark mark)
+    {
+        if (subnets.TryGetValue(name, out var subnet))
+        {
+            return subnet.Cidr;
+        }
+
+        reader.Error(mark, $"No subnet is named '{name}'. {Known("Subnets", subnets.Keys)}");
+        return null;
+    }
+
+    private bool KnownInstance(string name, SourceMark mark) => Known(instances.ContainsKey(name), mark, $"No instance is named '{name}'. {Known("Instances", instances.Keys)}");
+
+    private bool KnownInterface(string name, SourceMark mark) => Known(interfaces.ContainsKey(name), mark, $"No interface is named '{name}'. {Known("Interfaces", interfaces.Keys)}");
+
+    private bool KnownElasticIp(string name, SourceMark mark) => Known(elasticIps.Contains(name), mark, $"No Elastic IP is named '{name}'. {Known("Elastic IPs", elasticIps)}");
+
+    private bool Known(bool known, SourceMark mark, string message)
+    {
+        if (!known)
+        {
+            reader.Error(mark, message);
+        }
+
+        return known;
+    }
+
+    private static string Known(string what, IEnumerable<string> names) =>
+        names.Any() ? $"{what}: {string.Join(", ", names.Order(StringComparer.Ordinal))}." : $"{what}: none.";
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Harness.Scenarios.Reports;
+
+/// <summary>The report as Markdown: the verdict, each expectation with its evidence, the steps, the clients and the timeline.</summary>
+public static class MarkdownReport
+{
+    public static string Render(RunReport report)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# {report.Scenario}: {(report.Passed ? "PASSED" : "FAILED")}").AppendLine();
+        if (report.Description is { } description)
+        {
+            md.AppendLine(description.Trim()).AppendLine();
+        }
+
+        md.AppendLine($"- {report.Expectations.Count(e => e.Passed)} of {report.Expectations.Count} expectations held")
+          .AppendLine($"- seed {report.Seed}, {report.Clock} clock, propagation `{report.Propagation}`, harness {report.Target}")
+          .AppendLine($"- started {report.StartedAt:yyyy-MM-dd HH:mm:ss}Z, ran {S(report.Duration)}")
+          .AppendLine($"- scenario file `{report.File}`");
+        if (report.Error is { } error)
+        {
+            md.AppendLine().AppendLine($"**The run stopped:** {Cell(error)}");
+        }
+
+        md.AppendLine().AppendLine("## Expectations").AppendLine().AppendLine("| | line | expectation | at | evidence |").AppendLine("|---|---|---|---|---|");
+        foreach (var e in report.Expectations)
+        {
+            md.AppendLine($"| {(e.Passed ? "✅" : "❌")} | {e.Line} | {Cell(e.Description)} | {S(e.At)} | {Cell(e.Evidence)} |");
+        }
+
+        md.AppendLine().AppendLine("## Steps").AppendLine().AppendLine("| line | step | start | end | outcome |").AppendLine("|---|---|---|---|---|");
+        foreach (var s in report.Steps.OrderBy(s => s.Start ?? double.MaxValue).ThenBy(s => s.Line))
+        {
+            md.AppendLine($"| {s.Line} | {Cell(s.Description)} | {S(s.Start)} | {S(s.End)} | {s.Outcome}{(s.Detail is null ? "" : ": " + Cell(s.Detail))} |");
+        }
+
+        foreach (var c in report.Clients)
+        {
+            md.AppendLine().AppendLine($"## Client {c.Name} on {c.Instance} ({c.InstanceId})").AppendLine()
+              .AppendLine($"`{c.Command}`: {(c.TimedOut ? "timed out and was killed" : $"exited {c.ExitCode}")}, from {S(c.Start)} to {S(c.End)}; "
+                  + $"metadata endpoint {c.ImdsEndpoint}").AppendLine()
+              .AppendLine("| at | | request | status | reply |").AppendLine("|---|---|---|---|---|");
+            foreach (var call in c.Calls.Take(200))
+            {
+                var reply = call.Channel == "imds" ? call.Body : call.Error;
+                md.AppendLine($"| {S(call.At)} | {call.Channel} | {Cell($"{call.Method} {call.Target}")} | {(call.Status == 0 ? "dropped" : call.Status)} | {Cell(reply ?? "")} |");
+            }
+
+            if (c.Calls.Count > 200 || c.Dropped > 0)
+            {
+                md.AppendLine().AppendLine($"({c.Calls.Count - Math.Min(200, c.Calls.Count) + c.Dropped} more requests in report.json)");
+            }
+
+            md.AppendLine().AppendLine("stdout:").AppendLine().AppendLine("```").Append(c.Stdout).AppendLine("```")
+              .AppendLine().AppendLine("stderr:").AppendLine().AppendLine("```").Append(c.Stderr).AppendLine("```");
+        }
+
+        md.AppendLine().AppendLine("## Metadata timeline").AppendLine()
+          .AppendLine("| instance | change | interface | made | due | seen | status |").AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var e in report.Events)
+        {
+            md.AppendLine($"| {e.Instance} | {Cell($"{e.Kind} {e.Detail}")} | {e.NetworkInterfaceId} | {S(e.MadeAt)} | {S(e.DueAt)} | {S(e.SeenAt)} | {e.Status} |");
+        }
+
+        return md.ToString();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    internal static string S(double? seconds) => seconds is { } s ? s.ToString("0.000", CultureInfo.InvariantCulture) + "s" : "–";
+}

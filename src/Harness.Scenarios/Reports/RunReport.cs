@@ -1,0 +1,36 @@
+namespace Harness.Scenarios.Reports;
+
+/// <summary>
+/// Everything a run found, for every report format. Times are seconds from the start of the run (the end of set-up)
+/// on the run's clock; negative for what set-up did.
+/// </summary>
+public sealed record RunReport(
+    string Scenario, string? Description, string File, int Seed, string Clock, string Target, DateTimeOffset StartedAt, double Duration,
+    bool Passed, string? Error, string Propagation, IReadOnlyList<InstanceReport> Instances, IReadOnlyList<StepReport> Steps,
+    IReadOnlyList<ExpectationReport> Expectations, IReadOnlyList<ClientReport> Clients, IReadOnlyList<EventReport> Events, long EventsDropped)
+{
+    public int Failures => Expectations.Count(e => !e.Passed) + (Error is null ? 0 : 1);
+}
+
+public sealed record InstanceReport(string Name, string InstanceId, string ImdsEndpoint, IReadOnlyList<InterfaceReport> Interfaces);
+
+public sealed record InterfaceReport(string? Name, string NetworkInterfaceId, int Device);
+
+/// <param name="Outcome"><c>ok</c>, <c>failed</c> (the API refused it; the run stops), or <c>skipped</c> (the run stopped before it).</param>
+public sealed record StepReport(int Line, string Description, double? Start, double? End, string Outcome, string? Detail);
+
+/// <param name="At">When the verdict was reached.</param>
+public sealed record ExpectationReport(int Line, string Description, bool Passed, double At, string Evidence, string? Instance);
+
+public sealed record ClientReport(
+    string Name, string Instance, string InstanceId, string Command, double Start, double End, int? ExitCode, bool TimedOut,
+    string Stdout, string Stderr, IReadOnlyList<CallReport> Calls, long Dropped, string ImdsEndpoint, string Ec2Endpoint);
+
+/// <param name="Channel"><c>ec2</c> or <c>imds</c>.</param>
+/// <param name="Status">The HTTP status; 0 when the connection was dropped without a reply.</param>
+/// <param name="Body">For metadata reads, the reply; for EC2 calls, the parameters.</param>
+public sealed record CallReport(double At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds);
+
+/// <summary>A change that alters what an instance's metadata shows, when it was made and when the instance saw it.</summary>
+public sealed record EventReport(
+    string Instance, string InstanceId, string Kind, string? NetworkInterfaceId, string Detail, double MadeAt, double? DueAt, double? SeenAt, string Status);

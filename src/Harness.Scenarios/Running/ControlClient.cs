@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Harness.Scenarios.Running;
+
+/// <summary>The harness's control API (<c>/_harness/…</c>), as much of it as scenarios use.</summary>
+internal sealed class ControlClient(HttpClient http, Uri baseUrl)
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public async Task CheckHealthAsync(CancellationToken cancellation)
+    {
+        using var response = await http.GetAsync(Url("health"), cancellation);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{Url("health")} answered {(int)response.StatusCode}; is this a harness?");
+        }
+    }
+
+    public Task PutPropagationAsync(JsonObject settings, CancellationToken cancellation) => SendAsync(HttpMethod.Put, "propagation", settings, cancellation);
+
+    /// <summary>Sets (or, with a null spec, removes) an override for one instance or interface (<paramref name="scope"/> instances or interfaces).</summary>
+    public Task OverrideAsync(string scope, string id, string? spec, CancellationToken cancellation) => spec is null
+        ? SendAsync(HttpMethod.Delete, $"propagation/{scope}/{id}", null, cancellation)
+        : SendAsync(HttpMethod.Put, $"propagation/{scope}/{id}", new JsonObject { ["imds"] = spec }, cancellation);
+
+    public Task FlushAsync(CancellationToken cancellation) => SendAsync(HttpMethod.Post, "propagation/flush", null, cancellation);
+
+    public async Task<string> PropagationModelAsync(CancellationToken cancellation) =>
+        (await GetAsync<JsonObject>("propagation", cancellation))?["imds"]?.GetValue<string>() ?? "";
+
+    public Task<MetadataDocument?> MetadataAsync(string instanceId, CancellationToken cancellation) =>
+        GetAsync<MetadataDocument>($"instances/{instanceId}/metadata", cancellation);
+
+    public Task<InstanceDocument?> InstanceAsync(string instanceId, CancellationToken cancellation) =>
+        GetAsync<InstanceDocument>($"instances/{instanceId}", cancellation);
+
+    public async Task<long> LastEventAsync(CancellationToken cancellation) =>
+        (await GetAsync<EventPage>("events?limit=1&after=" + long.MaxValue, cancellation))?.LastSequence ?? 0;
+
+    /// <summary>Every event after <paramref name="after"/>, page by page.</summary>
+    public async Task<(List<EventDocument> Events, long Dropped)> EventsAfterAsync(long after, CancellationToken cancellation)
+    {
+        var events = new List<EventDocument>();
+        long dropped = 0;
+        while (true)
+        {
+            var page = await GetAsync<EventPage>($"events?limit=10000&after={after}", cancellation) ?? new EventPage([], after, 0);
+            events.AddRange(page.Events);
+            dropped = Math.Max(dropped, page.Dropped);
+            if (page.Events.Count < 10000)
+            {
+                return (events, dropped);
+            }
+
+            after = page.Events[^1].Sequence;
+        }
+    }
+
+    public async Task<ClientDocument> RegisterClientAsync(string name, string instanceId, CancellationToken cancellation)
+    {
+        using var response = await http.PostAsJsonAsync(Url("clients"), new { name, instanceId }, cancellation);
+        await EnsureAsync(response, cancellation);
+        return (await response.Content.ReadFromJsonAsync<ClientDocument>(Json, cancellation))!;
+    }
+
+    public async Task<ClientRecords> ClientRecordsAsync(string clientId, CancellationToken cancellation) =>
+        (await GetAsync<ClientRecords>($"clients/{clientId}", cancellation))!;
+
+    private Uri Url(string path) => new(baseUrl, "_harness/" + path);
+
+    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellation)
+    {
+        using var response = await http.GetAsync(Url(path), cancellation);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return default;
+        }
+
+        await EnsureAsync(response, cancellation);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellation);
+    }
+
+    private async Task SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(method, Url(path));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await http.SendAsync(request, cancellation);
+        await EnsureAsync(response, cancellation);
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellation);
+            var detail = text;
+            try
+            {
+                detail = JsonNode.Parse(text)?["detail"]?.GetValue<string>() ?? text;
+            }
+            catch (JsonException)
+            {
+            }
+
+            throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {detail}");
+        }
+    }
+}
+
+internal sealed record MetadataDocument(string InstanceId, bool InSync, ViewDocument Seen, ViewDocument Desired);
+
+internal sealed record ViewDocument(string State, IReadOnlyList<InterfaceDocument> Interfaces);
+
+internal sealed record InterfaceDocument(
+    string Mac, string NetworkInterfaceId, int DeviceNumber, IReadOnlyList<string> LocalIpv4s, IReadOnlyDictionary<string, string> Ipv4Associations,
+    IReadOnlyList<string> Ipv4Prefixes);
+
+internal sealed record InstanceDocument(string InstanceId, string ImdsEndpoint, string State, string MetadataState, string Propagation);
+
+internal sealed record EventPage(IReadOnlyList<EventDocument> Events, long LastSequence, long Dropped);
+
+internal sealed record EventDocument(
+    long Sequence, string InstanceId, string Kind, string? NetworkInterfaceId, string? Mac, string Detail, DateTimeOffset MadeAt,
+    DateTimeOffset? DueAt, DateTimeOffset? SeenAt, string Status);
+
+internal sealed record ClientDocument(string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint);
+
+internal sealed record ClientRecords(ClientDocument Client, IReadOnlyList<TapRecordDocument> Records, long Dropped);
+
+internal sealed record TapRecordDocument(
+    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds);

@@ -1,0 +1,64 @@
+using Harness.Scenarios.Model;
+using Harness.Scenarios.Reports;
+
+namespace Harness.Scenarios.Running;
+
+/// <summary>Gathering the run into a report: the timeline of every instance it built, and what was never reached.</summary>
+public sealed partial class ScenarioRunner
+{
+    private async Task<RunReport> ReportAsync(string target, DateTimeOffset startedAt, bool setUp)
+    {
+        var duration = clock.Elapsed.TotalSeconds;
+        var names = instanceIds.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        var interfaceNames = interfaceIds.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        var instances = new List<InstanceReport>();
+        var events = new List<EventReport>();
+        long dropped = 0;
+        var propagation = "";
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            propagation = await control.PropagationModelAsync(timeout.Token);
+            foreach (var (name, id) in instanceIds)
+            {
+                var document = await control.InstanceAsync(id, timeout.Token);
+                var reply = await ec2.CallAsync("DescribeNetworkInterfaces", timeout.Token, ("Filter.1.Name", "attachment.instance-id"), ("Filter.1.Value.1", id));
+                var interfaces = Ec2Client.Items(reply, "networkInterfaceSet").Select(n =>
+                {
+                    var eni = Ec2Client.Value(n, "networkInterfaceId") ?? "";
+                    var device = int.TryParse(Ec2Client.All(n, "deviceIndex").FirstOrDefault()?.Value, out var index) ? index : -1;
+                    return new InterfaceReport(interfaceNames.GetValueOrDefault(eni), eni, device);
+                }).OrderBy(n => n.Device).ToList();
+                instances.Add(new InstanceReport(name, id, document?.ImdsEndpoint ?? "", interfaces));
+            }
+
+            var (all, lost) = await control.EventsAfterAsync(setUp ? baseline : 0, timeout.Token);
+            dropped = lost;
+            events.AddRange(all.Where(e => names.ContainsKey(e.InstanceId)).Select(e => new EventReport(
+                names[e.InstanceId], e.InstanceId, e.Kind, e.NetworkInterfaceId, e.Detail, (e.MadeAt - clock.Start).TotalSeconds,
+                (e.DueAt - clock.Start)?.TotalSeconds, (e.SeenAt - clock.Start)?.TotalSeconds, e.Status)));
+        }
+        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException)
+        {
+            error ??= $"gathering the report failed: {failure.Message}";
+        }
+
+        List<StepReport> stepReports;
+        List<ExpectationReport> expectationReports;
+        lock (gate)
+        {
+            // Steps the run never reached are listed as skipped, expectations among them as failed: nothing judged is not a pass.
+            var skipped = scenario.AllSteps.Where(s => s is not (ParallelStep or RepeatStep) && !started.Contains(s)).ToList();
+            stepReports = [.. steps.Select(s => s.Report).Concat(skipped.Where(s => s is not ExpectStep)
+                .Select(s => new StepReport(s.Mark.Line, s.Describe(), null, null, "skipped", "the run stopped before this step")))];
+            expectationReports = [.. expectations.Select(e => e.Report).Concat(skipped.OfType<ExpectStep>()
+                .Select(s => new ExpectationReport(s.Mark.Line, s.Describe(), false, duration, "not judged: the run stopped before it", null)))];
+        }
+
+        var passed = error is null && expectationReports.All(e => e.Passed);
+        return new RunReport(
+            scenario.Name, scenario.Description, scenario.File, scenario.Seed, clock.IsVirtual ? "virtual" : "real", target, startedAt, duration,
+            passed, error, propagation, instances, stepReports, expectationReports, [.. clients.Values.OrderBy(c => c.Start)],
+            [.. events.OrderBy(e => e.MadeAt)], dropped);
+    }
+}

@@ -1,0 +1,336 @@
+using System.Text.Json.Nodes;
+using Harness.Scenarios.Model;
+using Harness.Scenarios.Reports;
+
+namespace Harness.Scenarios.Running;
+
+/// <summary>
+/// Runs a scenario against a harness through its public surfaces only (the EC2 API and the control API), so an
+/// embedded harness and one named by <c>--target</c> are driven the same way: builds the topology, runs the steps
+/// (in order, or at their <c>at:</c> offsets), judges the expectations, and gathers everything into a <see cref="RunReport"/>.
+/// </summary>
+public sealed partial class ScenarioRunner
+{
+    private readonly Scenario scenario;
+    private readonly ScenarioClock clock;
+    private readonly RunProgress progress;
+    private readonly Ec2Client ec2;
+    private readonly ControlClient control;
+    private readonly CancellationTokenSource abort;
+    private readonly Dictionary<string, string> subnetIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> instanceIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> interfaceIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string AllocationId, string PublicIp)> elasticIps = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly List<(Step Step, StepReport Report)> steps = [];
+    private readonly List<(Step Step, ExpectationReport Report)> expectations = [];
+    private readonly Dictionary<string, ClientReport> clients = new(StringComparer.Ordinal);
+    private readonly HashSet<Step> started = [];
+    private long baseline;
+    private string? error;
+
+    private ScenarioRunner(Scenario scenario, HttpClient http, Uri harness, ScenarioClock clock, RunProgress progress, CancellationToken cancellation)
+    {
+        this.scenario = scenario;
+        this.clock = clock;
+        this.progress = progress;
+        ec2 = new Ec2Client(http, harness, scenario.Region);
+        control = new ControlClient(http, harness);
+        abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+    }
+
+    private CancellationToken Token => abort.Token;
+
+    /// <param name="harness">The harness's base URL (its EC2 endpoint; the control API is under <c>/_harness/</c>).</param>
+    /// <param name="target">How the report names the harness: <c>embedded</c> or its URL.</param>
+    public static async Task<RunReport> RunAsync(
+        Scenario scenario, Uri harness, string target, ScenarioClock clock, RunProgress progress, CancellationToken cancellation = default)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var runner = new ScenarioRunner(scenario, http, harness, clock, progress, cancellation);
+        return await runner.RunAsync(target);
+    }
+
+    private async Task<RunReport> RunAsync(string target)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        clock.MarkStart();
+        try
+        {
+            await control.CheckHealthAsync(Token);
+            await SetUpAsync();
+        }
+        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException or TaskCanceledException)
+        {
+            error = $"set-up failed: {failure.Message}";
+            progress.Line(clock.Elapsed, "✗", error);
+            return await ReportAsync(target, startedAt, setUp: false);
+        }
+
+        clock.MarkStart();
+        progress.Line(TimeSpan.Zero, "▶", $"{scenario.Name}: {scenario.AllSteps.Count(s => s is not (ParallelStep or RepeatStep))} steps on the {(clock.IsVirtual ? "virtual" : "real")} clock");
+        var main = scenario.Steps.Where(s => s.At is null).ToList();
+        var work = new List<Func<Task>> { () => RunSequenceAsync(main) };
+        work.AddRange(scenario.Steps.Where(s => s.At is not null).Select(s => (Func<Task>)(() => RunGuardedAsync(s))));
+        await clock.RunConcurrentlyAsync(work);
+        if (Token.IsCancellationRequested && error is null)
+        {
+            error = "the run was cancelled";
+        }
+
+        return await ReportAsync(target, startedAt, setUp: true);
+    }
+
+    private async Task RunSequenceAsync(IEnumerable<Step> sequence)
+    {
+        foreach (var step in sequence)
+        {
+            if (!await RunGuardedAsync(step))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs a step; false when the run has stopped (this step or another failed, or the run was cancelled).</summary>
+    private async Task<bool> RunGuardedAsync(Step step)
+    {
+        try
+        {
+            await RunStepAsync(step);
+            return true;
+        }
+        catch (OperationCanceledException) when (Token.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task RunStepAsync(Step step)
+    {
+        Token.ThrowIfCancellationRequested();
+        if (step.At is { } at)
+        {
+            await clock.WaitUntilAsync(clock.Start + at, Token);
+        }
+
+        switch (step)
+        {
+            case ParallelStep parallel:
+                await clock.RunConcurrentlyAsync([.. parallel.Steps.Select(s => (Func<Task>)(() => RunGuardedAsync(s)))]);
+                Token.ThrowIfCancellationRequested();
+                return;
+            case RepeatStep repeat:
+                for (var i = 0; i < repeat.Times; i++)
+                {
+                    foreach (var inner in repeat.Steps)
+                    {
+                        await RunStepAsync(inner);
+                    }
+                }
+
+                return;
+            case ExpectStep expectation:
+                Started(step);
+                await ExpectAsync(expectation);
+                return;
+            case ClientStep client:
+                Started(step);
+                await RunClientAsync(client);
+                return;
+        }
+
+        Started(step);
+        var start = clock.Elapsed;
+        string? detail;
+        try
+        {
+            detail = await ActAsync(step);
+        }
+        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException
+                                        || failure is TaskCanceledException && !Token.IsCancellationRequested)
+        {
+            Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "failed", failure.Message));
+            Fail($"line {step.Mark.Line}: {step.Describe()}: {failure.Message}");
+            throw new OperationCanceledException(Token);
+        }
+
+        Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "ok", detail));
+        progress.Line(clock.Elapsed, "·", step.Describe() + (detail is null ? "" : $" ({detail})"));
+    }
+
+    private void Fail(string message)
+    {
+        lock (gate)
+        {
+            error ??= message;
+        }
+
+        progress.Line(clock.Elapsed, "✗", message + "; the run stops here");
+        abort.Cancel();
+    }
+
+    private void Started(Step step)
+    {
+        lock (gate)
+        {
+            started.Add(step);
+        }
+    }
+
+    private void Record(Step step, StepReport report)
+    {
+        lock (gate)
+        {
+            steps.Add((step, report));
+        }
+    }
+
+    /// <summary>Creates the VPCs, subnets, instances, interfaces and Elastic IPs, lets metadata catch up, then applies the scenario's propagation.</summary>
+    private async Task SetUpAsync()
+    {
+        var topology = scenario.Topology;
+        progress.Line(TimeSpan.Zero, "▶", $"set-up: {Count(topology.Vpcs.Count, "VPC")}, {Count(topology.Subnets.Count(), "subnet")}, "
+            + $"{Count(topology.Instances.Count, "instance")}, {Count(topology.Interfaces.Count, "extra interface")}, {Count(topology.ElasticIps.Count, "Elastic IP")}");
+        foreach (var vpc in topology.Vpcs)
+        {
+            var created = await ec2.CallAsync("CreateVpc", Token, ("CidrBlock", vpc.Cidr));
+            var vpcId = Ec2Client.All(created, "vpcId").First().Value;
+            await NameAsync(vpcId, vpc.Name);
+            foreach (var subnet in vpc.Subnets)
+            {
+                var subnetXml = await ec2.CallAsync("CreateSubnet", Token,
+                    ("VpcId", vpcId), ("CidrBlock", subnet.Cidr), ("AvailabilityZone", subnet.Zone ?? scenario.Region + "a"));
+                subnetIds[subnet.Name] = Ec2Client.All(subnetXml, "subnetId").First().Value;
+                await NameAsync(subnetIds[subnet.Name], subnet.Name);
+            }
+        }
+
+        foreach (var instance in topology.Instances)
+        {
+            var parameters = new List<(string, string)>
+            {
+                ("ImageId", "ami-0123456789abcdef0"), ("InstanceType", instance.Type), ("MinCount", "1"), ("MaxCount", "1"),
+                ("SubnetId", subnetIds[instance.Subnet]),
+            };
+            if (instance.PrivateIp is { } ip)
+            {
+                parameters.Add(("PrivateIpAddress", ip));
+            }
+
+            var launched = await ec2.CallAsync("RunInstances", Token, [.. parameters]);
+            var id = Ec2Client.All(launched, "instanceId").First().Value;
+            instanceIds[instance.Name] = id;
+            await NameAsync(id, instance.Name);
+            if (instance.SecondaryIps.Count > 0)
+            {
+                var primary = Ec2Client.All(launched, "networkInterfaceId").First().Value;
+                await AssignAsync(primary, instance.SecondaryIps, false);
+            }
+        }
+
+        foreach (var nic in topology.Interfaces)
+        {
+            var parameters = new List<(string, string)> { ("SubnetId", subnetIds[nic.Subnet]) };
+            if (nic.PrivateIp is { } ip)
+            {
+                parameters.Add(("PrivateIpAddress", ip));
+            }
+
+            var created = await ec2.CallAsync("CreateNetworkInterface", Token, [.. parameters]);
+            var id = Ec2Client.All(created, "networkInterfaceId").First().Value;
+            interfaceIds[nic.Name] = id;
+            await NameAsync(id, nic.Name);
+            if (nic.SecondaryIps.Count > 0)
+            {
+                await AssignAsync(id, nic.SecondaryIps, false);
+            }
+
+            if (nic.Instance is { } instance)
+            {
+                await ec2.CallAsync("AttachNetworkInterface", Token,
+                    ("NetworkInterfaceId", id), ("InstanceId", instanceIds[instance]), ("DeviceIndex", Ec2Client.Number(nic.Device)));
+            }
+        }
+
+        foreach (var eip in topology.ElasticIps)
+        {
+            var allocated = await ec2.CallAsync("AllocateAddress", Token, ("Domain", "vpc"));
+            var allocationId = Ec2Client.All(allocated, "allocationId").First().Value;
+            elasticIps[eip.Name] = (allocationId, Ec2Client.All(allocated, "publicIp").First().Value);
+            await NameAsync(allocationId, eip.Name);
+            if (eip.PrivateIp is { } ip)
+            {
+                await AssociateAsync(eip.Name, ip, null, false);
+            }
+        }
+
+        // Set-up is not what a scenario rehearses: every instance starts with metadata that shows it.
+        await control.FlushAsync(Token);
+        if (scenario.Propagation is { } propagation)
+        {
+            await ApplyAsync(propagation);
+        }
+
+        baseline = await control.LastEventAsync(Token);
+    }
+
+    private static string Count(int count, string what) => $"{count} {what}{(count == 1 ? "" : "s")}";
+
+    private Task NameAsync(string resourceId, string name) =>
+        ec2.CallAsync("CreateTags", Token, ("ResourceId.1", resourceId), ("Tag.1.Key", "Name"), ("Tag.1.Value", name));
+
+    private async Task ApplyAsync(PropagationChange change)
+    {
+        if (change.Flush)
+        {
+            await control.FlushAsync(Token);
+            return;
+        }
+
+        var settings = new JsonObject();
+        if (change.Imds is { } imds)
+        {
+            settings["imds"] = imds;
+        }
+
+        if (change.Kinds.Count > 0)
+        {
+            var kinds = new JsonObject();
+            foreach (var (kind, spec) in change.Kinds)
+            {
+                kinds[kind] = spec;
+            }
+
+            settings["kinds"] = kinds;
+        }
+
+        if (change.Reorder is { } reorder)
+        {
+            settings["reorder"] = reorder;
+        }
+
+        if (change.ForcedDetachStaysStale is { } stale)
+        {
+            settings["forcedDetachStaysStale"] = stale;
+        }
+
+        if (settings.Count > 0)
+        {
+            await control.PutPropagationAsync(settings, Token);
+        }
+
+        foreach (var (name, spec) in change.Instances)
+        {
+            await control.OverrideAsync("instances", instanceIds[name], spec, Token);
+        }
+
+        foreach (var (name, spec) in change.Interfaces)
+        {
+            await control.OverrideAsync("interfaces", interfaceIds[name], spec, Token);
+        }
+    }
+}
+
+/// <summary>A step that cannot be carried out as written (an instance without an interface at that device now, …).</summary>
+public sealed class StepException(string message) : Exception(message);
