@@ -47,7 +47,7 @@ internal static class ClientsApi
     }
 
     private static Ok<ClientList> List(HttpContext http, ClientTaps taps, ImdsListener listener) =>
-        TypedResults.Ok(new ClientList([.. taps.All.OrderBy(t => t.RegisteredAt).Select(t => ClientDocument.Of(t, http, listener))]));
+        TypedResults.Ok(new ClientList([.. taps.All.OrderBy(t => t.Number).Select(t => ClientDocument.Of(t, http, listener))]));
 
     private static Results<Ok<ClientRecords>, ProblemHttpResult> Get(string clientId, HttpContext http, ClientTaps taps, ImdsListener listener)
     {

@@ -38,6 +38,20 @@ internal static class RunCommand
         return command;
     }
 
+    /// <summary>Runs a scenario on a harness of its own, on free ports, seeded with the scenario's seed and on its clock.</summary>
+    public static async Task<RunReport> RunEmbeddedAsync(Scenario scenario, RunProgress progress, CancellationToken cancellation = default)
+    {
+        var virtualTime = scenario.Clock == ClockMode.Virtual ? new VirtualTimeProvider(DateTimeOffset.UtcNow) : null;
+        await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, scenario.Seed), virtualTime);
+        await app.StartAsync(cancellation);
+        ScenarioClock clock = virtualTime is null
+            ? new RealScenarioClock(app.Services.GetRequiredService<TimeProvider>())
+            : new VirtualScenarioClock(virtualTime);
+        var report = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, cancellation);
+        await app.StopAsync(CancellationToken.None);
+        return report;
+    }
+
     private static async Task<int> RunAsync(
         string file, string? reportDirectory, string? target, int? seed, string? clockName, string[] variables, CancellationToken cancellation)
     {
@@ -95,14 +109,7 @@ internal static class RunCommand
         }
         else
         {
-            var virtualTime = scenario.Clock == ClockMode.Virtual ? new VirtualTimeProvider(DateTimeOffset.UtcNow) : null;
-            await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, scenario.Seed), virtualTime);
-            await app.StartAsync(cancellation);
-            ScenarioClock clock = virtualTime is null
-                ? new RealScenarioClock(app.Services.GetRequiredService<TimeProvider>())
-                : new VirtualScenarioClock(virtualTime);
-            result = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, cancellation);
-            await app.StopAsync(CancellationToken.None);
+            result = await RunEmbeddedAsync(scenario, progress, cancellation);
         }
 
         var files = ReportWriter.WriteAll(result, directory);

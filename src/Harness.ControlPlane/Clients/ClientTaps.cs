@@ -27,7 +27,7 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
             return null;
         }
 
-        var tap = new ClientTap($"client-{Interlocked.Increment(ref next)}", name, slot, propagation.ReserveAddress(), time.GetUtcNow());
+        var tap = new ClientTap(Interlocked.Increment(ref next), name, slot, propagation.ReserveAddress(), time.GetUtcNow());
         byAddress[tap.Address] = tap;
         byId[tap.Id] = tap;
         return tap;
@@ -56,7 +56,7 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
 }
 
 /// <summary>One registered client and what it did, in order; bounded, counting what no longer fit.</summary>
-public sealed class ClientTap(string id, string name, MetadataSlot slot, uint address, DateTimeOffset registeredAt)
+public sealed class ClientTap(int number, string name, MetadataSlot slot, uint address, DateTimeOffset registeredAt)
 {
     /// <summary>Records kept per client; a client that does more is told how many were dropped.</summary>
     public const int Capacity = 20_000;
@@ -65,7 +65,10 @@ public sealed class ClientTap(string id, string name, MetadataSlot slot, uint ad
     private readonly List<TapRecord> records = [];
     private long dropped;
 
-    public string Id { get; } = id;
+    /// <summary>Registrations are numbered in order: <c>client-1</c>, <c>client-2</c>, …</summary>
+    public int Number { get; } = number;
+
+    public string Id { get; } = $"client-{number}";
 
     public string Name { get; } = name;
 

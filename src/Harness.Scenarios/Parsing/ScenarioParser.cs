@@ -13,7 +13,7 @@ public sealed record ScenarioOverrides(int? Seed = null, ClockMode? Clock = null
 /// Reads a scenario file into a <see cref="Scenario"/>, or lists every problem in it with its position: YAML syntax,
 /// unknown keys, values of the wrong shape, and (<see cref="ScenarioChecker"/>) names and addresses that do not exist.
 /// </summary>
-public static class ScenarioParser
+public static partial class ScenarioParser
 {
     private static readonly string[] TopKeys = ["name", "description", "seed", "clock", "region", "vars", "propagation", "topology", "steps"];
     private static readonly string[] StepKinds =
@@ -278,7 +278,10 @@ public static class ScenarioParser
             return text;
         }
 
-        reader.Error(YamlReader.MarkInside(node, error.Position), $"{what} is not a delay spec: {error.Message}");
+        // Inside { … } YAML splits a value at its commas: lognormal(median=1s,p99=6s) arrives cut short.
+        var hint = text.Count(c => c == '(') > text.Count(c => c == ')')
+            ? " (inside { … }, quote a spec that has commas: \"lognormal(median=1s,p99=6s)\")" : "";
+        reader.Error(YamlReader.MarkInside(node, error.Position), $"{what} is not a delay spec: {PositionSuffix().Replace(error.Message, "")}{hint}");
         return null;
     }
 
@@ -318,4 +321,8 @@ public static class ScenarioParser
         var step = StepReader.Read(reader, kind, body, YamlReader.MarkOf(map.KeyNode(kind)), n => ReadSteps(reader, n), ReadPropagation);
         return step is null ? null : step with { At = at };
     }
+
+    /// <summary>A delay spec's error ends with its position, which the file position already gives.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@" at position \d+$")]
+    private static partial System.Text.RegularExpressions.Regex PositionSuffix();
 }

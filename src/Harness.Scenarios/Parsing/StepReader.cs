@@ -91,7 +91,7 @@ internal static class StepReader
             reader.Error(map.Node, "assign takes ips or count, not both.");
         }
 
-        if (ips.Count == 0 && count is null && prefixes.Count == 0 && prefixCount is null)
+        if (ips.Count == 0 && count is null && prefixes.Count == 0 && prefixCount is null && map.Clean)
         {
             reader.Error(map.Node, "assign needs ips (a list of addresses), count, or prefixes (a count or a list of /28s).");
         }
@@ -103,7 +103,7 @@ internal static class StepReader
     {
         var ips = map.Strings("ips");
         var prefixes = map.Strings("prefixes");
-        if (ips.Count == 0 && prefixes.Count == 0)
+        if (ips.Count == 0 && prefixes.Count == 0 && map.Clean)
         {
             reader.Error(map.Node, "unassign needs ips or prefixes.");
         }
@@ -226,7 +226,7 @@ internal static class StepReader
             var exitCode = map.Int("exitCode", 0, 255);
             var waited = map.String("waitedForImds");
             var maxDuration = map.Duration("maxDuration");
-            if (exitCode is null && waited is null && maxDuration is null)
+            if (exitCode is null && waited is null && maxDuration is null && map.Clean)
             {
                 reader.Error(map.Node, "expect on a client needs exitCode, waitedForImds or maxDuration.");
             }
@@ -250,9 +250,13 @@ internal static class StepReader
 
         if (matches.Count + (state is null ? 0 : 1) != 1)
         {
-            reader.Error(map.Node, subject == "imds"
-                ? "expect on metadata needs one of has, lacks or equals."
-                : "expect on the API needs one of has, lacks, equals or state.");
+            if (map.Clean)
+            {
+                reader.Error(map.Node, subject == "imds"
+                    ? "expect on metadata needs one of has, lacks or equals."
+                    : "expect on the API needs one of has, lacks, equals or state.");
+            }
+
             return null;
         }
 
@@ -263,7 +267,7 @@ internal static class StepReader
 
         var match = matches.Count == 1 ? Enum.Parse<AddressMatch>(matches[0], ignoreCase: true) : (AddressMatch?)null;
         var values = match is null ? [] : map.Strings(matches[0]);
-        if (match is not null && values.Count == 0 && match != AddressMatch.Equals)
+        if (match is not null && values.Count == 0 && match != AddressMatch.Equals && map.Clean)
         {
             reader.Error(map[matches[0]]!, $"'{matches[0]}' needs at least one address.");
         }

@@ -160,12 +160,14 @@ internal sealed partial class YamlReader(string file, IReadOnlyDictionary<string
 internal sealed class MapReader
 {
     private readonly YamlReader reader;
+    private readonly int errorsBefore;
     private readonly Dictionary<string, YamlNode> values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, YamlNode> keys = new(StringComparer.Ordinal);
 
     public MapReader(YamlReader reader, YamlMappingNode node, string what, string[] known)
     {
         this.reader = reader;
+        errorsBefore = reader.Errors.Count;
         Node = node;
         What = what;
         foreach (var (key, value) in node.Children)
@@ -197,6 +199,12 @@ internal sealed class MapReader
     public string What { get; }
 
     public SourceMark Mark => YamlReader.MarkOf(Node);
+
+    /// <summary>
+    /// Whether nothing in this mapping has been wrong so far. Checks of what is missing run only then: a misspelt key
+    /// is the problem to report, not the absence of the key it was meant to be.
+    /// </summary>
+    public bool Clean => reader.Errors.Count == errorsBefore;
 
     public IEnumerable<string> Keys => values.Keys;
 

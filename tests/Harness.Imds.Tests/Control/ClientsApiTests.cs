@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json;
+using Harness.Imds.Tests.Fixtures;
+using Harness.Testing;
+
+namespace Harness.Imds.Tests.Control;
+
+/// <summary>
+/// /_harness/clients: a program under test gets a metadata address and an EC2 path of its own, and everything it
+/// does there is recorded, apart from everyone else's traffic.
+/// </summary>
+public sealed class ClientsApiTests(FakeClockHarness harness) : FakeClockTests(harness)
+{
+    [Fact]
+    public async Task A_registered_client_reads_its_instance_metadata_and_calls_ec2_at_its_own_endpoints_and_both_are_recorded()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var alias = new Uri(client.GetProperty("imdsEndpoint").GetString()!).Host;
+        var ec2 = client.GetProperty("ec2Endpoint").GetString()!;
+        var clientId = client.GetProperty("id").GetString()!;
+
+        Assert.NotEqual(instance.Address, alias);
+        Assert.Equal(instance.Eth0.PrivateIp, await Harness.MetadataAsync(alias, "local-ipv4"));
+        await Harness.MetadataAsync(instance.Address, "local-ipv4");
+        Assert.Equal(HttpStatusCode.OK, await SendEc2Async(ec2, "DescribeInstances", new() { ["InstanceId.1"] = instance.InstanceId }));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendEc2Async(ec2, "AssignPrivateIpAddresses", new() { ["NetworkInterfaceId"] = "eni-0000000000000000f", ["SecondaryPrivateIpAddressCount"] = "1" }));
+        Harness.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.GetImdsAsync(alias, "/latest/meta-data/nope/")).Status);
+
+        var (status, body, _) = await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{clientId}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, body.GetProperty("dropped").GetInt64());
+        var records = body.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(
+            ["imds GET /latest/meta-data/local-ipv4 200", "ec2 POST DescribeInstances 200", "ec2 POST AssignPrivateIpAddresses 400", "imds GET /latest/meta-data/nope/ 404"],
+            records.Select(r => $"{r.GetProperty("channel").GetString()} {r.GetProperty("method").GetString()} {r.GetProperty("target").GetString()} {r.GetProperty("status").GetInt32()}"));
+        Assert.Equal(instance.Eth0.PrivateIp, records[0].GetProperty("body").GetString());
+        Assert.Equal($"InstanceId.1={instance.InstanceId}", records[1].GetProperty("body").GetString());
+        Assert.Equal("InvalidNetworkInterfaceID.NotFound", records[2].GetProperty("error").GetString());
+        var start = Harness.Clock!.GetUtcNow() - TimeSpan.FromSeconds(3);
+        Assert.Equal([start, start, start, start + TimeSpan.FromSeconds(3)], records.Select(r => r.GetProperty("at").GetDateTimeOffset()));
+    }
+
+    [Fact]
+    public async Task A_stopped_instance_drops_its_clients_connections_too_and_the_record_says_so()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var alias = new Uri(client.GetProperty("imdsEndpoint").GetString()!).Host;
+        await Harness.OkAsync("StopInstances", new Dictionary<string, string> { ["InstanceId.1"] = instance.InstanceId });
+        Propagate();
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Harness.GetImdsAsync(alias, "/latest/meta-data/local-ipv4"));
+
+        var (_, body, _) = await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{client.GetProperty("id").GetString()}");
+        var record = Assert.Single(body.GetProperty("records").EnumerateArray());
+        Assert.Equal(0, record.GetProperty("status").GetInt32());
+        Assert.Equal(JsonValueKind.Null, record.GetProperty("body").ValueKind);
+    }
+
+    [Fact]
+    public async Task Clients_are_listed_deleted_and_forgotten_on_reset()
+    {
+        var instance = await LaunchAsync();
+        var first = (await RegisterAsync("a", instance.InstanceId)).GetProperty("id").GetString();
+        var second = await RegisterAsync("b", instance.InstanceId);
+
+        var (_, list, _) = await Harness.ControlAsync(HttpMethod.Get, "/_harness/clients");
+        Assert.Equal(["a", "b"], list.GetProperty("clients").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await Harness.ControlAsync(HttpMethod.Delete, $"/_harness/clients/{first}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{first}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.ControlAsync(HttpMethod.Delete, $"/_harness/clients/{first}")).Status);
+
+        await Harness.ResetAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{second.GetProperty("id").GetString()}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, await SendEc2Async(second.GetProperty("ec2Endpoint").GetString()!, "DescribeVpcs", []));
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"a\", \"instanceId\": \"i-0123456789abcdef0\"}", HttpStatusCode.NotFound, "No instance i-0123456789abcdef0 has metadata here.")]
+    [InlineData("{\"name\": \"\", \"instanceId\": \"i-1\"}", HttpStatusCode.BadRequest, "both non-empty")]
+    [InlineData("{\"name\": 3}", HttpStatusCode.BadRequest, "The body must be")]
+    [InlineData("[]", HttpStatusCode.BadRequest, "The body must be")]
+    public async Task Bad_registrations_get_a_problem(string json, HttpStatusCode expected, string detail)
+    {
+        var (status, body, mediaType) = await Harness.ControlAsync(HttpMethod.Post, "/_harness/clients", json);
+
+        Assert.Equal(expected, status);
+        Assert.Equal("application/problem+json", mediaType);
+        Assert.Contains(detail, body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_method_gets_405_with_what_is_allowed()
+    {
+        var (status, _, _) = await Harness.ControlAsync(HttpMethod.Put, "/_harness/clients");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, status);
+    }
+
+    private async Task<JsonElement> RegisterAsync(string name, string instanceId)
+    {
+        var (status, body, _) = await Harness.ControlAsync(HttpMethod.Post, "/_harness/clients", JsonSerializer.Serialize(new { name, instanceId }));
+        Assert.Equal(HttpStatusCode.Created, status);
+        return body;
+    }
+
+    private async Task<HttpStatusCode> SendEc2Async(string endpoint, string action, Dictionary<string, string> parameters)
+    {
+        using var request = Ec2QueryRequest.Create(action, parameters);
+        request.RequestUri = new Uri(endpoint);
+        using var response = await Harness.Http.SendAsync(request);
+        return response.StatusCode;
+    }
+}
