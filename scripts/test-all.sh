@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the harness on a fresh machine: installs what is missing, builds once in Release,
-# then the .NET unit and API tests, the boto3 and botocore-IMDS conformance suite, the AWS CLI walk-through
-# and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service). Ends with one line "N passed, M failed".
+# then the .NET unit and API tests, the boto3 and botocore-IMDS conformance suite, a scenario's HTML report in
+# chromium, the AWS CLI walk-through and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service).
+# Ends with one line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -22,6 +23,12 @@ fi
 if ! need aws; then python3 -m pip install --quiet awscli || { echo "the AWS CLI is required" >&2; exit 2; }; fi
 if ! need node || ! need npm; then
   (apt-get update -qq && apt-get install -y -qq nodejs npm) >/dev/null 2>&1 || { echo "node and npm are required" >&2; exit 2; }
+fi
+if ! need curl; then
+  (apt-get update -qq && apt-get install -y -qq curl) >/dev/null 2>&1 || { echo "curl is required (the scenario clients use it)" >&2; exit 2; }
+fi
+if ! need chromium; then
+  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || { echo "chromium is required for the report test" >&2; exit 2; }
 fi
 if [ -f tests/conformance/js/package.json ] && { [ ! -d tests/conformance/js/node_modules ] \
      || [ tests/conformance/js/package-lock.json -nt tests/conformance/js/node_modules/.package-lock.json ]; }; then
@@ -66,6 +73,10 @@ done
 step "boto3 conformance suite"
 run "$LOGS/python.log" bash tests/conformance/python/run.sh
 unittest_tally "$LOGS/python.log"
+
+step "scenario report in a browser (chromium)"
+run "$LOGS/reports.log" python3 -m unittest discover -s tests/reports -p 'test_*.py' -v
+unittest_tally "$LOGS/reports.log"
 
 step "packaging (Dockerfile, docker-compose.yml)"
 run "$LOGS/packaging.log" python3 -m unittest discover -s tests/packaging -p 'test_*.py' -v

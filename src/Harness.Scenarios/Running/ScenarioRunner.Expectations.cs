@@ -209,7 +209,8 @@ public sealed partial class ScenarioRunner
 
         if (expectation.WaitedForImds is { } ip)
         {
-            var reads = client.Calls.Where(c => c.Channel == "imds" && LocalIpv4s().IsMatch(c.Target) && c.At <= client.End).ToList();
+            // Paths as the client sent them; IMDS ignores doubled slashes, and so does this match.
+            var reads = client.Calls.Where(c => c.Channel == "imds" && LocalIpv4s().IsMatch(Slashes().Replace(c.Target, "/")) && c.At <= client.End).ToList();
             var saw = reads.FirstOrDefault(c => c.Status == 200 && (c.Body ?? "").Split('\n').Contains(ip));
             var readList = reads.Count == 0 ? "never read local-ipv4s"
                 : $"read local-ipv4s {reads.Count} time{(reads.Count == 1 ? "" : "s")} ({string.Join("; ", reads.Take(5).Select(r => $"{S(r.At)}: {Shown(r)}"))}{(reads.Count > 5 ? "; …" : "")})";
@@ -260,4 +261,7 @@ public sealed partial class ScenarioRunner
 
     [GeneratedRegex(@"/meta-data/network/interfaces/macs/[0-9a-f:]+/local-ipv4s/?$")]
     private static partial Regex LocalIpv4s();
+
+    [GeneratedRegex("/{2,}")]
+    private static partial Regex Slashes();
 }
