@@ -32,7 +32,7 @@ public static partial class Ec2ApiEndpoints
 
     private const string TappedPath = "/_harness/clients/{clientId}/ec2";
 
-    private static Task HandleAsync(HttpContext http) => ServeAsync(http);
+    private static Task HandleAsync(HttpContext http) => ServeAsync(http, new Dictionary<string, string>(StringComparer.Ordinal));
 
     private static async Task HandleTappedAsync(HttpContext http, string clientId)
     {
@@ -46,8 +46,9 @@ public static partial class Ec2ApiEndpoints
 
         var at = taps.Time.GetUtcNow();
         var started = taps.Time.GetTimestamp();
-        var (action, status, code, parameters) = await ServeAsync(http);
-        tap.Record(new TapRecord(at, "ec2", http.Request.Method, action ?? "", status, code, parameters, taps.Time.GetElapsedTime(started).TotalMilliseconds));
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var (action, status, code) = await ServeAsync(http, values);
+        tap.Record(new TapRecord(at, "ec2", http.Request.Method, action ?? "", status, code, Describe(values), taps.Time.GetElapsedTime(started).TotalMilliseconds));
     }
 
     /// <summary>The request's parameters other than the action, version and signature, as <c>Name=value</c> lines.</summary>
@@ -55,11 +56,11 @@ public static partial class Ec2ApiEndpoints
         .Where(p => p.Key is not ("Action" or "Version") && !p.Key.StartsWith("X-Amz-", StringComparison.Ordinal))
         .Select(p => $"{p.Key}={p.Value}"));
 
-    private static async Task<(string? Action, int Status, string? Code, string Parameters)> ServeAsync(HttpContext http)
+    /// <summary>Answers one Query request; <paramref name="values"/> receives its parameters.</summary>
+    private static async Task<(string? Action, int Status, string? Code)> ServeAsync(HttpContext http, Dictionary<string, string> values)
     {
         var services = http.RequestServices;
         var requestId = NextRequestId();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         string? action = null;
         try
         {
@@ -86,19 +87,19 @@ public static partial class Ec2ApiEndpoints
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<HarnessOptions>());
             await handler(context);
             await WriteAsync(http, 200, context.Response.Complete());
-            return (action, 200, null, Describe(values));
+            return (action, 200, null);
         }
         catch (Ec2Exception error)
         {
             await WriteAsync(http, error.StatusCode, XmlResponse.Error(error.Code, error.Message, requestId));
-            return (action, error.StatusCode, error.Code, Describe(values));
+            return (action, error.StatusCode, error.Code);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             LogUnexpected(services.GetRequiredService<ILoggerFactory>().CreateLogger("Harness.Ec2"), action ?? "", error);
             var internalError = Ec2Errors.InternalError();
             await WriteAsync(http, internalError.StatusCode, XmlResponse.Error(internalError.Code, internalError.Message, requestId));
-            return (action, internalError.StatusCode, internalError.Code, Describe(values));
+            return (action, internalError.StatusCode, internalError.Code);
         }
     }
 
