@@ -33,6 +33,8 @@ public sealed partial class ScenarioRunner
         progress.Line(clock.Elapsed, passed ? "✓" : "✗", $"{expectation.Describe()}: {evidence}");
     }
 
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>Checks once, until true (<c>within</c>), or all along (<c>during</c>).</summary>
     private async Task<(bool Passed, string Evidence)> WatchAsync(ExpectStep expectation, Func<Task<(bool Holds, string Seen)>> check)
     {
@@ -40,6 +42,7 @@ public sealed partial class ScenarioRunner
         if (expectation.Within is { } within)
         {
             var deadline = start + within;
+            var told = start;
             while (true)
             {
                 var (holds, seen) = await check();
@@ -51,6 +54,13 @@ public sealed partial class ScenarioRunner
                 if (clock.Now >= deadline)
                 {
                     return (false, $"still not true after {Durations.Format(within)}: {seen}");
+                }
+
+                if (!clock.IsVirtual && clock.Now - told >= ProgressInterval)
+                {
+                    // A long wait in real time shows that it is still waiting, and on what.
+                    told = clock.Now;
+                    progress.Line(clock.Elapsed, "…", $"{expectation.Describe()}: not yet after {Durations.Format(told - start)}: {seen}");
                 }
 
                 await clock.WaitForChangeAsync(deadline, Token);
