@@ -125,7 +125,12 @@ internal static class RunCommand
             Console.WriteLine($"  ✘ {stopped}");
         }
 
-        Console.WriteLine($"reports: {string.Join(", ", files)}");
-        return result.Passed ? Passed : Failed;
+        Console.WriteLine($"reports: {string.Join(", ", files.Where(f => f.Error is null).Select(f => f.Path))}");
+        foreach (var (path, problem) in files.Where(f => f.Error is not null))
+        {
+            Console.Error.WriteLine($"could not write {path}: {problem}");
+        }
+
+        return result.Passed && files.All(f => f.Error is null) ? Passed : Failed;
     }
 }

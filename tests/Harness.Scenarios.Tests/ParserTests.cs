@@ -141,6 +141,65 @@ public sealed class ParserTests
         Assert.Contains(errors, e => e.Message.Contains("quote a spec that has commas", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""
+          - parallel:
+              - client: { name: c, instance: primary, run: ./x.sh }
+              - expect: { client: c, exitCode: 0 }
+        """, "Client 'c' has not finished by this expectation")]
+    [InlineData("""
+          - at: 5s
+            client: { name: c, instance: primary, run: ./x.sh }
+          - expect: { client: c, exitCode: 0 }
+        """, "Client 'c' has not finished by this expectation")]
+    [InlineData("""
+          - client: { name: c, instance: primary, run: ./x.sh }
+          - at: 5s
+            expect: { client: c, exitCode: 0 }
+        """, "An expectation on a client cannot have at:")]
+    [InlineData("""
+          - repeat:
+              times: 2
+              steps: [ { client: { name: c, instance: primary, run: ./x.sh } } ]
+        """, "A client step cannot be inside repeat")]
+    public void A_client_is_judged_only_after_it_has_run_once_in_order(string steps, string message)
+    {
+        var errors = Assert.Throws<ScenarioInvalidException>(() => ScenarioParser.Parse("s.yaml", Scenarios.With(steps, "clock: real"))).Errors;
+
+        Assert.Contains(message, Assert.Single(errors).Message);
+    }
+
+    [Fact]
+    public void A_client_after_its_parallel_group_can_be_judged()
+    {
+        var scenario = ScenarioParser.Parse("s.yaml", Scenarios.With("""
+              - parallel:
+                  - client: { name: c, instance: primary, run: ./x.sh }
+                  - sleep: 1s
+              - expect: { client: c, exitCode: 0 }
+            """, "clock: real"));
+
+        Assert.IsType<ClientExpectation>(scenario.Steps[^1]);
+    }
+
+    [Fact]
+    public void An_address_given_twice_in_the_topology_is_refused()
+    {
+        var text = Scenarios.With("  - sleep: 1s").Replace("privateIp: 10.0.1.80", "privateIp: 10.0.1.20", StringComparison.Ordinal);
+
+        var error = Assert.Single(Assert.Throws<ScenarioInvalidException>(() => ScenarioParser.Parse("s.yaml", text)).Errors);
+
+        Assert.Equal("10.0.1.20 is given to instance standby and to interface spare; an address has one holder.", error.Message);
+    }
+
+    [Fact]
+    public void A_tab_in_the_indentation_is_pointed_at()
+    {
+        var error = Assert.Single(Assert.Throws<ScenarioInvalidException>(() => ScenarioParser.Parse("s.yaml", "name: x\nsteps:\n  - sleep: 1s\n\t- sleep: 2s\n")).Errors);
+
+        Assert.Equal((new SourceMark(4, 1), "This is not valid YAML: a tab in the indentation; YAML indents with spaces only."), (error.Mark, error.Message));
+    }
+
     [Fact]
     public void Every_problem_is_listed_at_once_in_file_order()
     {

@@ -57,7 +57,8 @@ public sealed partial class ReportTests
 
         var files = ReportWriter.WriteAll(report, directory);
 
-        Assert.Equal(["report.md", "report.html", "report.json", "junit.xml"], files.Select(Path.GetFileName));
+        Assert.Equal(["report.md", "report.html", "report.json", "junit.xml"], files.Select(f => Path.GetFileName(f.Path)));
+        Assert.All(files, f => Assert.Null(f.Error));
         var markdown = await File.ReadAllTextAsync(Path.Combine(directory, "report.md"));
         Assert.StartsWith("# test: FAILED", markdown);
         Assert.Contains("| ❌ | 23 | metadata of standby has 10.0.1.50 within 1s | 3.000s | still not true after 1s", markdown);
@@ -65,6 +66,13 @@ public sealed partial class ReportTests
         Assert.False(json.GetProperty("passed").GetBoolean());
         Assert.Equal(3, json.GetProperty("expectations").GetArrayLength());
         Assert.Equal("+10.0.1.50", json.GetProperty("events")[0].GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public void Terminal_colours_and_control_characters_from_clients_do_not_break_the_xml()
+    {
+        Assert.Equal("ok \uFFFDdone\n", ReportText.Printable("\u001b[32mok\u001b[0m \u0001done\n"));
+        Assert.Equal("plain\ttext\r\n😀", ReportText.Printable("plain\ttext\r\n😀"));
     }
 
     [GeneratedRegex(@"(src|href)\s*=\s*""(https?:)?//")]

@@ -154,6 +154,40 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task An_expectation_sees_what_a_step_beside_it_does_at_the_moment_it_does_it()
+    {
+        var report = await RunAsync("""
+              - assign: { instance: primary, ips: [10.0.1.50] }
+              - parallel:
+                  - expect: { api: primary, has: 10.0.1.50, during: 10s }
+                  - expect: { imds: standby, has: 10.0.1.60, within: 20s }
+                  - sleep: 2s
+                  - at: 3s
+                    unassign: { instance: primary, ips: [10.0.1.50] }
+                  - at: 4s
+                    assign: { instance: standby, ips: [10.0.1.60] }
+            """, "clock: virtual\npropagation: { imds: fixed(0ms) }");
+
+        Assert.Equal([(false, 3.0), (true, 4.0)], report.Expectations.Select(e => (e.Passed, e.At)).OrderBy(e => e.Item2));
+    }
+
+    [Fact]
+    public async Task An_expectation_the_run_stopped_in_the_middle_of_is_reported_as_not_judged()
+    {
+        var report = await RunAsync("""
+              - assign: { instance: primary, ips: [10.0.1.50] }
+              - parallel:
+                  - expect: { imds: standby, has: 10.0.1.50, within: 1m }
+                  - assign: { instance: standby, ips: [10.0.1.50] }
+            """);
+
+        Assert.False(report.Passed);
+        var expectation = Assert.Single(report.Expectations);
+        Assert.Equal("not judged: the run stopped while it was being checked", expectation.Evidence);
+        Assert.Equal(["ok", "failed"], report.Steps.Select(s => s.Outcome));
+    }
+
+    [Fact]
     public async Task A_virtual_run_replays_exactly_for_its_seed()
     {
         var scenario = ScenarioParser.Load(Scenarios.Shipped("address-churn.yaml"));

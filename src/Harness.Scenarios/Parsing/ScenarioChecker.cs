@@ -15,7 +15,15 @@ internal sealed class ScenarioChecker
     private readonly Dictionary<string, InstanceSpec> instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InterfaceSpec> interfaces = new(StringComparer.Ordinal);
     private readonly HashSet<string> elasticIps = new(StringComparer.Ordinal);
+    private readonly HashSet<string> clientNames = new(StringComparer.Ordinal);
+
+    /// <summary>Clients that have finished by the step being checked: earlier in order, not beside it.</summary>
     private readonly HashSet<string> clients = new(StringComparer.Ordinal);
+
+    /// <summary>Inside a parallel group: the clients it runs, which finish only when the whole group has.</summary>
+    private List<string>? deferred;
+
+    private int repeatDepth;
 
     /// <summary>Every (instance, device) an interface is ever attached at, from the topology and from attach steps.</summary>
     private readonly Dictionary<(string Instance, int Device), List<string>> devices = [];
@@ -132,6 +140,18 @@ internal sealed class ScenarioChecker
             }
         }
 
+        // An address is given out once: two holders would fail at set-up with InvalidIPAddress.InUse.
+        var holders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var given = topology.Instances.SelectMany(i => new[] { i.PrivateIp }.Concat(i.SecondaryIps).OfType<string>().Select(ip => (ip, $"instance {i.Name}", i.Mark)))
+            .Concat(topology.Interfaces.SelectMany(n => new[] { n.PrivateIp }.Concat(n.SecondaryIps).OfType<string>().Select(ip => (ip, $"interface {n.Name}", n.Mark))));
+        foreach (var (ip, holder, mark) in given)
+        {
+            if (!holders.TryAdd(ip, holder))
+            {
+                reader.Error(mark, $"{ip} is given to {holders[ip]} and to {holder}; an address has one holder.");
+            }
+        }
+
         foreach (var eip in topology.ElasticIps)
         {
             if (!elasticIps.Add(eip.Name))
@@ -214,24 +234,54 @@ internal sealed class ScenarioChecker
                 CheckPropagation(propagation.Change, step.Mark);
                 break;
             case ParallelStep parallel:
+                var outer = deferred;
+                deferred = [];
                 foreach (var inner in parallel.Steps)
                 {
                     CheckStep(inner);
                 }
 
+                if (outer is null)
+                {
+                    clients.UnionWith(deferred);
+                }
+                else
+                {
+                    outer.AddRange(deferred);
+                }
+
+                deferred = outer;
                 break;
             case RepeatStep repeat:
+                repeatDepth++;
                 foreach (var inner in repeat.Steps)
                 {
                     CheckStep(inner);
                 }
 
+                repeatDepth--;
                 break;
             case ClientStep client:
                 KnownInstance(client.Instance, step.Mark);
-                if (!clients.Add(client.Name))
+                if (!clientNames.Add(client.Name))
                 {
                     reader.Error(step.Mark, $"Two clients are named '{client.Name}'; expectations name the client they judge.");
+                }
+
+                if (repeatDepth > 0)
+                {
+                    reader.Error(step.Mark, "A client step cannot be inside repeat: each run would replace the verdict of the one before. Write the runs out under different names.");
+                }
+                else if (client.At is null)
+                {
+                    if (deferred is null)
+                    {
+                        clients.Add(client.Name);
+                    }
+                    else
+                    {
+                        deferred.Add(client.Name);
+                    }
                 }
 
                 if (scenario.Clock == ClockMode.Virtual)
@@ -263,9 +313,18 @@ internal sealed class ScenarioChecker
 
                 break;
             case ClientExpectation expectation:
-                if (!clients.Contains(expectation.Client))
+                if (expectation.At is not null)
                 {
-                    reader.Error(step.Mark, $"No client named '{expectation.Client}' runs before this expectation. {Known("Clients", clients)}");
+                    reader.Error(step.Mark, "An expectation on a client cannot have at:; put it after the client step, and it judges the client once it has run.");
+                }
+                else if (clientNames.Contains(expectation.Client) && !clients.Contains(expectation.Client))
+                {
+                    reader.Error(step.Mark, $"Client '{expectation.Client}' has not finished by this expectation: it runs beside it (in the same parallel group, "
+                        + "at an offset, or repeated). Put the expectation after the client step or after its group.");
+                }
+                else if (!clients.Contains(expectation.Client))
+                {
+                    reader.Error(step.Mark, $"No client named '{expectation.Client}' runs before this expectation. {Known("Clients", clientNames)}");
                 }
 
                 if (expectation.WaitedForImds is { } waited)

@@ -49,8 +49,19 @@ public static partial class ScenarioParser
         }
         catch (YamlException error)
         {
-            var message = error.InnerException?.Message ?? error.Message;
-            throw new ScenarioInvalidException([new(file, new((int)error.Start.Line, (int)error.Start.Column), $"This is not valid YAML: {Clean(message)}")]);
+            var message = Clean(error.InnerException?.Message ?? error.Message);
+            var mark = error.Start.Line > 0 ? new SourceMark((int)error.Start.Line, (int)error.Start.Column) : new SourceMark(1, 1);
+
+            // YAML does not allow tabs in indentation; point at the first one rather than where the scanner noticed.
+            var lines = text.Split('\n');
+            var tabbed = Array.FindIndex(lines, line => line.TrimStart(' ').StartsWith('\t'));
+            if (tabbed >= 0 && message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+            {
+                mark = new SourceMark(tabbed + 1, lines[tabbed].IndexOf('\t') + 1);
+                message = "a tab in the indentation; YAML indents with spaces only.";
+            }
+
+            throw new ScenarioInvalidException([new(file, mark, $"This is not valid YAML: {message}")]);
         }
 
         if (stream.Documents.Count != 1)
@@ -112,7 +123,7 @@ public static partial class ScenarioParser
 
     private static Scenario? Read(YamlReader reader, YamlNode root, ScenarioOverrides overrides)
     {
-        if (reader.Map(root, "A scenario file", TopKeys) is not { } top)
+        if (reader.Map(root, "the scenario", TopKeys) is not { } top)
         {
             return null;
         }

@@ -27,7 +27,7 @@ internal sealed partial class YamlReader(string file, IReadOnlyDictionary<string
     {
         if (node is not YamlMappingNode mapping)
         {
-            Error(node, $"{what} must be a mapping (key: value lines or {{ key: value }}), not {Kind(node)}.");
+            Error(node, $"{Sentence(what)} must be a mapping (key: value lines or {{ key: value }}), not {Kind(node)}.");
             return null;
         }
 
@@ -38,7 +38,7 @@ internal sealed partial class YamlReader(string file, IReadOnlyDictionary<string
     {
         if (node is not YamlScalarNode { Value: { } value } scalar || IsNull(scalar))
         {
-            Error(node, $"{what} must be a single value, not {Kind(node)}.");
+            Error(node, $"{Sentence(what)} must be a single value, not {Kind(node)}.");
             return null;
         }
 
@@ -52,7 +52,7 @@ internal sealed partial class YamlReader(string file, IReadOnlyDictionary<string
             return sequence.Children.ToList();
         }
 
-        Error(node, $"{what} must be a list (- item lines or [a, b]), not {Kind(node)}.");
+        Error(node, $"{Sentence(what)} must be a list (- item lines or [a, b]), not {Kind(node)}.");
         return [];
     }
 
@@ -73,7 +73,7 @@ internal sealed partial class YamlReader(string file, IReadOnlyDictionary<string
             return value;
         }
 
-        Error(node, $"{what} must be a whole number from {min} to {max}, not '{text}'.");
+        Error(node, $"{Sentence(what)} must be a whole number from {min} to {max}, not '{text}'.");
         return null;
     }
 
@@ -106,9 +106,12 @@ internal sealed partial class YamlReader(string file, IReadOnlyDictionary<string
             return value;
         }
 
-        Error(node, $"{what} must be a duration such as 500ms, 10s, 2m or 1h (at most 24h), not '{text}'.");
+        Error(node, $"{Sentence(what)} must be a duration such as 500ms, 10s, 2m or 1h (at most 24h), not '{text}'.");
         return null;
     }
+
+    /// <summary>A phrase as the start of a sentence: its first letter capitalized.</summary>
+    public static string Sentence(string phrase) => phrase.Length == 0 ? phrase : char.ToUpperInvariant(phrase[0]) + phrase[1..];
 
     /// <summary>Where a character of a scalar's value is in the file, for errors inside a value (a delay spec's position).</summary>
     public static SourceMark MarkInside(YamlNode node, int position)
@@ -246,7 +249,7 @@ internal sealed class MapReader
 
         if (required)
         {
-            reader.Error(Node, $"{What} needs '{key}'.");
+            reader.Error(Node, $"{YamlReader.Sentence(What)} needs '{key}'.");
         }
 
         return null;

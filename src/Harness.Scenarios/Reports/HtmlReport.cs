@@ -197,7 +197,7 @@ public static class HtmlReport
         return magnitude * (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10);
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => WebUtility.HtmlEncode(ReportText.Printable(text));
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 

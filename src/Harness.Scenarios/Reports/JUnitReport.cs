@@ -28,7 +28,7 @@ public static class JUnitReport
                 Property("propagation", report.Propagation),
                 Property("target", report.Target)),
             cases,
-            new XElement("system-out", string.Join("\n", report.Clients.Select(c => $"== {c.Name} stdout ==\n{c.Stdout}== {c.Name} stderr ==\n{c.Stderr}"))));
+            new XElement("system-out", ReportText.Printable(string.Join("\n", report.Clients.Select(c => $"== {c.Name} stdout ==\n{c.Stdout}== {c.Name} stderr ==\n{c.Stderr}")))));
         var document = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites",
             new XAttribute("name", report.Scenario), new XAttribute("tests", cases.Count), new XAttribute("failures", report.Failures),
             new XAttribute("time", Seconds(report.Duration)), suite));
@@ -37,6 +37,7 @@ public static class JUnitReport
 
     private static XElement Case(RunReport report, string name, double time, string? failure, string? output)
     {
+        (name, failure, output) = (ReportText.Printable(name), failure is null ? null : ReportText.Printable(failure), output is null ? null : ReportText.Printable(output));
         var element = new XElement("testcase", new XAttribute("classname", $"scenario.{report.Scenario}"), new XAttribute("name", name),
             new XAttribute("time", Seconds(Math.Max(0, time))));
         if (failure is not null)

@@ -14,21 +14,33 @@ public static class ReportWriter
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static IReadOnlyList<string> WriteAll(RunReport report, string directory)
+    /// <summary>Writes each report on its own, so that one that cannot be written does not cost the others.</summary>
+    /// <returns>Each report's path, with why it could not be written (null when it was).</returns>
+    public static IReadOnlyList<(string Path, string? Error)> WriteAll(RunReport report, string directory)
     {
         Directory.CreateDirectory(directory);
-        var files = new (string Name, string Text)[]
+        var formats = new (string Name, Func<RunReport, string> Render)[]
         {
-            ("report.md", MarkdownReport.Render(report)),
-            ("report.html", HtmlReport.Render(report)),
-            ("report.json", JsonSerializer.Serialize(report, Json)),
-            ("junit.xml", JUnitReport.Render(report)),
+            ("report.md", MarkdownReport.Render),
+            ("report.html", HtmlReport.Render),
+            ("report.json", r => JsonSerializer.Serialize(r, Json)),
+            ("junit.xml", JUnitReport.Render),
         };
-        foreach (var (name, text) in files)
+        var written = new List<(string, string?)>();
+        foreach (var (name, render) in formats)
         {
-            File.WriteAllText(Path.Combine(directory, name), text);
+            var path = Path.Combine(directory, name);
+            try
+            {
+                File.WriteAllText(path, render(report));
+                written.Add((path, null));
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                written.Add((path, error.Message));
+            }
         }
 
-        return [.. files.Select(f => Path.Combine(directory, f.Name))];
+        return written;
     }
 }

@@ -3,19 +3,24 @@ using System.Text;
 
 namespace Harness.Scenarios.Running;
 
-/// <summary>Runs a program under test through <c>/bin/sh -c</c>, with the environment it is given and nothing of the user's AWS set-up.</summary>
+/// <summary>
+/// Runs a program under test through <c>/bin/sh -c</c> in a session and process group of its own, with the
+/// environment it is given and nothing of the user's AWS set-up. Its exit is the shell's exit; whatever it leaves
+/// running in its group is stopped then, and on a time-out or a cancelled run the whole group is killed.
+/// </summary>
 internal static class ClientProcess
 {
     /// <summary>Output kept per stream; what comes after is counted, not kept.</summary>
     private const int OutputLimit = 64 * 1024;
 
-    public sealed record Result(int? ExitCode, bool TimedOut, string Stdout, string Stderr);
+    public sealed record Result(int? ExitCode, bool TimedOut, bool Cancelled, string Stdout, string Stderr);
 
     public static async Task<Result> RunAsync(
         string command, string directory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action<string> echo,
         CancellationToken cancellation)
     {
-        var start = new ProcessStartInfo("/bin/sh", ["-c", command])
+        // setsid runs the shell in place (same pid) as the leader of a new session and process group.
+        var start = new ProcessStartInfo("setsid", ["/bin/sh", "-c", command])
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -42,23 +47,66 @@ internal static class ClientProcess
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout);
-        var timedOut = false;
+        var (timedOut, cancelled) = (false, false);
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            await ExitAsync(process, timeout, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            timedOut = true;
         }
         catch (OperationCanceledException)
         {
-            timedOut = !cancellation.IsCancellationRequested;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            cancelled = true;
         }
 
-        // The exit can come before the last lines are read.
-        process.WaitForExit();
-        return new Result(timedOut || cancellation.IsCancellationRequested ? null : process.ExitCode, timedOut, stdout.Text, stderr.Text);
+        KillGroup(process.Id);
+        try
+        {
+            await ExitAsync(process, TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        // The output ends when its last writer is gone; a writer that left the group is not waited for long.
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await process.WaitForExitAsync(drained.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return new Result(timedOut || cancelled ? null : process.ExitCode, timedOut, cancelled, stdout.Text, stderr.Text);
+    }
+
+    /// <summary>
+    /// Waits for the shell itself to exit. Not <see cref="Process.WaitForExitAsync"/>, nor the Exited event: with the
+    /// output redirected they also wait for the output to end, which a child left running in the background holds open.
+    /// </summary>
+    private static async Task ExitAsync(Process process, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!process.HasExited)
+        {
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                throw new TimeoutException();
+            }
+
+            await Task.Delay(10, cancellation);
+        }
+    }
+
+    /// <summary>Kills every process left in the group, with the shell's builtin kill (dash's takes no "--").</summary>
+    private static void KillGroup(int group)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"kill -KILL -{group} 2>/dev/null"]) { UseShellExecute = false });
+        kill?.WaitForExit(5000);
     }
 
     private sealed class Output

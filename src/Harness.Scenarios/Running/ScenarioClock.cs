@@ -57,8 +57,9 @@ public sealed class RealScenarioClock(TimeProvider time) : ScenarioClock
 /// runs at a time, and it keeps the turn until it waits. When every step is waiting, the one that waits for the
 /// earliest time (the first to start waiting, among equals) gets the turn, and the clock jumps to that time, firing
 /// the harness's timers on the way. Waiting for a change wakes at the harness's next timer (a metadata change falling
-/// due), so an expectation sees the exact moment a view caught up; a run takes only as long as its work, and
-/// concurrent steps interleave the same way on every run.
+/// due) or right after the next turn of another step (which may change what the API says), so an expectation sees
+/// the exact moment a view caught up; a run takes only as long as its work, and concurrent steps interleave the
+/// same way on every run.
 /// </summary>
 public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClock
 {
@@ -76,13 +77,37 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
     public override Task WaitUntilAsync(DateTimeOffset when, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        return when <= Now ? Task.CompletedTask : ParkAsync(when, cancellation);
+        return when <= Now ? Task.CompletedTask : ParkAsync(when, watching: false, cancellation);
     }
 
+    /// <summary>
+    /// Wakes at the earliest of the deadline, the harness's next timer, and the next turn of a step that is not itself
+    /// watching (after that turn, as it waited first). Watchers do not wake each other, so two never take turns forever.
+    /// </summary>
     public override Task WaitForChangeAsync(DateTimeOffset deadline, CancellationToken cancellation)
     {
-        var next = time.NextDue;
-        return WaitUntilAsync(next is { } due && due < deadline && due > Now ? due : deadline, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        var now = Now;
+        var target = deadline;
+        if (time.NextDue is { } due && due > now && due < target)
+        {
+            target = due;
+        }
+
+        var sibling = false;
+        lock (gate)
+        {
+            foreach (var (sleeper, _) in sleepers.UnorderedItems)
+            {
+                if (!sleeper.Watching && !sleeper.Completion.Task.IsCompleted && sleeper.When <= target)
+                {
+                    target = sleeper.When;
+                    sibling = true;
+                }
+            }
+        }
+
+        return target <= now && !sibling ? Task.CompletedTask : ParkAsync(target, watching: true, cancellation);
     }
 
     /// <summary>
@@ -102,7 +127,7 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
         }
 
         var remaining = work.Count;
-        var parked = work.Select(w => (Work: w, Turn: ParkAsync(Now, CancellationToken.None))).ToList();
+        var parked = work.Select(w => (Work: w, Turn: ParkAsync(Now, watching: false, CancellationToken.None))).ToList();
         await Task.WhenAll(parked.Select(async p =>
         {
             try
@@ -125,9 +150,9 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
         }));
     }
 
-    private Task ParkAsync(DateTimeOffset when, CancellationToken cancellation)
+    private Task ParkAsync(DateTimeOffset when, bool watching, CancellationToken cancellation)
     {
-        var sleeper = new Sleeper(when);
+        var sleeper = new Sleeper(when, watching);
         lock (gate)
         {
             sleepers.Enqueue(sleeper, (when.UtcTicks, ++order));
@@ -166,9 +191,12 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
         next.Completion.TrySetResult();
     }
 
-    private sealed class Sleeper(DateTimeOffset when)
+    private sealed class Sleeper(DateTimeOffset when, bool watching)
     {
         public DateTimeOffset When { get; } = when;
+
+        /// <summary>Waiting for a change rather than for a time.</summary>
+        public bool Watching { get; } = watching;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -9,6 +9,11 @@ public sealed partial class ScenarioRunner
     private async Task RunClientAsync(ClientStep step)
     {
         var instanceId = instanceIds[step.Instance];
+        if ((await control.InstanceAsync(instanceId, Token))?.State is not "running" and var state)
+        {
+            throw new StepException($"{step.Instance} ({instanceId}) is {state ?? "gone"}: nothing runs on it.");
+        }
+
         var registration = await control.RegisterClientAsync(step.Name, instanceId, Token);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -32,17 +37,8 @@ public sealed partial class ScenarioRunner
 
         var start = clock.Elapsed;
         progress.Line(start, "▶", $"client {step.Name} on {step.Instance} ({instanceId}): {step.Run}");
-        ClientProcess.Result result;
-        try
-        {
-            result = await ClientProcess.RunAsync(step.Run, scenario.Directory, environment, step.Timeout,
-                line => progress.Line(clock.Elapsed, "│", $"{step.Name}: {line}"), Token);
-        }
-        catch (System.ComponentModel.Win32Exception failure)
-        {
-            Fail($"line {step.Mark.Line}: client {step.Name} could not start: {failure.Message}");
-            throw new OperationCanceledException(Token);
-        }
+        var result = await ClientProcess.RunAsync(step.Run, scenario.Directory, environment, step.Timeout,
+            line => progress.Line(clock.Elapsed, "│", $"{step.Name}: {line}"), Token);
 
         var end = clock.Elapsed;
         var records = await control.ClientRecordsAsync(registration.Id, CancellationToken.None);
@@ -55,10 +51,15 @@ public sealed partial class ScenarioRunner
             clients[step.Name] = report;
         }
 
-        var outcome = result.TimedOut ? $"timed out after {Durations.Format(step.Timeout)} and was killed" : $"exited {result.ExitCode}";
+        var outcome = result switch
+        {
+            { TimedOut: true } => $"timed out after {Durations.Format(step.Timeout)} and was killed",
+            { Cancelled: true } => "was stopped: the run was cancelled",
+            _ => $"exited {result.ExitCode}",
+        };
         progress.Line(end, "■", $"client {step.Name} {outcome} after {Durations.Format(end - start)} "
             + $"({Count(calls.Count(c => c.Channel == "ec2"), "EC2 call")}, {Count(calls.Count(c => c.Channel == "imds"), "metadata request")})");
-        Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, end.TotalSeconds, "ok", outcome));
+        Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, end.TotalSeconds, result.Cancelled ? "interrupted" : "ok", outcome));
         Token.ThrowIfCancellationRequested();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Harness.Domain.Net;
 using Harness.Scenarios.Model;
 using Harness.Scenarios.Reports;
@@ -17,20 +16,29 @@ public sealed partial class ScenarioRunner
             ApiExpectation api => await WatchAsync(expectation, () => CheckApiAsync(api)),
             _ => throw new InvalidOperationException($"No check for {expectation.GetType().Name}."),
         };
-        var subject = expectation switch
+        string? subject;
+        lock (gate)
         {
-            ClientExpectation client => clients.GetValueOrDefault(client.Client)?.Instance,
-            MetadataExpectation metadata => metadata.Instance,
-            ApiExpectation api => api.Subject,
-            _ => null,
-        };
-        var report = new ExpectationReport(expectation.Mark.Line, expectation.Describe(), passed, clock.Elapsed.TotalSeconds, evidence, subject);
+            subject = expectation switch
+            {
+                ClientExpectation client => clients.GetValueOrDefault(client.Client)?.Instance,
+                MetadataExpectation metadata => metadata.Instance,
+                ApiExpectation api => api.Subject,
+                _ => null,
+            };
+        }
+
+        RecordExpectation(expectation, new ExpectationReport(expectation.Mark.Line, expectation.Describe(), passed, clock.Elapsed.TotalSeconds, evidence, subject));
+    }
+
+    private void RecordExpectation(ExpectStep expectation, ExpectationReport report)
+    {
         lock (gate)
         {
             expectations.Add((expectation, report));
         }
 
-        progress.Line(clock.Elapsed, passed ? "✓" : "✗", $"{expectation.Describe()}: {evidence}");
+        progress.Line(clock.Elapsed, report.Passed ? "✓" : "✗", $"{report.Description}: {report.Evidence}");
     }
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
@@ -186,92 +194,5 @@ public sealed partial class ScenarioRunner
         return parts.Count == 0 ? "no interfaces" : string.Join("; ", parts);
     }
 
-    /// <summary>
-    /// A client's verdict. <c>waitedForImds</c> holds only if one of its own reads of its instance's
-    /// <c>local-ipv4s</c> showed the address before it exited; otherwise the evidence says when the metadata did show it.
-    /// </summary>
-    private async Task<(bool, string)> JudgeClientAsync(ClientExpectation expectation)
-    {
-        ClientReport? client;
-        lock (gate)
-        {
-            client = clients.GetValueOrDefault(expectation.Client);
-        }
-
-        if (client is null)
-        {
-            return (false, $"client {expectation.Client} did not run");
-        }
-
-        var failures = new List<string>();
-        var notes = new List<string>();
-        var ran = $"ran {Durations.Format(TimeSpan.FromSeconds(client.End - client.Start))} ({S(client.Start)} to {S(client.End)})";
-        if (expectation.ExitCode is { } exitCode)
-        {
-            var exited = client.TimedOut ? "timed out and was killed" : $"exited {client.ExitCode}";
-            (client.ExitCode == exitCode && !client.TimedOut ? notes : failures).Add(exited);
-        }
-
-        if (expectation.MaxDuration is { } max && client.End - client.Start > max.TotalSeconds)
-        {
-            failures.Add($"took longer than {Durations.Format(max)}");
-        }
-
-        if (expectation.WaitedForImds is { } ip)
-        {
-            // Paths as the client sent them; IMDS ignores doubled slashes, and so does this match.
-            var reads = client.Calls.Where(c => c.Channel == "imds" && LocalIpv4s().IsMatch(Slashes().Replace(c.Target, "/")) && c.At <= client.End).ToList();
-            var saw = reads.FirstOrDefault(c => c.Status == 200 && (c.Body ?? "").Split('\n').Contains(ip));
-            var readList = reads.Count == 0 ? "never read local-ipv4s"
-                : $"read local-ipv4s {reads.Count} time{(reads.Count == 1 ? "" : "s")} ({string.Join("; ", reads.Take(5).Select(r => $"{S(r.At)}: {Shown(r)}"))}{(reads.Count > 5 ? "; …" : "")})";
-            if (saw is not null)
-            {
-                notes.Add($"{readList}; first saw {ip} at {S(saw.At)}, read {reads.IndexOf(saw) + 1}");
-            }
-            else
-            {
-                failures.Add($"declared its result without waiting for its metadata to show {ip}: it {readList}; {await WhenShownAsync(client.InstanceId, ip)}");
-            }
-        }
-
-        var calls = client.Calls.Where(c => c.Channel == "ec2").Select(c => $"{c.Target} at {S(c.At)}{(c.Error is null ? "" : $" ({c.Error})")}").ToList();
-        if (calls.Count > 0)
-        {
-            notes.Add("EC2 calls: " + string.Join(", ", calls.Take(6)) + (calls.Count > 6 ? ", …" : ""));
-        }
-
-        return failures.Count == 0
-            ? (true, $"{ran}; {string.Join("; ", notes)}")
-            : (false, $"{ran}; {string.Join("; ", failures)}{(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
-    }
-
-    /// <summary>When the instance's metadata first showed an address after the run began, from the harness's timeline.</summary>
-    private async Task<string> WhenShownAsync(string instanceId, string ip)
-    {
-        var (events, _) = await control.EventsAfterAsync(baseline, Token);
-        var pattern = new Regex($@"(^|[\s:,+]){Regex.Escape(ip)}(?=$|[\s,=])");
-        var change = events.FirstOrDefault(e => e.InstanceId == instanceId && !e.Detail.Contains("-" + ip, StringComparison.Ordinal) && pattern.IsMatch(e.Detail));
-        return change switch
-        {
-            null => $"the metadata of its instance did not show {ip} during the run",
-            { SeenAt: { } seen } => $"its instance's metadata showed {ip} only from {S((seen - clock.Start).TotalSeconds)} ({change.Kind} {change.Detail}, made at {S((change.MadeAt - clock.Start).TotalSeconds)})",
-            { DueAt: { } due } => $"its instance's metadata had not shown {ip} yet (due at {S((due - clock.Start).TotalSeconds)})",
-            _ => $"its instance's metadata will not show {ip} ({change.Status})",
-        };
-    }
-
-    private static string Shown(CallReport read) => read.Status switch
-    {
-        200 => string.IsNullOrEmpty(read.Body) ? "(empty)" : (read.Body ?? "").Replace('\n', ' '),
-        0 => "connection dropped",
-        var status => $"HTTP {status}",
-    };
-
     private static string S(double seconds) => Durations.Format(TimeSpan.FromSeconds(Math.Max(0, seconds)));
-
-    [GeneratedRegex(@"/meta-data/network/interfaces/macs/[0-9a-f:]+/local-ipv4s/?$")]
-    private static partial Regex LocalIpv4s();
-
-    [GeneratedRegex("/{2,}")]
-    private static partial Regex Slashes();
 }

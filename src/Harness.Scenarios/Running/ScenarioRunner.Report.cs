@@ -47,12 +47,18 @@ public sealed partial class ScenarioRunner
         List<ExpectationReport> expectationReports;
         lock (gate)
         {
-            // Steps the run never reached are listed as skipped, expectations among them as failed: nothing judged is not a pass.
-            var skipped = scenario.AllSteps.Where(s => s is not (ParallelStep or RepeatStep) && !started.Contains(s)).ToList();
-            stepReports = [.. steps.Select(s => s.Report).Concat(skipped.Where(s => s is not ExpectStep)
-                .Select(s => new StepReport(s.Mark.Line, s.Describe(), null, null, "skipped", "the run stopped before this step")))];
-            expectationReports = [.. expectations.Select(e => e.Report).Concat(skipped.OfType<ExpectStep>()
-                .Select(s => new ExpectationReport(s.Mark.Line, s.Describe(), false, duration, "not judged: the run stopped before it", null)))];
+            // Steps the run never reached are listed as skipped, and those it stopped in the middle of as interrupted;
+            // expectations among them fail: nothing judged is not a pass.
+            var leaves = scenario.AllSteps.Where(s => s is not (ParallelStep or RepeatStep)).ToList();
+            var recorded = steps.Select(s => s.Step).Concat(expectations.Select(e => (Step)e.Step)).ToHashSet();
+            var skipped = leaves.Where(s => !started.Contains(s)).ToList();
+            var interrupted = leaves.Where(s => started.Contains(s) && !recorded.Contains(s)).ToList();
+            stepReports = [.. steps.Select(s => s.Report)
+                .Concat(interrupted.Where(s => s is not ExpectStep).Select(s => new StepReport(s.Mark.Line, s.Describe(), null, null, "interrupted", "the run stopped during this step")))
+                .Concat(skipped.Where(s => s is not ExpectStep).Select(s => new StepReport(s.Mark.Line, s.Describe(), null, null, "skipped", "the run stopped before this step")))];
+            expectationReports = [.. expectations.Select(e => e.Report)
+                .Concat(interrupted.OfType<ExpectStep>().Select(s => new ExpectationReport(s.Mark.Line, s.Describe(), false, duration, "not judged: the run stopped while it was being checked", null)))
+                .Concat(skipped.OfType<ExpectStep>().Select(s => new ExpectationReport(s.Mark.Line, s.Describe(), false, duration, "not judged: the run stopped before it", null)))];
         }
 
         var passed = error is null && expectationReports.All(e => e.Passed);

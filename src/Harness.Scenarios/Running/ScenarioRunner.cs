@@ -62,7 +62,7 @@ public sealed partial class ScenarioRunner
         }
         catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException or TaskCanceledException)
         {
-            error = $"set-up failed: {failure.Message}";
+            error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {failure.Message}";
             progress.Line(clock.Elapsed, "✗", error);
             return await ReportAsync(target, startedAt, setUp: false);
         }
@@ -130,33 +130,43 @@ public sealed partial class ScenarioRunner
                 }
 
                 return;
-            case ExpectStep expectation:
-                Started(step);
-                await ExpectAsync(expectation);
-                return;
-            case ClientStep client:
-                Started(step);
-                await RunClientAsync(client);
-                return;
         }
 
         Started(step);
         var start = clock.Elapsed;
-        string? detail;
         try
         {
-            detail = await ActAsync(step);
+            switch (step)
+            {
+                case ExpectStep expectation:
+                    await ExpectAsync(expectation);
+                    return;
+                case ClientStep client:
+                    await RunClientAsync(client);
+                    return;
+            }
+
+            var detail = await ActAsync(step);
+            Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "ok", detail));
+            progress.Line(clock.Elapsed, "·", step.Describe() + (detail is null ? "" : $" ({detail})"));
         }
-        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException
+        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException or System.ComponentModel.Win32Exception
                                         || failure is TaskCanceledException && !Token.IsCancellationRequested)
         {
-            Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "failed", failure.Message));
+            // The API refused the step, the harness went away, or a client could not start: the run cannot go on as written.
+            if (step is ExpectStep expectation)
+            {
+                RecordExpectation(expectation, new ExpectationReport(
+                    step.Mark.Line, step.Describe(), false, clock.Elapsed.TotalSeconds, $"could not be checked: {failure.Message}", null));
+            }
+            else
+            {
+                Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "failed", failure.Message));
+            }
+
             Fail($"line {step.Mark.Line}: {step.Describe()}: {failure.Message}");
             throw new OperationCanceledException(Token);
         }
-
-        Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "ok", detail));
-        progress.Line(clock.Elapsed, "·", step.Describe() + (detail is null ? "" : $" ({detail})"));
     }
 
     private void Fail(string message)

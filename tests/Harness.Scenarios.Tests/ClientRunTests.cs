@@ -1,0 +1,117 @@
+using System.Xml.Linq;
+using Harness.Host;
+using Harness.Scenarios.Parsing;
+using Harness.Scenarios.Reports;
+using Harness.Scenarios.Running;
+
+namespace Harness.Scenarios.Tests;
+
+/// <summary>Client steps on the real clock: how programs under test are run, stopped and judged.</summary>
+public sealed class ClientRunTests
+{
+    private const string Header = "clock: real\npropagation: { imds: fixed(3s) }";
+
+    private static Task<RunReport> RunAsync(string steps, string header = Header) => RunCommand.RunEmbeddedAsync(
+        ScenarioParser.Parse(Path.Combine(Path.GetDirectoryName(Scenarios.Shipped("x"))!, "test.yaml"), Scenarios.With(steps, header)),
+        RunProgress.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+    [Fact]
+    public async Task A_client_that_exits_is_judged_by_its_exit_even_if_it_left_a_child_running_which_is_stopped()
+    {
+        var report = await RunAsync("""
+              - client: { name: c, instance: primary, run: "sleep 30 & echo started", timeout: 20s }
+              - expect: { client: c, exitCode: 0, maxDuration: 5s }
+            """);
+
+        Assert.True(report.Passed, string.Join("\n", report.Expectations.Select(e => e.Evidence)));
+        var client = Assert.Single(report.Clients);
+        Assert.Equal("started\n", client.Stdout);
+        Assert.False(client.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_client_past_its_timeout_is_killed_with_its_children_and_judged_so()
+    {
+        var report = await RunAsync("""
+              - client: { name: c, instance: primary, run: "sleep 60 & sleep 60", timeout: 1s }
+              - expect: { client: c, exitCode: 0 }
+            """);
+
+        var client = Assert.Single(report.Clients);
+        Assert.True(client.TimedOut);
+        Assert.Null(client.ExitCode);
+        Assert.True(client.End - client.Start < 10, $"the client ran {client.End - client.Start}s");
+        Assert.Contains("timed out and was killed", Assert.Single(report.Expectations).Evidence);
+    }
+
+    [Fact]
+    public async Task Terminal_colours_in_a_clients_output_still_give_all_four_reports()
+    {
+        var report = await RunAsync("""
+              - client: { name: c, instance: primary, run: "printf '\\033[32mok\\033[0m \\001\\n'" }
+              - expect: { client: c, exitCode: 0 }
+            """);
+        var directory = Directory.CreateTempSubdirectory("harness-colours-").FullName;
+
+        var files = ReportWriter.WriteAll(report, directory);
+
+        Assert.All(files, f => Assert.Null(f.Error));
+        Assert.Contains("ok \uFFFD", XDocument.Load(Path.Combine(directory, "junit.xml")).Descendants("system-out").Last().Value);
+    }
+
+    [Fact]
+    public async Task Nothing_runs_on_a_terminated_instance()
+    {
+        var report = await RunAsync("""
+              - terminate: standby
+              - client: { name: c, instance: standby, run: "true" }
+              - expect: { client: c, exitCode: 0 }
+            """);
+
+        Assert.False(report.Passed);
+        Assert.Empty(report.Clients);
+        Assert.EndsWith("is terminated: nothing runs on it.", report.Error);
+        Assert.Equal("failed", report.Steps.Single(s => s.Description.StartsWith("client", StringComparison.Ordinal)).Outcome);
+    }
+
+    /// <summary>
+    /// The address moves away from standby; before standby's metadata has caught up, the naive agent on standby takes it
+    /// back and reads local-ipv4s once: the address is listed, but only because that view is stale.
+    /// </summary>
+    [Fact]
+    public async Task A_read_that_lists_the_address_from_a_stale_view_does_not_count_as_waiting()
+    {
+        var report = await RunAsync("""
+              - assign: { instance: standby, ips: [10.0.1.50] }
+              - propagation: flush
+              - reassign: { ip: 10.0.1.50, to: primary }
+              - client: { name: naive, instance: standby, run: ./clients/naive-take-vip.sh 10.0.1.50 }
+              - expect: { client: naive, exitCode: 0, waitedForImds: 10.0.1.50 }
+            """, "clock: real\npropagation: { imds: fixed(10s) }");
+
+        var verdict = Assert.Single(report.Expectations);
+        Assert.False(verdict.Passed);
+        Assert.Contains("read a stale view: it read local-ipv4s 1 time", verdict.Evidence);
+        Assert.Contains("came while its metadata had not caught up with the change it was waiting for (private-ipv4s +10.0.1.50, made at", verdict.Evidence);
+    }
+
+    [Fact]
+    public async Task When_the_harness_goes_away_the_run_stops_with_reports_instead_of_crashing()
+    {
+        var app = HarnessApp.Build(new HarnessHostOptions(0, 0, 3));
+        await app.StartAsync();
+        var scenario = ScenarioParser.Parse("test.yaml", Scenarios.With("""
+              - assign: { instance: primary, ips: [10.0.1.50] }
+              - expect: { imds: primary, has: 10.0.1.50, within: 1m }
+            """, "clock: real\npropagation: { imds: never }"));
+
+        var run = ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), app.Ec2Url, new RealScenarioClock(TimeProvider.System), RunProgress.None);
+        await Task.Delay(1000);
+        await app.DisposeAsync();
+        var report = await run.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.False(report.Passed);
+        Assert.StartsWith("line 21: metadata of primary has 10.0.1.50 within 1m: ", report.Error);
+        Assert.StartsWith("could not be checked: ", Assert.Single(report.Expectations).Evidence);
+    }
+}
