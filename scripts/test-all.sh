@@ -75,7 +75,7 @@ run "$LOGS/python.log" bash tests/conformance/python/run.sh
 unittest_tally "$LOGS/python.log"
 
 step "scenario report in a browser (chromium)"
-run "$LOGS/reports.log" python3 -m unittest discover -s tests/reports -p 'test_*.py' -v
+run "$LOGS/reports.log" python3 -m unittest discover -s tests/browser -p 'test_*.py' -v
 unittest_tally "$LOGS/reports.log"
 
 step "packaging (Dockerfile, docker-compose.yml)"
