@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Harness.Runtime;
 using Harness.Scenarios.Model;
 using Harness.Scenarios.Parsing;
@@ -36,6 +37,12 @@ internal static class RunCommand
             parse.GetValue(file)!, parse.GetValue(report), parse.GetValue(target), parse.GetValue(seed), parse.GetValue(clock),
             parse.GetValue(variables) ?? [], cancellation));
         return command;
+    }
+
+    private static void Stop(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
     }
 
     /// <summary>Runs a scenario on a harness of its own, on free ports, seeded with the scenario's seed and on its clock.</summary>
@@ -97,6 +104,12 @@ internal static class RunCommand
             Console.Error.WriteLine("The virtual clock needs the embedded harness: a running harness keeps real time. Drop --target or use --clock real.");
             return Invalid;
         }
+
+        // SIGTERM (a CI job stopped) and SIGHUP (a terminal closed) stop the run as Ctrl-C does: clients killed, reports written.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => Stop(signal, stop));
+        cancellation = stop.Token;
 
         var directory = reportDirectory
             ?? Path.Combine("reports", $"{scenario.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");

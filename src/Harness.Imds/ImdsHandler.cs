@@ -81,10 +81,25 @@ public sealed class ImdsHandler
         {
             response.Body = capture.Inner;
             var dropped = http.RequestAborted.IsCancellationRequested;
+            var body = dropped ? null : capture.Text;
             tap.Record(new TapRecord(
                 at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
-                dropped ? null : capture.Text, time.GetElapsedTime(started).TotalMilliseconds));
+                body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body)));
         }
+    }
+
+    /// <summary>Whether a 200 reply is what the instance's metadata will answer once everything on its way has arrived.</summary>
+    private bool? Current(HttpContext http, MetadataSlot slot, string? body)
+    {
+        if (body is null || http.Response.StatusCode != StatusCodes.Status200OK || propagation.Describe(slot.InstanceId) is not { } status)
+        {
+            return null;
+        }
+
+        var path = CollapseSlashes(http.Request.Path.Value ?? "");
+        var slash = path.IndexOf('/', 1);
+        var control = regions.Get(slot.Region).Instances.GetValueOrDefault(slot.InstanceId);
+        return slash >= 0 && MetadataTree.Resolve(status.Desired, control, path[slash..]) == body;
     }
 
     private Task Serve(HttpContext http, MetadataSlot slot)

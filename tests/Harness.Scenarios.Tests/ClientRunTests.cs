@@ -75,8 +75,8 @@ public sealed class ClientRunTests
     }
 
     /// <summary>
-    /// The address moves away from standby; before standby's metadata has caught up, the naive agent on standby takes it
-    /// back and reads local-ipv4s once: the address is listed, but only because that view is stale.
+    /// The address moves from standby to primary; before standby's metadata has caught up, a client on standby reads
+    /// local-ipv4s and finds the address still listed. That listing is stale and does not count as having waited.
     /// </summary>
     [Fact]
     public async Task A_read_that_lists_the_address_from_a_stale_view_does_not_count_as_waiting()
@@ -85,14 +85,35 @@ public sealed class ClientRunTests
               - assign: { instance: standby, ips: [10.0.1.50] }
               - propagation: flush
               - reassign: { ip: 10.0.1.50, to: primary }
-              - client: { name: naive, instance: standby, run: ./clients/naive-take-vip.sh 10.0.1.50 }
-              - expect: { client: naive, exitCode: 0, waitedForImds: 10.0.1.50 }
+              - client:
+                  name: reader
+                  instance: standby
+                  run: "e=$AWS_EC2_METADATA_SERVICE_ENDPOINT/latest/meta-data; curl -sf $e/network/interfaces/macs/$(curl -sf $e/mac)/local-ipv4s"
+              - expect: { client: reader, exitCode: 0, waitedForImds: 10.0.1.50 }
             """, "clock: real\npropagation: { imds: fixed(10s) }");
 
         var verdict = Assert.Single(report.Expectations);
         Assert.False(verdict.Passed);
-        Assert.Contains("read a stale view: it read local-ipv4s 1 time", verdict.Evidence);
-        Assert.Contains("came while its metadata had not caught up with the change it was waiting for (private-ipv4s +10.0.1.50, made at", verdict.Evidence);
+        Assert.Contains("read a stale view: it read local-ipv4s 1 time (", verdict.Evidence);
+        Assert.Contains("came from metadata that had not caught up", verdict.Evidence);
+        var read = Assert.Single(report.Clients[0].Calls, c => c.Target.EndsWith("/local-ipv4s", StringComparison.Ordinal));
+        Assert.Equal(false, read.Current);
+    }
+
+    /// <summary>The correct agent moves the address from its own device 1 to device 0: a move within one instance.</summary>
+    [Fact]
+    public async Task A_move_between_two_interfaces_of_the_clients_own_instance_is_waited_for_correctly()
+    {
+        var report = await RunAsync("""
+              - attach: { interface: spare, instance: standby, device: 1 }
+              - assign: { interface: spare, ips: [10.0.1.50] }
+              - propagation: flush
+              - client: { name: agent, instance: standby, run: ./clients/take-vip.sh 10.0.1.50 }
+              - expect: { client: agent, exitCode: 0, waitedForImds: 10.0.1.50 }
+            """, "clock: real\npropagation: { imds: fixed(1s) }");
+
+        Assert.True(report.Passed, report.Error ?? report.Expectations[0].Evidence);
+        Assert.Contains("from metadata that had caught up", report.Expectations[0].Evidence);
     }
 
     [Fact]

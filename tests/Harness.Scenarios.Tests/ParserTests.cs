@@ -158,6 +158,12 @@ public sealed class ParserTests
             expect: { client: c, exitCode: 0 }
         """, "An expectation on a client cannot have at:")]
     [InlineData("""
+          - at: 1s
+            parallel:
+              - client: { name: c, instance: primary, run: ./x.sh }
+          - expect: { client: c, exitCode: 0 }
+        """, "Client 'c' has not finished by this expectation")]
+    [InlineData("""
           - repeat:
               times: 2
               steps: [ { client: { name: c, instance: primary, run: ./x.sh } } ]

@@ -73,6 +73,7 @@ public sealed partial class ReportTests
     {
         Assert.Equal("ok \uFFFDdone\n", ReportText.Printable("\u001b[32mok\u001b[0m \u0001done\n"));
         Assert.Equal("plain\ttext\r\n😀", ReportText.Printable("plain\ttext\r\n😀"));
+        Assert.Equal("\uFFFD\uFFFD\uFFFD", ReportText.Printable("\uFFFF\uFFFE\uD800"));
     }
 
     [GeneratedRegex(@"(src|href)\s*=\s*""(https?:)?//")]

@@ -172,6 +172,28 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task Waiting_expectations_see_what_a_step_does_after_another_expectation_beside_them_ends()
+    {
+        var report = await RunAsync("""
+              - assign: { instance: primary, ips: [10.0.1.50] }
+              - parallel:
+                  - expect: { api: primary, lacks: 10.0.1.60, during: 10s }
+                  - expect: { api: primary, has: 10.0.1.60, within: 10s }
+                  - repeat:
+                      times: 1
+                      steps:
+                        - expect: { imds: primary, has: 10.0.1.50, within: 10s }
+                        - assign: { instance: primary, ips: [10.0.1.60] }
+                        - sleep: 1s
+                        - unassign: { instance: primary, ips: [10.0.1.60] }
+            """);
+
+        Assert.Equal(
+            [("API: primary has 10.0.1.60 within 10s", true, 2.0), ("API: primary lacks 10.0.1.60 for 10s", false, 2.0), ("metadata of primary has 10.0.1.50 within 10s", true, 2.0)],
+            report.Expectations.Select(e => (e.Description, e.Passed, e.At)).OrderBy(e => e.Description, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task An_expectation_the_run_stopped_in_the_middle_of_is_reported_as_not_judged()
     {
         var report = await RunAsync("""

@@ -72,7 +72,7 @@ public sealed class ShippedScenarioTests
         var failed = Assert.Single(report.Expectations, e => !e.Passed);
         Assert.Equal("client failover-agent exits 0, waited for metadata to show 10.0.1.50", failed.Description);
         Assert.Contains("declared its result without waiting for its metadata to show 10.0.1.50: it read local-ipv4s 1 time", failed.Evidence);
-        Assert.Contains("its instance's metadata showed 10.0.1.50 only from", failed.Evidence);
+        Assert.Contains("its instance's metadata showed 10.0.1.50 from", failed.Evidence);
         var client = Assert.Single(report.Clients);
         var change = report.Events.Single(e => e.Instance == "standby" && e.Detail == "+10.0.1.50");
         Assert.True(client.End < change.SeenAt, $"the naive agent exited at {client.End}, after the metadata showed the address at {change.SeenAt}");

@@ -48,10 +48,12 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
         return true;
     }
 
+    /// <summary>Forgets every client; numbering starts again at client-1, as instances' addresses start again at 127.1.1.1.</summary>
     public void Reset()
     {
         byId.Clear();
         byAddress.Clear();
+        Interlocked.Exchange(ref next, 0);
     }
 }
 
@@ -107,7 +109,10 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
 /// <summary>
 /// One request a client made. <paramref name="Channel"/> is <c>ec2</c> or <c>imds</c>; <paramref name="Target"/> the
 /// EC2 action or the metadata path; <paramref name="Status"/> 0 when the connection was dropped without a reply;
-/// <paramref name="Error"/> the EC2 error code; <paramref name="Body"/> the metadata reply (first 4 KiB).
+/// <paramref name="Error"/> the EC2 error code; <paramref name="Body"/> the metadata reply (first 4 KiB), or the EC2
+/// call's parameters. <paramref name="Current"/>, for a metadata reply: whether it is what the instance's metadata will
+/// answer once every change on its way has arrived (false: the reply came from a view that had not caught up).
 /// </summary>
 public sealed record TapRecord(
-    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds);
+    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds,
+    bool? Current = null);

@@ -25,6 +25,9 @@ internal sealed class ScenarioChecker
 
     private int repeatDepth;
 
+    /// <summary>Inside a step with <c>at:</c>: what runs there runs beside the sequence, not before what follows.</summary>
+    private int offsetDepth;
+
     /// <summary>Every (instance, device) an interface is ever attached at, from the topology and from attach steps.</summary>
     private readonly Dictionary<(string Instance, int Device), List<string>> devices = [];
 
@@ -169,6 +172,19 @@ internal sealed class ScenarioChecker
 
     private void CheckStep(Step step)
     {
+        if (step.At is not null && step is not ClientExpectation)
+        {
+            offsetDepth++;
+            CheckStepBody(step);
+            offsetDepth--;
+            return;
+        }
+
+        CheckStepBody(step);
+    }
+
+    private void CheckStepBody(Step step)
+    {
         switch (step)
         {
             case AssignStep assign:
@@ -272,7 +288,7 @@ internal sealed class ScenarioChecker
                 {
                     reader.Error(step.Mark, "A client step cannot be inside repeat: each run would replace the verdict of the one before. Write the runs out under different names.");
                 }
-                else if (client.At is null)
+                else if (offsetDepth == 0)
                 {
                     if (deferred is null)
                     {

@@ -68,7 +68,7 @@ public static class HtmlReport
                 + $"Metadata endpoint {E(c.ImdsEndpoint)}.</p><table><tr><th>at</th><th></th><th>request</th><th>status</th><th>reply</th></tr>");
             foreach (var call in c.Calls.Take(500))
             {
-                var reply = call.Channel == "imds" ? call.Body : call.Error;
+                var reply = call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error;
                 html.Append($"<tr class=\"{(call.Status is 200 ? "" : "fail")}\"><td>{S(call.At)}</td><td>{call.Channel}</td><td>{E(call.Method)} {E(call.Target)}</td>"
                     + $"<td>{(call.Status == 0 ? "dropped" : call.Status)}</td><td><code>{E(reply ?? "")}</code></td></tr>");
             }
@@ -95,7 +95,8 @@ public static class HtmlReport
     /// <summary>
     /// One band per instance: a row of control-plane changes (◆), a row of the metadata catching up (● at the moment
     /// it did, with a line back to the change; dashed red for a change it never saw), a row per client (its run as a
-    /// bar, ■ EC2 calls, | metadata reads, red when refused or dropped), and the expectations judged on it (✔/✘).
+    /// bar, ■ EC2 calls, | metadata reads: amber from a view that had not caught up, red when refused or dropped), and
+    /// the expectations judged on it (✔/✘).
     /// </summary>
     internal static string Timeline(RunReport report)
     {
@@ -150,10 +151,12 @@ public static class HtmlReport
                 {
                     var cx = X(call.At);
                     var bad = call.Status != 200;
-                    var title = E($"{S(call.At)} {call.Channel} {call.Method} {call.Target} → {(call.Status == 0 ? "dropped" : call.Status)} {(call.Channel == "imds" ? call.Body : call.Error)}");
+                    var stale = call.Current == false ? " (stale: metadata had not caught up)" : "";
+                    var title = E($"{S(call.At)} {call.Channel} {call.Method} {call.Target} → {(call.Status == 0 ? "dropped" : call.Status)} {(call.Channel == "imds" ? call.Body : call.Error)}{stale}");
+                    var readColour = bad ? "#c62828" : stale.Length > 0 ? "#f9a825" : "#2e7d32";
                     svg.Append(call.Channel == "ec2"
                         ? $"<rect x=\"{F(cx - 4)}\" y=\"{rowY - 4}\" width=\"8\" height=\"8\" fill=\"{(bad ? "#c62828" : "#ef6c00")}\"><title>{title}</title></rect>"
-                        : $"<line x1=\"{F(cx)}\" y1=\"{rowY - 7}\" x2=\"{F(cx)}\" y2=\"{rowY + 7}\" stroke=\"{(bad ? "#c62828" : "#2e7d32")}\" stroke-width=\"1.5\"><title>{title}</title></line>");
+                        : $"<line x1=\"{F(cx)}\" y1=\"{rowY - 7}\" x2=\"{F(cx)}\" y2=\"{rowY + 7}\" stroke=\"{readColour}\" stroke-width=\"1.5\"><title>{title}</title></line>");
                 }
 
                 svg.Append($"<text x=\"{F(X(client.End) + 4)}\" y=\"{rowY + 4}\" fill=\"#555\">{(client.TimedOut ? "killed" : $"exit {client.ExitCode}")}</text>");
@@ -184,7 +187,8 @@ public static class HtmlReport
             + "<line x1=\"230\" y1=\"0\" x2=\"250\" y2=\"0\" stroke=\"#c62828\" stroke-dasharray=\"4 3\"/><text x=\"254\" y=\"4\">never seen</text>"
             + "<rect x=\"330\" y=\"-4\" width=\"8\" height=\"8\" fill=\"#ef6c00\"/><text x=\"342\" y=\"4\">client EC2 call</text>"
             + "<line x1=\"440\" y1=\"-7\" x2=\"440\" y2=\"7\" stroke=\"#2e7d32\" stroke-width=\"1.5\"/><text x=\"446\" y=\"4\">client metadata read</text>"
-            + "<text x=\"580\" y=\"4\" fill=\"#2e7d32\">✔</text><text x=\"592\" y=\"4\" fill=\"#c62828\">✘</text><text x=\"606\" y=\"4\">expectation</text></g>";
+            + "<line x1=\"570\" y1=\"-7\" x2=\"570\" y2=\"7\" stroke=\"#f9a825\" stroke-width=\"1.5\"/><text x=\"576\" y=\"4\">stale read</text>"
+            + "<text x=\"650\" y=\"4\" fill=\"#2e7d32\">✔</text><text x=\"662\" y=\"4\" fill=\"#c62828\">✘</text><text x=\"676\" y=\"4\">expectation</text></g>";
         var height = y + 24;
         return $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{LabelWidth + PlotWidth + 10}\" height=\"{height}\" "
             + $"viewBox=\"0 0 {LabelWidth + PlotWidth + 10} {height}\" role=\"img\" aria-label=\"timeline of {E(report.Scenario)}\">{bands}{axis}{svg}{legend}</svg>";

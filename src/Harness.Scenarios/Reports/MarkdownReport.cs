@@ -44,7 +44,7 @@ public static class MarkdownReport
               .AppendLine("| at | | request | status | reply |").AppendLine("|---|---|---|---|---|");
             foreach (var call in c.Calls.Take(200))
             {
-                var reply = call.Channel == "imds" ? call.Body : call.Error;
+                var reply = call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error;
                 md.AppendLine($"| {S(call.At)} | {call.Channel} | {Cell($"{call.Method} {call.Target}")} | {(call.Status == 0 ? "dropped" : call.Status)} | {Cell(reply ?? "")} |");
             }
 

@@ -4,17 +4,15 @@ using System.Xml;
 
 namespace Harness.Scenarios.Reports;
 
-/// <summary>Text from clients made safe for XML and HTML: terminal colour codes dropped, other control characters shown as �.</summary>
+/// <summary>
+/// Text from clients made safe for XML and HTML: terminal colour codes dropped, and every character XML does not
+/// allow (control characters, U+FFFE, U+FFFF, lone surrogates) shown as �.
+/// </summary>
 internal static partial class ReportText
 {
     public static string Printable(string text)
     {
-        if (text.All(c => c >= ' ' || c is '\n' or '\r' or '\t'))
-        {
-            return text;
-        }
-
-        var stripped = TerminalCodes().Replace(text, "");
+        var stripped = text.Contains('\u001b', StringComparison.Ordinal) ? TerminalCodes().Replace(text, "") : text;
         var safe = new StringBuilder(stripped.Length);
         for (var i = 0; i < stripped.Length; i++)
         {

@@ -29,7 +29,9 @@ public sealed record ClientReport(
 /// <param name="Channel"><c>ec2</c> or <c>imds</c>.</param>
 /// <param name="Status">The HTTP status; 0 when the connection was dropped without a reply.</param>
 /// <param name="Body">For metadata reads, the reply; for EC2 calls, the parameters.</param>
-public sealed record CallReport(double At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds);
+/// <param name="Current">For a metadata reply: whether it was what the metadata answers once caught up (false: a stale view).</param>
+public sealed record CallReport(
+    double At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current);
 
 /// <summary>A change that alters what an instance's metadata shows, when it was made and when the instance saw it.</summary>
 public sealed record EventReport(

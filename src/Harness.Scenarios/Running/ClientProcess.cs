@@ -13,7 +13,8 @@ internal static class ClientProcess
     /// <summary>Output kept per stream; what comes after is counted, not kept.</summary>
     private const int OutputLimit = 64 * 1024;
 
-    public sealed record Result(int? ExitCode, bool TimedOut, bool Cancelled, string Stdout, string Stderr);
+    /// <param name="Ran">From the start to the shell's exit (or to its kill), not counting the wait for its output to end.</param>
+    public sealed record Result(int? ExitCode, bool TimedOut, bool Cancelled, string Stdout, string Stderr, TimeSpan Ran);
 
     public static async Task<Result> RunAsync(
         string command, string directory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action<string> echo,
@@ -43,6 +44,7 @@ internal static class ClientProcess
         var stderr = new Output();
         process.OutputDataReceived += (_, e) => stdout.Add(e.Data, echo);
         process.ErrorDataReceived += (_, e) => stderr.Add(e.Data, echo);
+        var started = Stopwatch.GetTimestamp();
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -61,6 +63,7 @@ internal static class ClientProcess
             cancelled = true;
         }
 
+        var ran = Stopwatch.GetElapsedTime(started);
         KillGroup(process.Id);
         try
         {
@@ -81,7 +84,7 @@ internal static class ClientProcess
         {
         }
 
-        return new Result(timedOut || cancelled ? null : process.ExitCode, timedOut, cancelled, stdout.Text, stderr.Text);
+        return new Result(timedOut || cancelled ? null : process.ExitCode, timedOut, cancelled, stdout.Text, stderr.Text, ran);
     }
 
     /// <summary>

@@ -135,4 +135,4 @@ internal sealed record ClientDocument(string Id, string Name, string InstanceId,
 internal sealed record ClientRecords(ClientDocument Client, IReadOnlyList<TapRecordDocument> Records, long Dropped);
 
 internal sealed record TapRecordDocument(
-    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds);
+    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current);

@@ -28,6 +28,11 @@ public abstract class ScenarioClock
     public abstract Task WaitForChangeAsync(DateTimeOffset deadline, CancellationToken cancellation);
 
     public virtual Task RunConcurrentlyAsync(IReadOnlyList<Func<Task>> work) => Task.WhenAll(work.Select(Task.Run));
+
+    /// <summary>Says that a step has just changed something (an API call, a client's run), which expectations waiting for a change must look at.</summary>
+    public virtual void NoteChange()
+    {
+    }
 }
 
 /// <summary>Wall-clock time: waits take as long as they say, and conditions are polled every 20 ms.</summary>
@@ -66,6 +71,7 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
     private readonly Lock gate = new();
     private readonly PriorityQueue<Sleeper, (long Ticks, long Order)> sleepers = new();
     private long order;
+    private bool changed;
 
     /// <summary>Steps running or waiting; the one that creates the clock counts as the first.</summary>
     private int actors = 1;
@@ -81,8 +87,9 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
     }
 
     /// <summary>
-    /// Wakes at the earliest of the deadline, the harness's next timer, and the next turn of a step that is not itself
-    /// watching (after that turn, as it waited first). Watchers do not wake each other, so two never take turns forever.
+    /// Wakes at the earliest of the deadline, the harness's next timer, the next turn of a step that is not itself
+    /// watching (after that turn, as it waited first), and the end of any turn in which a step changed something
+    /// (<see cref="NoteChange"/>). A turn that only checks changes nothing, so watchers never wake each other forever.
     /// </summary>
     public override Task WaitForChangeAsync(DateTimeOffset deadline, CancellationToken cancellation)
     {
@@ -142,6 +149,7 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
                     lock (gate)
                     {
                         actors--;
+                        WakeWatchersAfterChange();
                     }
 
                     PassTurn();
@@ -155,6 +163,7 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
         var sleeper = new Sleeper(when, watching);
         lock (gate)
         {
+            WakeWatchersAfterChange();
             sleepers.Enqueue(sleeper, (when.UtcTicks, ++order));
         }
 
@@ -162,6 +171,40 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
         cancellation.Register(() => sleeper.Completion.TrySetCanceled(cancellation));
         PassTurn();
         return sleeper.Completion.Task;
+    }
+
+    public override void NoteChange()
+    {
+        lock (gate)
+        {
+            changed = true;
+        }
+    }
+
+    /// <summary>At the end of a turn that changed something, brings every watcher's wake-up forward to now (under the lock).</summary>
+    private void WakeWatchersAfterChange()
+    {
+        if (!changed)
+        {
+            return;
+        }
+
+        changed = false;
+        var now = Now;
+        var parked = sleepers.UnorderedItems.ToList();
+        sleepers.Clear();
+        foreach (var (sleeper, priority) in parked)
+        {
+            if (sleeper.Watching && sleeper.When > now)
+            {
+                sleeper.When = now;
+                sleepers.Enqueue(sleeper, (now.UtcTicks, ++order));
+            }
+            else
+            {
+                sleepers.Enqueue(sleeper, priority);
+            }
+        }
     }
 
     /// <summary>When every step is waiting, gives the turn to the earliest, moving the clock to its time first.</summary>
@@ -193,7 +236,7 @@ public sealed class VirtualScenarioClock(VirtualTimeProvider time) : ScenarioClo
 
     private sealed class Sleeper(DateTimeOffset when, bool watching)
     {
-        public DateTimeOffset When { get; } = when;
+        public DateTimeOffset When { get; set; } = when;
 
         /// <summary>Waiting for a change rather than for a time.</summary>
         public bool Watching { get; } = watching;

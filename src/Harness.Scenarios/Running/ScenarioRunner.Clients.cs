@@ -40,10 +40,11 @@ public sealed partial class ScenarioRunner
         var result = await ClientProcess.RunAsync(step.Run, scenario.Directory, environment, step.Timeout,
             line => progress.Line(clock.Elapsed, "│", $"{step.Name}: {line}"), Token);
 
-        var end = clock.Elapsed;
+        // The client's run ends when its shell exits, not when its last output arrives.
+        var end = start + result.Ran;
         var records = await control.ClientRecordsAsync(registration.Id, CancellationToken.None);
         var calls = records.Records.Select(r => new CallReport(
-            (r.At - clock.Start).TotalSeconds, r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds)).ToList();
+            (r.At - clock.Start).TotalSeconds, r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current)).ToList();
         var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start.TotalSeconds, end.TotalSeconds, result.ExitCode,
             result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.ImdsEndpoint, registration.Ec2Endpoint);
         lock (gate)

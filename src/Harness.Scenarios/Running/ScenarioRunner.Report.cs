@@ -50,9 +50,9 @@ public sealed partial class ScenarioRunner
             // Steps the run never reached are listed as skipped, and those it stopped in the middle of as interrupted;
             // expectations among them fail: nothing judged is not a pass.
             var leaves = scenario.AllSteps.Where(s => s is not (ParallelStep or RepeatStep)).ToList();
-            var recorded = steps.Select(s => s.Step).Concat(expectations.Select(e => (Step)e.Step)).ToHashSet();
-            var skipped = leaves.Where(s => !started.Contains(s)).ToList();
-            var interrupted = leaves.Where(s => started.Contains(s) && !recorded.Contains(s)).ToList();
+            var recorded = steps.Select(s => s.Step).Concat(expectations.Select(e => (Step)e.Step)).CountBy(s => s).ToDictionary();
+            var skipped = leaves.Where(s => !started.ContainsKey(s)).ToList();
+            var interrupted = leaves.Where(s => started.GetValueOrDefault(s) > recorded.GetValueOrDefault(s)).ToList();
             stepReports = [.. steps.Select(s => s.Report)
                 .Concat(interrupted.Where(s => s is not ExpectStep).Select(s => new StepReport(s.Mark.Line, s.Describe(), null, null, "interrupted", "the run stopped during this step")))
                 .Concat(skipped.Where(s => s is not ExpectStep).Select(s => new StepReport(s.Mark.Line, s.Describe(), null, null, "skipped", "the run stopped before this step")))];

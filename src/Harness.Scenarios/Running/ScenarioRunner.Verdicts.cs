@@ -9,10 +9,9 @@ public sealed partial class ScenarioRunner
 {
     /// <summary>
     /// A client's verdict. <c>waitedForImds: ip</c> holds only if one of the client's own reads of its instance's
-    /// <c>local-ipv4s</c> listed the address before it exited, at a time when the instance's metadata had caught up with
-    /// the change the client was waiting for: the last change to that address on its instance made before the
-    /// client's own call that named the address returned (or, if it named it in no call, before the client started).
-    /// A read that lists the address from a view that is about to lose it is stale and does not count.
+    /// <c>local-ipv4s</c> listed the address before it exited, in a reply that was current: what the instance's metadata
+    /// answers once every change on its way has arrived (the harness records this for each read). A listing from a
+    /// view that had not caught up is stale and does not count.
     /// </summary>
     private async Task<(bool, string)> JudgeClientAsync(ClientExpectation expectation)
     {
@@ -65,57 +64,36 @@ public sealed partial class ScenarioRunner
         var readList = reads.Count == 0 ? "never read local-ipv4s"
             : $"read local-ipv4s {reads.Count} time{(reads.Count == 1 ? "" : "s")} ({string.Join("; ", reads.Take(5).Select(r => $"{S(r.At)}: {Shown(r)}"))}{(reads.Count > 5 ? "; …" : "")})";
         var listed = reads.Where(r => r.Status == 200 && (r.Body ?? "").Split('\n').Contains(ip)).ToList();
-
-        var mentions = new Regex($@"(^|[\s:,+-]){Regex.Escape(ip)}(?=$|[\s,=])");
-        var (events, _) = await control.EventsAfterAsync(baseline, Token);
-        var changes = events.Where(e => e.InstanceId == client.InstanceId && mentions.IsMatch(e.Detail)).OrderBy(e => e.Sequence).ToList();
-        var remapped = client.Calls
-            .Where(c => c.Channel == "ec2" && c.Status == 200 && (c.Body ?? "").Split('\n').Any(p => p.EndsWith("=" + ip, StringComparison.Ordinal)))
-            .Select(c => c.At + (c.Milliseconds / 1000)).DefaultIfEmpty(client.Start).Max();
-        var awaited = changes.LastOrDefault(e => Seconds(e.MadeAt) <= remapped + 0.001);
-        if (awaited is not null && Regex.IsMatch(awaited.Detail, $@"-{Regex.Escape(ip)}(?=$|[\s,=])"))
+        if (listed.FirstOrDefault(r => r.Current == true) is { } counted)
         {
-            return (false, $"by the API's account its instance no longer held {ip} ({awaited.Kind} {awaited.Detail}, made at {S(Seconds(awaited.MadeAt))}); it {readList}");
+            return (true, $"{readList}; first saw {ip} at {S(counted.At)}, read {reads.IndexOf(counted) + 1}, from metadata that had caught up");
         }
 
-        var caughtUp = awaited is null ? double.NegativeInfinity : CaughtUp(awaited, changes);
-        var counted = listed.FirstOrDefault(r => caughtUp is { } t && r.At >= t);
-        var change = awaited is null ? "" : $"{awaited.Kind} {awaited.Detail}, made at {S(Seconds(awaited.MadeAt))}";
-
-        if (counted is not null)
-        {
-            return (true, $"{readList}; first saw {ip} at {S(counted.At)}, read {reads.IndexOf(counted) + 1}"
-                + (awaited is null ? "" : $", after its metadata caught up at {S(caughtUp!.Value)} ({change})"));
-        }
-
-        if (listed.Count > 0 && awaited is not null)
-        {
-            return (false, $"read a stale view: it {readList}; its reads that listed {ip} ({string.Join(", ", listed.Take(5).Select(r => S(r.At)))}) came "
-                + (caughtUp is { } seen ? $"before its metadata caught up at {S(seen)}" : "while its metadata had not caught up")
-                + $" with the change it was waiting for ({change})");
-        }
-
-        var shown = awaited switch
-        {
-            null => $"no change to {ip} reached its instance's metadata during the run",
-            _ when caughtUp is { } seen => $"its instance's metadata showed {ip} only from {S(seen)} ({change})",
-            { DueAt: { } due } => $"its instance's metadata had not caught up by then (due at {S(Seconds(due))}; {change})",
-            _ => $"its instance's metadata will not show it ({awaited.Status}; {change})",
-        };
-        return (false, $"declared its result without waiting for its metadata to show {ip}: it {readList}; {shown}");
+        var shown = await WhenShownAsync(client, ip);
+        return listed.Count > 0
+            ? (false, $"read a stale view: it {readList}; its reads that listed {ip} ({string.Join(", ", listed.Take(5).Select(r => S(r.At)))}) "
+                + $"came from metadata that had not caught up: changes on their way were to alter that answer; {shown}")
+            : (false, $"declared its result without waiting for its metadata to show {ip}: it {readList}; {shown}");
     }
 
-    /// <summary>When the instance's metadata caught up with a change: when it was seen, or when a newer change to the same values was.</summary>
-    private double? CaughtUp(EventDocument change, List<EventDocument> changes)
+    /// <summary>
+    /// When the client's instance's metadata showed an address, from the harness's timeline: the first change giving it
+    /// the address made while the client ran, or else the last one before.
+    /// </summary>
+    private async Task<string> WhenShownAsync(ClientReport client, string ip)
     {
-        if (change.SeenAt is { } seen)
+        var (events, _) = await control.EventsAfterAsync(baseline, Token);
+        var mentions = new Regex($@"(^|[\s:,+]){Regex.Escape(ip)}(?=$|[\s,=])");
+        var removes = new Regex($@"-{Regex.Escape(ip)}(?=$|[\s,=])");
+        var gives = events.Where(e => e.InstanceId == client.InstanceId && mentions.IsMatch(e.Detail) && !removes.IsMatch(e.Detail)).ToList();
+        var change = gives.FirstOrDefault(e => Seconds(e.MadeAt) >= client.Start) ?? gives.LastOrDefault();
+        return change switch
         {
-            return Seconds(seen);
-        }
-
-        return change.Status == "superseded"
-            ? changes.Where(e => e.Sequence > change.Sequence && e.SeenAt is not null).Select(e => (double?)Seconds(e.SeenAt!.Value)).FirstOrDefault()
-            : null;
+            null => $"no change during the run gave its instance {ip}",
+            { SeenAt: { } seen } => $"its instance's metadata showed {ip} from {S(Seconds(seen))} ({change.Kind} {change.Detail}, made at {S(Seconds(change.MadeAt))})",
+            { DueAt: { } due } => $"its instance's metadata had not shown {ip} by then (due at {S(Seconds(due))}; {change.Kind} {change.Detail})",
+            _ => $"its instance's metadata was not to show {ip} ({change.Status}; {change.Kind} {change.Detail})",
+        };
     }
 
     private double Seconds(DateTimeOffset time) => (time - clock.Start).TotalSeconds;

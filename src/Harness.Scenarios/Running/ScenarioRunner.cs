@@ -25,7 +25,8 @@ public sealed partial class ScenarioRunner
     private readonly List<(Step Step, StepReport Report)> steps = [];
     private readonly List<(Step Step, ExpectationReport Report)> expectations = [];
     private readonly Dictionary<string, ClientReport> clients = new(StringComparer.Ordinal);
-    private readonly HashSet<Step> started = [];
+    /// <summary>How many times each step has started (a step in a repeat starts once per round).</summary>
+    private readonly Dictionary<Step, int> started = [];
     private long baseline;
     private string? error;
 
@@ -143,10 +144,12 @@ public sealed partial class ScenarioRunner
                     return;
                 case ClientStep client:
                     await RunClientAsync(client);
+                    clock.NoteChange();
                     return;
             }
 
             var detail = await ActAsync(step);
+            clock.NoteChange();
             Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "ok", detail));
             progress.Line(clock.Elapsed, "·", step.Describe() + (detail is null ? "" : $" ({detail})"));
         }
@@ -184,7 +187,7 @@ public sealed partial class ScenarioRunner
     {
         lock (gate)
         {
-            started.Add(step);
+            started[step] = started.GetValueOrDefault(step) + 1;
         }
     }
 

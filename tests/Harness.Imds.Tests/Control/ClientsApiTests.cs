@@ -37,10 +37,31 @@ public sealed class ClientsApiTests(FakeClockHarness harness) : FakeClockTests(h
             ["imds GET /latest/meta-data/local-ipv4 200", "ec2 POST DescribeInstances 200", "ec2 POST AssignPrivateIpAddresses 400", "imds GET /latest/meta-data/nope/ 404"],
             records.Select(r => $"{r.GetProperty("channel").GetString()} {r.GetProperty("method").GetString()} {r.GetProperty("target").GetString()} {r.GetProperty("status").GetInt32()}"));
         Assert.Equal(instance.Eth0.PrivateIp, records[0].GetProperty("body").GetString());
+        Assert.True(records[0].GetProperty("current").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, records[1].GetProperty("current").ValueKind);
         Assert.Equal($"InstanceId.1={instance.InstanceId}", records[1].GetProperty("body").GetString());
         Assert.Equal("InvalidNetworkInterfaceID.NotFound", records[2].GetProperty("error").GetString());
         var start = Harness.Clock!.GetUtcNow() - TimeSpan.FromSeconds(3);
         Assert.Equal([start, start, start, start + TimeSpan.FromSeconds(3)], records.Select(r => r.GetProperty("at").GetDateTimeOffset()));
+    }
+
+    [Fact]
+    public async Task A_read_from_a_view_that_has_not_caught_up_is_recorded_as_not_current()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var alias = new Uri(client.GetProperty("imdsEndpoint").GetString()!).Host;
+        var path = $"network/interfaces/macs/{instance.Eth0.Mac}/local-ipv4s";
+        await Topology.AssignAsync(Harness, instance.Eth0.NetworkInterfaceId, "10.0.1.50");
+
+        var before = await Harness.MetadataAsync(alias, path);
+        Propagate();
+        var after = await Harness.MetadataAsync(alias, path);
+
+        var (_, body, _) = await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{client.GetProperty("id").GetString()}");
+        Assert.Equal([false, true], body.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("current").GetBoolean()));
+        Assert.Equal(instance.Eth0.PrivateIp, before);
+        Assert.Equal($"{instance.Eth0.PrivateIp}\n10.0.1.50", after);
     }
 
     [Fact]
@@ -65,6 +86,7 @@ public sealed class ClientsApiTests(FakeClockHarness harness) : FakeClockTests(h
     {
         var instance = await LaunchAsync();
         var first = (await RegisterAsync("a", instance.InstanceId)).GetProperty("id").GetString();
+        Assert.Equal("client-1", first);
         var second = await RegisterAsync("b", instance.InstanceId);
 
         var (_, list, _) = await Harness.ControlAsync(HttpMethod.Get, "/_harness/clients");
