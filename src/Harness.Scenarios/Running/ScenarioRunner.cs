@@ -25,6 +25,7 @@ public sealed partial class ScenarioRunner
     private readonly List<(Step Step, StepReport Report)> steps = [];
     private readonly List<(Step Step, ExpectationReport Report)> expectations = [];
     private readonly Dictionary<string, ClientReport> clients = new(StringComparer.Ordinal);
+
     /// <summary>How many times each step has started (a step in a repeat starts once per round).</summary>
     private readonly Dictionary<Step, int> started = [];
     private long baseline;
@@ -61,9 +62,9 @@ public sealed partial class ScenarioRunner
             await control.CheckHealthAsync(Token);
             await SetUpAsync();
         }
-        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException or TaskCanceledException)
+        catch (Exception failure)
         {
-            error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {failure.Message}";
+            error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {Explain(failure)}";
             progress.Line(clock.Elapsed, "✗", error);
             return await ReportAsync(target, startedAt, setUp: false);
         }
@@ -153,24 +154,34 @@ public sealed partial class ScenarioRunner
             Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "ok", detail));
             progress.Line(clock.Elapsed, "·", step.Describe() + (detail is null ? "" : $" ({detail})"));
         }
-        catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or StepException or System.ComponentModel.Win32Exception
-                                        || failure is TaskCanceledException && !Token.IsCancellationRequested)
+        catch (Exception failure) when (!Token.IsCancellationRequested)
         {
             // The API refused the step, the harness went away, or a client could not start: the run cannot go on as written.
             if (step is ExpectStep expectation)
             {
                 RecordExpectation(expectation, new ExpectationReport(
-                    step.Mark.Line, step.Describe(), false, clock.Elapsed.TotalSeconds, $"could not be checked: {failure.Message}", null));
+                    step.Mark.Line, step.Describe(), false, clock.Elapsed.TotalSeconds, $"could not be checked: {Explain(failure)}", null));
             }
             else
             {
-                Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "failed", failure.Message));
+                Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, clock.Elapsed.TotalSeconds, "failed", Explain(failure)));
             }
 
-            Fail($"line {step.Mark.Line}: {step.Describe()}: {failure.Message}");
+            Fail($"line {step.Mark.Line}: {step.Describe()}: {Explain(failure)}");
             throw new OperationCanceledException(Token);
         }
     }
+
+    /// <summary>
+    /// What went wrong, in a line: the API's or the harness's own words for the failures a run expects (a refused call,
+    /// a harness gone, a client that cannot start, a time-out), and the exception's kind besides for anything else.
+    /// </summary>
+    private static string Explain(Exception failure) => failure switch
+    {
+        Ec2CallException or HttpRequestException or StepException or System.ComponentModel.Win32Exception => failure.Message,
+        TaskCanceledException => $"no answer within 30 s ({failure.Message})",
+        _ => $"{failure.GetType().Name}: {failure.Message}",
+    };
 
     private void Fail(string message)
     {
