@@ -77,14 +77,18 @@ public sealed class RunCommandTests
         var file = Write(Scenarios.With("""
               - assign: { instance: primary, ips: [10.0.1.50] }
               - expect: { imds: primary, has: 10.0.1.50, within: 10s }
-            """, "propagation: { imds: fixed(300ms) }"));
+            """, "propagation:\n  imds: fixed(300ms)\n  kinds: { elastic-ips: never }\n  instances: { primary: fixed(200ms) }"));
         var reports = Directory.CreateTempSubdirectory().FullName;
+        using var http = new HttpClient();
+        var settings = await http.GetStringAsync(harness.Ec2Url + "/_harness/propagation");
 
         var (code, stdout, stderr) = await RunAsync("run", file, "--target", harness.Ec2Url, "--report", reports);
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains($"\"target\": \"{harness.Ec2Url}/\"", await File.ReadAllTextAsync(Path.Combine(reports, "report.json")));
         Assert.Contains("\"clock\": \"real\"", await File.ReadAllTextAsync(Path.Combine(reports, "report.json")));
+        Assert.Contains("\"propagation\": \"fixed(300ms)\"", await File.ReadAllTextAsync(Path.Combine(reports, "report.json")));
+        Assert.Equal(settings, await http.GetStringAsync(harness.Ec2Url + "/_harness/propagation"));
     }
 
     private static string Write(string text)

@@ -29,7 +29,10 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
     public Task FlushAsync(CancellationToken cancellation) => SendAsync(HttpMethod.Post, "propagation/flush", null, cancellation);
 
     public async Task<string> PropagationModelAsync(CancellationToken cancellation) =>
-        (await GetAsync<JsonObject>("propagation", cancellation))?["imds"]?.GetValue<string>() ?? "";
+        (await PropagationAsync(cancellation)).Imds;
+
+    public async Task<PropagationDocument> PropagationAsync(CancellationToken cancellation) =>
+        await GetAsync<PropagationDocument>("propagation", cancellation) ?? throw new HttpRequestException("GET /_harness/propagation answered nothing.");
 
     public Task<MetadataDocument?> MetadataAsync(string instanceId, CancellationToken cancellation) =>
         GetAsync<MetadataDocument>($"instances/{instanceId}/metadata", cancellation);
@@ -113,6 +116,10 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
         }
     }
 }
+
+internal sealed record PropagationDocument(
+    string Imds, IReadOnlyDictionary<string, string> Kinds, IReadOnlyDictionary<string, string> Instances,
+    IReadOnlyDictionary<string, string> Interfaces, bool Reorder, bool ForcedDetachStaysStale);
 
 internal sealed record MetadataDocument(string InstanceId, bool InSync, ViewDocument Seen, ViewDocument Desired);
 

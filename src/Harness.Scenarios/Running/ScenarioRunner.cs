@@ -31,6 +31,9 @@ public sealed partial class ScenarioRunner
     private long baseline;
     private string? error;
 
+    /// <summary>The harness's propagation settings before the run, put back after it.</summary>
+    private PropagationDocument? before;
+
     private ScenarioRunner(Scenario scenario, HttpClient http, Uri harness, ScenarioClock clock, RunProgress progress, CancellationToken cancellation)
     {
         this.scenario = scenario;
@@ -66,7 +69,9 @@ public sealed partial class ScenarioRunner
         {
             error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {Explain(failure)}";
             progress.Line(clock.Elapsed, "✗", error);
-            return await ReportAsync(target, startedAt, setUp: false);
+            var failed = await ReportAsync(target, startedAt, setUp: false);
+            await RestorePropagationAsync();
+            return failed;
         }
 
         clock.MarkStart();
@@ -80,7 +85,48 @@ public sealed partial class ScenarioRunner
             error = "the run was cancelled";
         }
 
-        return await ReportAsync(target, startedAt, setUp: true);
+        var report = await ReportAsync(target, startedAt, setUp: true);
+        await RestorePropagationAsync();
+        return report;
+    }
+
+    /// <summary>
+    /// Puts the harness's propagation settings back as they were before the run, so a harness shared through
+    /// <c>--target</c> keeps its own delay model; overrides the run set for its own instances and interfaces go too.
+    /// </summary>
+    private async Task RestorePropagationAsync()
+    {
+        if (before is null)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            var now = await control.PropagationAsync(timeout.Token);
+            var kinds = new JsonObject();
+            foreach (var kind in now.Kinds.Keys.Union(before.Kinds.Keys))
+            {
+                kinds[kind] = before.Kinds.TryGetValue(kind, out var spec) ? spec : null;
+            }
+
+            await control.PutPropagationAsync(new JsonObject
+            {
+                ["imds"] = before.Imds, ["kinds"] = kinds, ["reorder"] = before.Reorder, ["forcedDetachStaysStale"] = before.ForcedDetachStaysStale,
+            }, timeout.Token);
+            foreach (var (scope, ours, was) in new[] { ("instances", now.Instances, before.Instances), ("interfaces", now.Interfaces, before.Interfaces) })
+            {
+                foreach (var id in ours.Keys.Where(id => !was.ContainsKey(id)))
+                {
+                    await control.OverrideAsync(scope, id, null, timeout.Token);
+                }
+            }
+        }
+        catch (Exception failure) when (failure is HttpRequestException or OperationCanceledException)
+        {
+            progress.Line(clock.Elapsed, "✗", $"could not put the harness's propagation settings back: {failure.Message}");
+        }
     }
 
     private async Task RunSequenceAsync(IEnumerable<Step> sequence)
@@ -291,6 +337,7 @@ public sealed partial class ScenarioRunner
 
         // Set-up is not what a scenario rehearses: every instance starts with metadata that shows it.
         await control.FlushAsync(Token);
+        before = await control.PropagationAsync(Token);
         if (scenario.Propagation is { } propagation)
         {
             await ApplyAsync(propagation);
