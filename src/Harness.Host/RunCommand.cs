@@ -48,7 +48,7 @@ internal static class RunCommand
     /// <summary>Runs a scenario on a harness of its own, on free ports, seeded with the scenario's seed and on its clock.</summary>
     public static async Task<RunReport> RunEmbeddedAsync(Scenario scenario, RunProgress progress, CancellationToken cancellation = default)
     {
-        var virtualTime = scenario.Clock == ClockMode.Virtual ? new VirtualTimeProvider(DateTimeOffset.UtcNow) : null;
+        var virtualTime = scenario.Clock == ClockMode.Virtual ? new VirtualTimeProvider(TimeProvider.System.GetUtcNow()) : null;
         await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, scenario.Seed), virtualTime);
         await app.StartAsync(cancellation);
         ScenarioClock clock = virtualTime is null
@@ -112,7 +112,7 @@ internal static class RunCommand
         cancellation = stop.Token;
 
         var directory = reportDirectory
-            ?? Path.Combine("reports", $"{scenario.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+            ?? Path.Combine("reports", $"{scenario.Name}-{TimeProvider.System.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         var progress = new RunProgress(Console.Error);
         RunReport result;
         if (targetUrl is not null)

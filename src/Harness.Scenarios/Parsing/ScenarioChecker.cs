@@ -188,41 +188,13 @@ internal sealed class ScenarioChecker
         switch (step)
         {
             case AssignStep assign:
-                if (Subnets(assign.Target, step.Mark) is { } targetSubnets)
-                {
-                    foreach (var ip in assign.Ips)
-                    {
-                        Address(ip, targetSubnets, step.Mark, assign.Target.ToString());
-                    }
-
-                    foreach (var prefix in assign.Prefixes)
-                    {
-                        Prefix(prefix, targetSubnets, step.Mark, assign.Target.ToString());
-                    }
-                }
-
+                OnInterface(assign.Target, assign.Ips, assign.Prefixes, step.Mark);
                 break;
             case ReassignStep reassign:
-                if (Subnets(reassign.To, step.Mark) is { } toSubnets)
-                {
-                    Address(reassign.Ip, toSubnets, step.Mark, reassign.To.ToString());
-                }
-
+                OnInterface(reassign.To, [reassign.Ip], [], step.Mark);
                 break;
             case UnassignStep unassign:
-                if (Subnets(unassign.Target, step.Mark) is { } fromSubnets)
-                {
-                    foreach (var ip in unassign.Ips)
-                    {
-                        Address(ip, fromSubnets, step.Mark, unassign.Target.ToString());
-                    }
-
-                    foreach (var prefix in unassign.Prefixes)
-                    {
-                        Prefix(prefix, fromSubnets, step.Mark, unassign.Target.ToString());
-                    }
-                }
-
+                OnInterface(unassign.Target, unassign.Ips, unassign.Prefixes, step.Mark);
                 break;
             case AttachStep attach:
                 KnownInterface(attach.Interface, step.Mark);
@@ -370,6 +342,25 @@ internal sealed class ScenarioChecker
         }
     }
 
+    /// <summary>Addresses and prefixes used on an interface: each must be inside a subnet the interface can be in.</summary>
+    private void OnInterface(InterfaceRef target, IReadOnlyList<string> ips, IReadOnlyList<string> prefixes, SourceMark mark)
+    {
+        if (Subnets(target, mark) is not { } within)
+        {
+            return;
+        }
+
+        foreach (var ip in ips)
+        {
+            Address(ip, within, mark, target.ToString());
+        }
+
+        foreach (var prefix in prefixes)
+        {
+            Prefix(prefix, within, mark, target.ToString());
+        }
+    }
+
     /// <summary>The subnets an interface reference can be in; null (with an error) when it names nothing.</summary>
     private Ipv4Cidr[]? Subnets(InterfaceRef target, SourceMark mark)
     {
@@ -413,7 +404,7 @@ internal sealed class ScenarioChecker
 
             if (Ipv4.TryParse(value, out var address))
             {
-                if (!IsPublic(address) && !all.Any(c => c.Contains(address)))
+                if (!PublicAddresses.Contains(address) && !all.Any(c => c.Contains(address)))
                 {
                     reader.Error(mark, $"{value} is not in any subnet of the topology.");
                 }
@@ -430,10 +421,6 @@ internal sealed class ScenarioChecker
             reader.Error(mark, $"'{value}' is neither an address nor an Elastic IP's name. {Known("Elastic IPs", elasticIps)}");
         }
     }
-
-    /// <summary>Public addresses (an Elastic IP by its address) are outside every private range.</summary>
-    private static bool IsPublic(uint address) =>
-        address >> 24 != 10 && (address >> 20) != 0xAC1 && (address >> 16) != 0xC0A8 && address >> 24 != 127;
 
     private bool Address(string text, IReadOnlyList<Ipv4Cidr> within, SourceMark mark, string where)
     {

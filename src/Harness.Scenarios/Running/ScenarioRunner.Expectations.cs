@@ -172,7 +172,7 @@ public sealed partial class ScenarioRunner
                     compared.UnionWith(prefixes);
                 }
 
-                if (wanted.Any(v => Ipv4.TryParse(v, out var address) && IsPublic(address)))
+                if (wanted.Any(v => Ipv4.TryParse(v, out var address) && PublicAddresses.Contains(address)))
                 {
                     compared.UnionWith(publics);
                 }
@@ -180,9 +180,6 @@ public sealed partial class ScenarioRunner
                 return compared.SetEquals(wanted);
         }
     }
-
-    private static bool IsPublic(uint address) =>
-        address >> 24 != 10 && (address >> 20) != 0xAC1 && (address >> 16) != 0xC0A8 && address >> 24 != 127;
 
     private static string Describe(IEnumerable<(int Device, string Id, IReadOnlyList<string> Private, IReadOnlyList<string> Prefixes, IReadOnlyList<string> Public)> interfaces)
     {

@@ -35,8 +35,8 @@ public sealed partial class ScenarioRunner
             var (all, lost) = await control.EventsAfterAsync(setUp ? baseline : 0, timeout.Token);
             dropped = lost;
             events.AddRange(all.Where(e => names.ContainsKey(e.InstanceId)).Select(e => new EventReport(
-                names[e.InstanceId], e.InstanceId, e.Kind, e.NetworkInterfaceId, e.Detail, (e.MadeAt - clock.Start).TotalSeconds,
-                (e.DueAt - clock.Start)?.TotalSeconds, (e.SeenAt - clock.Start)?.TotalSeconds, e.Status)));
+                names[e.InstanceId], e.InstanceId, e.Kind, e.NetworkInterfaceId, e.Detail, Seconds(e.MadeAt),
+                e.DueAt is { } due ? Seconds(due) : null, e.SeenAt is { } seen ? Seconds(seen) : null, e.Status)));
         }
         catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException)
         {

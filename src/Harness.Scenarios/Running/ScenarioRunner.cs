@@ -58,7 +58,7 @@ public sealed partial class ScenarioRunner
 
     private async Task<RunReport> RunAsync(string target)
     {
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = clock.Now;
         clock.MarkStart();
         try
         {
