@@ -1,5 +1,6 @@
 using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Clients;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Grains;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
@@ -16,6 +17,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<ControlPlaneReset>();
+        services.AddSingleton<FaultBook>();
+        services.AddSingleton<ReadLag>();
         services.AddSingleton<MetadataPropagation>();
         services.AddSingleton<ClientTaps>();
         return services.AddGrainRuntime(grains => grains

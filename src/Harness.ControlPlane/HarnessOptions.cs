@@ -1,4 +1,5 @@
 using Harness.ControlPlane.Metadata;
+using Harness.Domain.Faults;
 
 namespace Harness.ControlPlane;
 
@@ -15,6 +16,9 @@ public sealed record HarnessOptions
 
     /// <summary>How changes reach instances' metadata at start, and after a reset.</summary>
     public PropagationSettings Propagation { get; init; } = PropagationSettings.Default;
+
+    /// <summary>Faults in force from the start, and again after every reset (<c>serve --fault</c>).</summary>
+    public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
 
     /// <summary>How many timeline entries the harness keeps; older ones are dropped and counted.</summary>
     public int TimelineCapacity { get; init; } = 100_000;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ec2.Protocol;
@@ -18,6 +19,9 @@ namespace Harness.Ec2;
 public static partial class Ec2ApiEndpoints
 {
     private static long requestCounter;
+
+    /// <summary>The actions the facade serves (what a fault's <c>action=</c> may name).</summary>
+    public static IReadOnlyCollection<string> Actions => ActionTable.Handlers.Keys;
 
     public static IEndpointRouteBuilder MapEc2Api(this IEndpointRouteBuilder endpoints)
     {
@@ -82,8 +86,15 @@ public static partial class Ec2ApiEndpoints
             }
 
             var region = SigV4Scope.RegionOf(http.Request.Headers.Authorization, values.GetValueOrDefault("X-Amz-Credential"));
+            var state = services.GetRequiredService<RegionDirectory>().Get(region);
+            var faults = services.GetRequiredService<FaultBook>();
+            if (faults.Ec2 is { Length: > 0 } active)
+            {
+                state = await ApplyFaultsAsync(faults, active, action, values, state, services, http.RequestAborted);
+            }
+
             var context = new Ec2Context(
-                action, requestId, services.GetRequiredService<RegionDirectory>().Get(region), new QueryParameters(values),
+                action, requestId, state, new QueryParameters(values),
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<HarnessOptions>());
             await handler(context);
             await WriteAsync(http, 200, context.Response.Complete());

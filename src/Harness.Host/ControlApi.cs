@@ -14,6 +14,7 @@ internal static class ControlApi
         api.MapPropagationApi();
         api.MapInstancesApi();
         api.MapClientsApi();
+        api.MapFaultsApi();
         // Not the default {*path:nonfile}: a path that looks like a file name must get a problem too.
         api.MapFallback("{**path}", Fallback);
         return endpoints;
@@ -37,6 +38,8 @@ internal static class ControlApi
         ["/_harness/instances"] = "GET",
         ["/_harness/events"] = "GET",
         ["/_harness/clients"] = "GET, POST",
+        ["/_harness/faults"] = "GET, POST, DELETE",
+        ["/_harness/faults/events"] = "GET",
     };
 
     /// <summary>Paths with an id in them, matched by prefix and depth: the methods they take.</summary>
@@ -48,6 +51,7 @@ internal static class ControlApi
         ("/_harness/instances/", 4, "GET"),
         ("/_harness/clients/", 3, "GET, DELETE"),
         ("/_harness/clients/", 4, "GET, POST"),
+        ("/_harness/faults/", 3, "GET, DELETE"),
     ];
 
     internal static ProblemHttpResult NotFound(string detail) =>

@@ -1,6 +1,7 @@
 using System.Net;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Ec2;
@@ -35,7 +36,7 @@ public static class HarnessApp
             builder.Services.AddSingleton(time);
         }
 
-        builder.Services.AddControlPlane(new HarnessOptions { Seed = options.Seed, Propagation = options.Propagation });
+        builder.Services.AddControlPlane(new HarnessOptions { Seed = options.Seed, Propagation = options.Propagation, Faults = options.Faults });
         builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();
 
@@ -63,7 +64,7 @@ public static class HarnessApp
         var app = builder.Build();
         var handler = new ImdsHandler(
             api.GetRequiredService<MetadataPropagation>(), api.GetRequiredService<RegionDirectory>(), api.GetRequiredService<ClientTaps>(),
-            api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>());
+            api.GetRequiredService<FaultBook>(), api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>());
         app.Run(handler.HandleAsync);
         return app;
     }

@@ -1,4 +1,5 @@
 using Harness.ControlPlane.Metadata;
+using Harness.Domain.Faults;
 
 namespace Harness.Host;
 
@@ -10,4 +11,7 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
 {
     /// <summary>How changes reach instances' metadata from the start (<c>serve --propagation</c>).</summary>
     public PropagationSettings Propagation { get; init; } = PropagationSettings.Default;
+
+    /// <summary>Faults in force from the start and after every reset (<c>serve --fault</c>, <c>--ec2-throttling</c>).</summary>
+    public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
 }

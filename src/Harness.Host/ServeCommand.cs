@@ -1,10 +1,15 @@
 using System.CommandLine;
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
+using Harness.Domain.Faults;
+using Harness.Ec2;
 
 namespace Harness.Host;
 
-/// <summary><c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC]</c>: runs the harness until Ctrl-C.</summary>
+/// <summary>
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]</c>:
+/// runs the harness until Ctrl-C.
+/// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -43,15 +48,39 @@ internal static class ServeCommand
             }
         });
 
+        var fault = new Option<string[]>("--fault")
+        {
+            Description = "A fault in force from the start and after every reset, e.g. \"imds-error(status=503, rate=30%)\" or \"ec2-latency(delay=uniform(50ms,300ms), action=Describe*)\"; repeatable (kinds: " + string.Join(", ", FaultKinds.All) + ")",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        fault.Validators.Add(result =>
+        {
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!FaultSpec.TryParse(text, out _, out var error, Ec2ApiEndpoints.Actions))
+                {
+                    result.AddError($"--fault: {error!.Message}\n  {text}\n  {new string(' ', error.Position)}^");
+                }
+            }
+        });
+        var throttling = new Option<bool>("--ec2-throttling")
+        {
+            Description = "Throttle the EC2 API with EC2's own token buckets (RequestLimitExceeded, HTTP 503); the same as --fault ec2-throttle",
+        };
+
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
             {
                 Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),
+                Faults = [
+                    .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
+                    .. parse.GetValue(throttling) ? [FaultSpec.Parse(FaultKinds.Ec2Throttle)] : Array.Empty<FaultSpec>(),
+                ],
             };
             await using var app = HarnessApp.Build(options);
             try
@@ -69,10 +98,11 @@ internal static class ServeCommand
             Console.WriteLine($"""
                 harness is serving (seed {options.Seed})
                   EC2 API:      {ec2Url}/
-                  control API:  {ec2Url}/_harness/  (health, reset, instances, propagation, events)
+                  control API:  {ec2Url}/_harness/  (health, reset, instances, propagation, events, clients, faults)
                   metadata:     port {app.ImdsPort}, one address per instance (imdsEndpoint in GET {ec2Url}/_harness/instances/<id>)
                                 tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id
                   propagation:  {options.Propagation.Imds}
+                  faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
@@ -16,7 +17,7 @@ namespace Harness.Imds;
 /// <c>X-Harness-Instance-Id</c>. A registered client's alias address serves its instance's metadata and records each
 /// request (<see cref="ClientTaps"/>). IMDSv2's rules follow IMDS.md; the tree itself is <see cref="MetadataTree"/>.
 /// </summary>
-public sealed class ImdsHandler
+public sealed partial class ImdsHandler
 {
     public const string InstanceHeader = "X-Harness-Instance-Id";
     private const string TokenHeader = "X-aws-ec2-metadata-token";
@@ -37,14 +38,17 @@ public sealed class ImdsHandler
     private readonly MetadataPropagation propagation;
     private readonly RegionDirectory regions;
     private readonly ClientTaps taps;
+    private readonly FaultBook faults;
     private readonly TimeProvider time;
     private readonly ImdsTokens tokens;
 
-    public ImdsHandler(MetadataPropagation propagation, RegionDirectory regions, ClientTaps taps, HarnessOptions options, TimeProvider time)
+    public ImdsHandler(
+        MetadataPropagation propagation, RegionDirectory regions, ClientTaps taps, FaultBook faults, HarnessOptions options, TimeProvider time)
     {
         this.propagation = propagation;
         this.regions = regions;
         this.taps = taps;
+        this.faults = faults;
         this.time = time;
         tokens = new ImdsTokens(options, time, () => propagation.Generation);
     }
@@ -62,7 +66,14 @@ public sealed class ImdsHandler
             return refusal;
         }
 
-        return tap is null ? Serve(http, slot) : ServeRecordedAsync(http, slot, tap);
+        return tap is null ? Respond(http, slot) : ServeRecordedAsync(http, slot, tap);
+    }
+
+    /// <summary>Answers from the instance's view, through the metadata faults in force when there are any.</summary>
+    private Task Respond(HttpContext http, MetadataSlot slot)
+    {
+        var active = faults.Metadata;
+        return active.Length == 0 ? Serve(http, slot, slot.View) : ServeFaultedAsync(http, slot, active);
     }
 
     /// <summary>Serves a registered client and records the request with what it was answered.</summary>
@@ -75,7 +86,7 @@ public sealed class ImdsHandler
         response.Body = capture;
         try
         {
-            await Serve(http, slot);
+            await Respond(http, slot);
         }
         finally
         {
@@ -83,7 +94,7 @@ public sealed class ImdsHandler
             var dropped = http.RequestAborted.IsCancellationRequested;
             var body = dropped ? null : capture.Text;
             tap.Record(new TapRecord(
-                at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
+                at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, http.Items[FaultItem] as string,
                 body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body)));
         }
     }
@@ -102,10 +113,9 @@ public sealed class ImdsHandler
         return slash >= 0 && MetadataTree.Resolve(status.Desired, control, path[slash..]) == body;
     }
 
-    private Task Serve(HttpContext http, MetadataSlot slot)
+    private Task Serve(HttpContext http, MetadataSlot slot, MetadataView view)
     {
         var request = http.Request;
-        var view = slot.View;
         if (view.State != "running")
         {
             // A stopped or terminated instance runs nothing that could answer; the client sees the connection drop.

@@ -143,7 +143,7 @@ internal static class MetadataTree
 
         return path[0] switch
         {
-            "device-number" => nic.DeviceNumber.ToString(CultureInfo.InvariantCulture),
+            "device-number" => nic.ShownDeviceNumber.ToString(CultureInfo.InvariantCulture),
             "interface-id" => nic.NetworkInterfaceId,
             "ipv4-prefix" when !nic.Prefixes.IsEmpty => string.Join('\n', nic.Prefixes.Select(p => $"{Ipv4.Format(p)}/28")),
             "local-hostname" => LocalHostname(id.Region, nic.PrimaryIpv4),

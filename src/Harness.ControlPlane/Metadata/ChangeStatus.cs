@@ -9,6 +9,9 @@ public static class ChangeStatus
     /// <summary>Seen by the instance.</summary>
     public const string Applied = "applied";
 
+    /// <summary>Held by a stuck-propagation fault; goes on its way, in order, when the fault ends.</summary>
+    public const string Held = "held";
+
     /// <summary>Drew <c>never</c>: parked until a flush; later changes still arrive.</summary>
     public const string Never = "never";
 

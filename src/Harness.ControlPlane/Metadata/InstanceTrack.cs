@@ -100,6 +100,36 @@ internal sealed class InstanceTrack(InstanceIdentity identity, MetadataView desi
             : Upsert(view, delta.Interface!);
     }
 
+    /// <summary>
+    /// The view with a fault's after-effect applied (a flap's phase, the end of the hot-plug quirk), or null when a newer
+    /// change has replaced what the change it echoes brought.
+    /// </summary>
+    public MetadataView? ApplyEcho(MetadataView view, MetadataDelta echo, long origin)
+    {
+        var mac = echo.Mac!;
+        var current = view.FindByMac(mac);
+        if (current is null || Math.Max(floor, Version(mac, Presence)) > origin)
+        {
+            return null;
+        }
+
+        if (echo.Kind == MetadataChangeKinds.InterfaceAttached)
+        {
+            return Version(mac, Presence) == origin ? Upsert(view, current with { HotplugQuirk = false }) : null;
+        }
+
+        return Version(mac, echo.Kind) == origin ? Upsert(view, WithPart(current, echo.Interface!, echo.Kind)) : null;
+    }
+
+    /// <summary>Whether <paramref name="change"/> is the newest applied to its part of its interface (so an echo of it is meaningful).</summary>
+    public bool IsNewest(PendingChange change) =>
+        change.Delta.Mac is { } mac
+        && Version(mac, MetadataChangeKinds.IsInterfacePart(change.Delta.Kind) ? change.Delta.Kind : Presence) == change.Sequence;
+
+    /// <summary>The view with the interface <paramref name="mac"/> reporting device-number 0.</summary>
+    public static MetadataView WithHotplugQuirk(MetadataView view, string mac) =>
+        view.FindByMac(mac) is { } nic ? Upsert(view, nic with { HotplugQuirk = true }) : view;
+
     /// <summary>Puts <paramref name="nic"/> in place of the interface with its MAC, kept in card then device order.</summary>
     private static MetadataView Upsert(MetadataView view, InterfaceMetadata nic)
     {

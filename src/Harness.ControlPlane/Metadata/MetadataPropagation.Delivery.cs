@@ -70,7 +70,10 @@ public sealed partial class MetadataPropagation
         while (queue.TryPeek(out var change, out var due) && due.DueTicks <= now.UtcTicks)
         {
             queue.Dequeue();
-            Deliver(change, now);
+            if (change.IsWaiting && !Hold(change) && Deliver(change, now) && tracks.TryGetValue(change.InstanceId, out var track))
+            {
+                AfterEffects(track, change, now);
+            }
         }
 
         Arm(now);
@@ -113,14 +116,16 @@ public sealed partial class MetadataPropagation
             return false;
         }
 
-        var view = track.Apply(track.Slot.View, change);
+        var shown = track.Slot.View;
+        change.Before = change.Delta.Mac is { } mac ? shown.FindByMac(mac) : null;
+        var view = change.EchoOf is { } origin ? track.ApplyEcho(shown, change.Delta, origin) : track.Apply(shown, change);
         if (view is null)
         {
             change.Status = ChangeStatus.Superseded;
         }
         else
         {
-            track.Slot.View = view;
+            track.Slot.Publish(view, now);
             change.Status = ChangeStatus.Applied;
             change.SeenAt = now;
         }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Delays;
+using Harness.Domain.Faults;
 
 namespace Harness.ControlPlane.Metadata;
 
@@ -19,24 +21,27 @@ public sealed partial class MetadataPropagation : IDisposable
     private readonly RegionDirectory regions;
     private readonly HarnessOptions options;
     private readonly TimeProvider time;
+    private readonly FaultBook faults;
     private readonly ITimer timer;
     private readonly Dictionary<string, InstanceTrack> tracks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MetadataSlot> slotsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<uint, MetadataSlot> slotsByAddress = new();
     private readonly PriorityQueue<PendingChange, (long DueTicks, long Sequence)> queue = new();
-    private readonly TimelineLog timeline;
+    private readonly TimelineLog<PendingChange> timeline;
     private PropagationSettings settings;
     private long sequence;
     private uint nextAddressIndex;
     private long armedTicks = long.MaxValue;
 
-    public MetadataPropagation(RegionDirectory regions, HarnessOptions options, TimeProvider time)
+    public MetadataPropagation(RegionDirectory regions, HarnessOptions options, TimeProvider time, FaultBook? faults = null)
     {
         this.regions = regions;
         this.options = options;
         this.time = time;
+        this.faults = faults ?? new FaultBook(options, time);
+        this.faults.Ended += OnFaultEnded;
         settings = options.Propagation;
-        timeline = new TimelineLog(options.TimelineCapacity);
+        timeline = new TimelineLog<PendingChange>(options.TimelineCapacity);
         timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -244,6 +249,15 @@ public sealed partial class MetadataPropagation : IDisposable
         else if (delta.Kind == MetadataChangeKinds.InterfaceDetached && track.ForcedDetaches.Remove(delta.NetworkInterfaceId!))
         {
             change.Status = ChangeStatus.Stale;
+            return;
+        }
+
+        if (Covering(FaultKinds.ImdsNever, track.Slot.InstanceId, delta) is { } never)
+        {
+            track.Wait(change);
+            change.Status = ChangeStatus.Never;
+            change.Fault = never.Name;
+            faults.Touched(never, "propagation", track.Slot.InstanceId, Describe(delta), "never: parked until a flush");
             return;
         }
 

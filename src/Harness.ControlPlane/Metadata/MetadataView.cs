@@ -28,6 +28,9 @@ public sealed record MetadataView(InstanceIdentity Identity, string State, Immut
         }
     }
 
+    /// <summary>Whether both views show the same metadata (records compare arrays by reference; this compares content).</summary>
+    public bool ShowsSameAs(MetadataView other) => MetadataDiff.SameContent(this, other);
+
     public InterfaceMetadata? FindByMac(string mac)
     {
         foreach (var nic in Interfaces)
@@ -57,6 +60,12 @@ public sealed record InterfaceMetadata(
     ImmutableArray<uint> LocalIpv4s, ImmutableArray<uint> Prefixes, ImmutableArray<ElasticAssociation> Associations)
 {
     public uint PrimaryIpv4 => LocalIpv4s.IsDefaultOrEmpty ? 0 : LocalIpv4s[0];
+
+    /// <summary>The hot-plug quirk (a fault): a newly attached interface briefly reports <c>device-number</c> 0.</summary>
+    public bool HotplugQuirk { get; init; }
+
+    /// <summary>What <c>device-number</c> answers.</summary>
+    public int ShownDeviceNumber => HotplugQuirk ? 0 : DeviceNumber;
 
     /// <summary>The public address mapped to <paramref name="privateIp"/>, or 0.</summary>
     public uint PublicIpOf(uint privateIp)

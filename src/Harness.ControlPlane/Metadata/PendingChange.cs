@@ -1,7 +1,7 @@
 namespace Harness.ControlPlane.Metadata;
 
 /// <summary>A change on its way to one instance. Mutable, and touched only under the propagation lock.</summary>
-internal sealed class PendingChange(long sequence, string instanceId, MetadataDelta delta, DateTimeOffset madeAt)
+internal sealed class PendingChange(long sequence, string instanceId, MetadataDelta delta, DateTimeOffset madeAt) : ISequenced
 {
     public long Sequence { get; } = sequence;
 
@@ -17,11 +17,20 @@ internal sealed class PendingChange(long sequence, string instanceId, MetadataDe
 
     public string Status { get; set; } = ChangeStatus.Pending;
 
+    /// <summary>For a fault's after-effect (a flap's phase, the end of the hot-plug quirk): the change whose result it alters.</summary>
+    public long? EchoOf { get; init; }
+
+    /// <summary>The interface as the instance showed it just before this change reached it (what a flap goes back to).</summary>
+    public InterfaceMetadata? Before { get; set; }
+
+    /// <summary>The name of the fault that held, parked or echoed this change.</summary>
+    public string? Fault { get; set; }
+
     /// <summary>Its place in the instance's list of waiting changes, so leaving it costs nothing wherever it sits.</summary>
     public LinkedListNode<PendingChange>? Waiting { get; set; }
 
-    public bool IsWaiting => Status is ChangeStatus.Pending or ChangeStatus.Never;
+    public bool IsWaiting => Status is ChangeStatus.Pending or ChangeStatus.Never or ChangeStatus.Held;
 
     public MetadataEvent ToEvent() =>
-        new(Sequence, InstanceId, Delta.Kind, Delta.NetworkInterfaceId, Delta.Mac, Delta.Detail, MadeAt, DueAt, SeenAt, Status);
+        new(Sequence, InstanceId, Delta.Kind, Delta.NetworkInterfaceId, Delta.Mac, Delta.Detail, MadeAt, DueAt, SeenAt, Status, Fault);
 }

@@ -1,12 +1,19 @@
 namespace Harness.ControlPlane.Metadata;
 
-/// <summary>
-/// The last <c>capacity</c> changes in sequence order, in a ring: appending is O(1), and a poll "after sequence n"
-/// finds its start by binary search rather than a scan. Touched only under the propagation lock.
-/// </summary>
-internal sealed class TimelineLog(int capacity)
+/// <summary>Something with a place in a log's order.</summary>
+internal interface ISequenced
 {
-    private readonly PendingChange[] ring = new PendingChange[Math.Max(1, capacity)];
+    long Sequence { get; }
+}
+
+/// <summary>
+/// The last <c>capacity</c> entries in sequence order, in a ring: appending is O(1), and a poll "after sequence n"
+/// finds its start by binary search rather than a scan. Not thread-safe: its owner's lock guards it.
+/// </summary>
+internal sealed class TimelineLog<T>(int capacity)
+    where T : ISequenced
+{
+    private readonly T[] ring = new T[Math.Max(1, capacity)];
     private int start;
 
     public int Count { get; private set; }
@@ -14,7 +21,7 @@ internal sealed class TimelineLog(int capacity)
     /// <summary>How many entries fell out of the ring.</summary>
     public long Dropped { get; private set; }
 
-    public void Add(PendingChange change)
+    public void Add(T change)
     {
         if (Count == ring.Length)
         {
@@ -29,7 +36,7 @@ internal sealed class TimelineLog(int capacity)
     }
 
     /// <summary>Entries with a sequence above <paramref name="after"/>, oldest first.</summary>
-    public IEnumerable<PendingChange> After(long after)
+    public IEnumerable<T> After(long after)
     {
         var low = 0;
         var high = Count;
@@ -60,5 +67,5 @@ internal sealed class TimelineLog(int capacity)
         Dropped = 0;
     }
 
-    private PendingChange At(int index) => ring[(start + index) % ring.Length];
+    private T At(int index) => ring[(start + index) % ring.Length];
 }

@@ -39,6 +39,28 @@ public sealed class RegionState(string name)
         return $"{prefix}-az{zoneName[^1] - 'a' + 1}";
     }
 
+    /// <summary>A copy of the region as it is now (views are immutable, so the copy shares them): what a lagging read sees.</summary>
+    public RegionState Snapshot()
+    {
+        var copy = new RegionState(Name);
+        Copy(Vpcs, copy.Vpcs);
+        Copy(Subnets, copy.Subnets);
+        Copy(SecurityGroups, copy.SecurityGroups);
+        Copy(NetworkInterfaces, copy.NetworkInterfaces);
+        Copy(Instances, copy.Instances);
+        Copy(Addresses, copy.Addresses);
+        Copy(Attachments, copy.Attachments);
+        return copy;
+    }
+
+    private static void Copy<T>(ConcurrentDictionary<string, T> from, ConcurrentDictionary<string, T> to)
+    {
+        foreach (var (key, value) in from)
+        {
+            to[key] = value;
+        }
+    }
+
     /// <summary>The interface's view with its addresses, read from one subnet snapshot so nothing shows twice.</summary>
     public bool TryGetInterface(string networkInterfaceId, out NetworkInterfaceView view, out InterfaceAddresses addresses)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Harness.Domain.Delays;
 
 /// <summary>Canonical spellings shared by every model's <see cref="DelayModel.ToString"/>.</summary>
-internal static class DelayFormat
+public static class DelayFormat
 {
     /// <summary>
     /// Whole minutes as <c>Nm</c>, whole seconds as <c>Ns</c>, anything else as milliseconds with up to four

@@ -3,11 +3,14 @@ using System.Globalization;
 namespace Harness.Domain.Delays;
 
 /// <summary>Recursive descent over one spec text; every error carries the index of the token that broke it.</summary>
-internal sealed class DelaySpecParser(string text)
+internal sealed class DelaySpecParser(DelaySpecReader reader)
 {
     private static readonly string KnownModels = string.Join(", ", DelaySpec.KnownModels);
 
-    private readonly DelaySpecReader reader = new(text);
+    public DelaySpecParser(string text)
+        : this(new DelaySpecReader(text))
+    {
+    }
 
     public DelayModel ParseAll()
     {
@@ -22,7 +25,8 @@ internal sealed class DelaySpecParser(string text)
         return model;
     }
 
-    private DelayModel ParseModel()
+    /// <summary>One model from where the reader stands (a fault spec reads its delays this way, so positions stay its own).</summary>
+    public DelayModel ParseModel()
     {
         var start = reader.SkipWhitespace();
         var name = reader.ReadWord();

@@ -9,6 +9,9 @@ internal sealed class DelaySpecReader(string text)
 
     private int position;
 
+    /// <summary>Where the next token is read from.</summary>
+    public int Position => position;
+
     public TimeSpan ReadNamedDuration(string name, out int valueAt)
     {
         ExpectName(name);
@@ -110,6 +113,21 @@ internal sealed class DelaySpecReader(string text)
 
         return text[start..position];
     }
+
+    /// <summary>The longest run of characters that <paramref name="accept"/> takes, from where the reader stands.</summary>
+    public string ReadWhile(Func<char, bool> accept)
+    {
+        var start = position;
+        while (position < text.Length && accept(text[position]))
+        {
+            position++;
+        }
+
+        return text[start..position];
+    }
+
+    /// <summary>The next character after whitespace, or '\0' at the end.</summary>
+    public char Peek() => SkipWhitespace() < text.Length ? text[position] : '\0';
 
     public void Expect(char c, string? what = null)
     {

@@ -1,0 +1,96 @@
+using Harness.ControlPlane.Faults;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Delays;
+using Harness.Domain.Errors;
+using Harness.Domain.Faults;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Harness.Ec2;
+
+/// <summary>
+/// EC2 API faults on a call: latency, EC2's token-bucket throttling, injected errors, and Describe* reads that lag
+/// behind writes. A fault scoped to an instance or interface touches the calls that name it. Every call touched goes
+/// on the fault timeline.
+/// </summary>
+public static partial class Ec2ApiEndpoints
+{
+    private static readonly Dictionary<string, string> InjectedMessages = new(StringComparer.Ordinal)
+    {
+        ["InternalError"] = "An internal error has occurred",
+        ["Unavailable"] = "The service is unavailable. Please try again shortly.",
+        ["RequestLimitExceeded"] = "Request limit exceeded.",
+    };
+
+    /// <summary>Applies the faults in force; returns the region state the call reads (a lagging copy for a lagged Describe*).</summary>
+    private static async Task<RegionState> ApplyFaultsAsync(
+        FaultBook book, ActiveFault[] active, string action, Dictionary<string, string> values, RegionState state, IServiceProvider services,
+        CancellationToken cancellation)
+    {
+        var time = book.Time;
+        var delay = TimeSpan.Zero;
+        foreach (var fault in active)
+        {
+            if (fault.Spec.Kind == FaultKinds.Ec2Latency && Covers(fault, action, values))
+            {
+                var added = fault.SampleDelay();
+                delay += added;
+                book.Touched(fault, "ec2", null, action, "+" + DelayFormat.Duration(added));
+            }
+        }
+
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, time, cancellation);
+        }
+
+        var now = time.GetUtcNow();
+        var isRead = action.StartsWith("Describe", StringComparison.Ordinal);
+        var lagging = false;
+        foreach (var fault in active)
+        {
+            var spec = fault.Spec;
+            lagging |= spec.Kind == FaultKinds.Ec2Lag;
+            if (!Covers(fault, action, values))
+            {
+                continue;
+            }
+
+            switch (spec.Kind)
+            {
+                case FaultKinds.Ec2Throttle:
+                    var (name, capacity, refill) = Ec2Throttling.BucketFor(action, values.Keys);
+                    var bucket = fault.Buckets.GetOrAdd(
+                        $"{state.Name}/{name}",
+                        _ => new TokenBucket(spec.Capacity ?? Math.Max(1, Math.Floor(capacity * spec.Scale!.Value)), spec.Refill ?? refill * spec.Scale!.Value, now.UtcTicks));
+                    if (!bucket.TryTake(now.UtcTicks))
+                    {
+                        book.Touched(fault, "ec2", null, action, $"RequestLimitExceeded: the {name} bucket ({bucket.Capacity:0.##} tokens, {bucket.RefillPerSecond:0.###}/s) is empty");
+                        throw new Ec2Exception("RequestLimitExceeded", InjectedMessages["RequestLimitExceeded"], 503);
+                    }
+
+                    break;
+                case FaultKinds.Ec2Error when fault.Roll():
+                    var code = spec.Code!;
+                    book.Touched(fault, "ec2", null, action, code);
+                    throw new Ec2Exception(code, InjectedMessages[code], FaultKinds.Ec2ErrorCodes[code]);
+                case FaultKinds.Ec2Lag when isRead:
+                    var lag = fault.SampleDelay();
+                    state = services.GetRequiredService<ReadLag>().AsOf(state, now - lag);
+                    book.Touched(fault, "ec2", null, action, $"read as of {DelayFormat.Duration(lag)} ago");
+                    break;
+            }
+        }
+
+        if (lagging && !isRead)
+        {
+            services.GetRequiredService<ReadLag>().BeforeWrite(state);
+        }
+
+        return state;
+    }
+
+    private static bool Covers(ActiveFault fault, string action, Dictionary<string, string> values) =>
+        fault.Spec.MatchesAction(action)
+        && (fault.Spec.Instance is null || values.ContainsValue(fault.Spec.Instance))
+        && (fault.Spec.Interface is null || values.ContainsValue(fault.Spec.Interface));
+}
