@@ -3,6 +3,7 @@ using Harness.ControlPlane.Regions;
 using Harness.Domain.Delays;
 using Harness.Domain.Errors;
 using Harness.Domain.Faults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.Ec2;
@@ -10,10 +11,17 @@ namespace Harness.Ec2;
 /// <summary>
 /// EC2 API faults on a call: latency, EC2's token-bucket throttling, injected errors, and Describe* reads that lag
 /// behind writes. A fault scoped to an instance or interface touches the calls that name it. Every call touched goes
-/// on the fault timeline.
+/// on the fault timeline. A scenario's own steps (<see cref="StepsHeader"/>) are the world's doing, not a client's:
+/// faults leave them alone, though a lagging read still lags behind their writes.
 /// </summary>
 public static partial class Ec2ApiEndpoints
 {
+    /// <summary>Marks the calls a scenario runner makes to carry out its steps.</summary>
+    public const string StepsHeader = "X-Harness-Scenario-Step";
+
+    /// <summary>Where a touched call keeps what touched it, for the client's record.</summary>
+    private const string FaultItem = "harness.fault";
+
     private static readonly Dictionary<string, string> InjectedMessages = new(StringComparer.Ordinal)
     {
         ["InternalError"] = "An internal error has occurred",
@@ -23,9 +31,27 @@ public static partial class Ec2ApiEndpoints
 
     /// <summary>Applies the faults in force; returns the region state the call reads (a lagging copy for a lagged Describe*).</summary>
     private static async Task<RegionState> ApplyFaultsAsync(
-        FaultBook book, ActiveFault[] active, string action, Dictionary<string, string> values, RegionState state, IServiceProvider services,
-        CancellationToken cancellation)
+        HttpContext http, FaultBook book, ActiveFault[] active, string action, Dictionary<string, string> values, RegionState state)
     {
+        var services = http.RequestServices;
+        var isRead = action.StartsWith("Describe", StringComparison.Ordinal);
+        if (http.Request.Headers.ContainsKey(StepsHeader))
+        {
+            if (!isRead && active.Any(f => f.Spec.Kind == FaultKinds.Ec2Lag))
+            {
+                services.GetRequiredService<ReadLag>().BeforeWrite(state);
+            }
+
+            return state;
+        }
+
+        void Touch(ActiveFault fault, string detail)
+        {
+            book.Touched(fault, "ec2", null, action, detail);
+            var note = $"{fault.Name}: {detail}";
+            http.Items[FaultItem] = http.Items[FaultItem] is string earlier ? earlier + "; " + note : note;
+        }
+
         var time = book.Time;
         var delay = TimeSpan.Zero;
         foreach (var fault in active)
@@ -34,17 +60,16 @@ public static partial class Ec2ApiEndpoints
             {
                 var added = fault.SampleDelay();
                 delay += added;
-                book.Touched(fault, "ec2", null, action, "+" + DelayFormat.Duration(added));
+                Touch(fault, "+" + DelayFormat.Duration(added));
             }
         }
 
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, time, cancellation);
+            await Task.Delay(delay, time, http.RequestAborted);
         }
 
         var now = time.GetUtcNow();
-        var isRead = action.StartsWith("Describe", StringComparison.Ordinal);
         var lagging = false;
         foreach (var fault in active)
         {
@@ -64,19 +89,19 @@ public static partial class Ec2ApiEndpoints
                         _ => new TokenBucket(spec.Capacity ?? Math.Max(1, Math.Floor(capacity * spec.Scale!.Value)), spec.Refill ?? refill * spec.Scale!.Value, now.UtcTicks));
                     if (!bucket.TryTake(now.UtcTicks))
                     {
-                        book.Touched(fault, "ec2", null, action, $"RequestLimitExceeded: the {name} bucket ({bucket.Capacity:0.##} tokens, {bucket.RefillPerSecond:0.###}/s) is empty");
+                        Touch(fault, $"RequestLimitExceeded: the {name} bucket ({bucket.Capacity:0.##} tokens, {bucket.RefillPerSecond:0.###}/s) is empty");
                         throw new Ec2Exception("RequestLimitExceeded", InjectedMessages["RequestLimitExceeded"], 503);
                     }
 
                     break;
                 case FaultKinds.Ec2Error when fault.Roll():
                     var code = spec.Code!;
-                    book.Touched(fault, "ec2", null, action, code);
+                    Touch(fault, code);
                     throw new Ec2Exception(code, InjectedMessages[code], FaultKinds.Ec2ErrorCodes[code]);
                 case FaultKinds.Ec2Lag when isRead:
                     var lag = fault.SampleDelay();
                     state = services.GetRequiredService<ReadLag>().AsOf(state, now - lag);
-                    book.Touched(fault, "ec2", null, action, $"read as of {DelayFormat.Duration(lag)} ago");
+                    Touch(fault, $"read as of {DelayFormat.Duration(lag)} ago");
                     break;
             }
         }

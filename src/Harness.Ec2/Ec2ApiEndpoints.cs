@@ -52,7 +52,9 @@ public static partial class Ec2ApiEndpoints
         var started = taps.Time.GetTimestamp();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var (action, status, code) = await ServeAsync(http, values);
-        tap.Record(new TapRecord(at, "ec2", http.Request.Method, action ?? "", status, code, Describe(values), taps.Time.GetElapsedTime(started).TotalMilliseconds));
+        tap.Record(new TapRecord(
+            at, "ec2", http.Request.Method, action ?? "", status, code, Describe(values), taps.Time.GetElapsedTime(started).TotalMilliseconds,
+            Fault: http.Items[FaultItem] as string));
     }
 
     /// <summary>The request's parameters other than the action, version and signature, as <c>Name=value</c> lines.</summary>
@@ -90,7 +92,7 @@ public static partial class Ec2ApiEndpoints
             var faults = services.GetRequiredService<FaultBook>();
             if (faults.Ec2 is { Length: > 0 } active)
             {
-                state = await ApplyFaultsAsync(faults, active, action, values, state, services, http.RequestAborted);
+                state = await ApplyFaultsAsync(http, faults, active, action, values, state);
             }
 
             var context = new Ec2Context(

@@ -94,8 +94,8 @@ public sealed partial class ImdsHandler
             var dropped = http.RequestAborted.IsCancellationRequested;
             var body = dropped ? null : capture.Text;
             tap.Record(new TapRecord(
-                at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, http.Items[FaultItem] as string,
-                body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body)));
+                at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
+                body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body), http.Items[FaultItem] as string));
         }
     }
 

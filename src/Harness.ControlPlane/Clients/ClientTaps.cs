@@ -112,7 +112,8 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
 /// <paramref name="Error"/> the EC2 error code; <paramref name="Body"/> the metadata reply (first 4 KiB), or the EC2
 /// call's parameters. <paramref name="Current"/>, for a metadata reply: whether it is what the instance's metadata will
 /// answer once every change on its way has arrived (false: the reply came from a view that had not caught up).
+/// <paramref name="Fault"/>: the faults that touched the request and what each did (<c>brownout: answered 503</c>).
 /// </summary>
 public sealed record TapRecord(
     DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds,
-    bool? Current = null);
+    bool? Current = null, string? Fault = null);

@@ -133,7 +133,7 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
             case "kind":
                 var kindAt = reader.SkipWhitespace();
                 var kinds = spec.Kind == FaultKinds.ImdsFlap ? FaultKinds.FlapKinds : FaultKinds.ChangeKinds;
-                var change = reader.ReadWhile(c => char.IsAsciiLetter(c) || c == '-');
+                var change = reader.ReadWhile(c => char.IsAsciiLetterOrDigit(c) || c == '-');
                 return kinds.Contains(change) ? spec with { ChangeKind = change }
                     : throw reader.Expected($"a kind of change ({string.Join(", ", kinds)})", kindAt);
             case "action":
@@ -167,7 +167,7 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
     {
         var value = reader.ReadNumber(what, out at);
         return value == Math.Floor(value) && value >= min && value <= max ? (int)value
-            : throw DelaySpecReader.Invalid($"expected {what}, a whole number from {min} to {max}, at position {at}", at);
+            : throw DelaySpecReader.Invalid($"expected {what}, a whole number from {min} to {max},", at);
     }
 
     private double Rate()

@@ -44,7 +44,9 @@ public sealed record ApiExpectation(
 /// A verdict on a client that has run: its exit code, and whether it waited for its instance's metadata to show an
 /// address (read <c>local-ipv4s</c> and saw it there) before it exited.
 /// </summary>
-public sealed record ClientExpectation(SourceMark Mark, string Client, int? ExitCode, string? WaitedForImds, TimeSpan? MaxDuration)
+/// <param name="MetFault">A fault (by name) that must have touched at least one of the client's calls or reads.</param>
+public sealed record ClientExpectation(
+    SourceMark Mark, string Client, int? ExitCode, string? WaitedForImds, TimeSpan? MaxDuration, string? MetFault = null)
     : ExpectStep(Mark, null, null)
 {
     public override string Describe()
@@ -63,6 +65,11 @@ public sealed record ClientExpectation(SourceMark Mark, string Client, int? Exit
         if (MaxDuration is { } max)
         {
             parts.Add($"finishes within {Durations.Format(max)}");
+        }
+
+        if (MetFault is { } fault)
+        {
+            parts.Add($"met fault {fault}");
         }
 
         return $"client {Client} {string.Join(", ", parts)}";

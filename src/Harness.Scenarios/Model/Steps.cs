@@ -116,6 +116,21 @@ public sealed record PropagationStep(SourceMark Mark, PropagationChange Change) 
     }
 }
 
+/// <summary>
+/// Puts a fault in force (<c>fault:</c>): a spec in the grammar of <c>serve --fault</c>, whose <c>instance=</c> and
+/// <c>interface=</c> name the scenario's instances and interfaces. <see cref="Name"/> is what <c>clearFault</c> takes.
+/// </summary>
+public sealed record FaultStep(SourceMark Mark, string? Name, Harness.Domain.Faults.FaultSpec Spec) : Step(Mark)
+{
+    public override string Describe() => $"fault {(Name is null ? "" : Name + ": ")}{Spec}";
+}
+
+/// <summary>Clears a fault the scenario put in force (<c>clearFault: name</c>); its held metadata changes go on their way.</summary>
+public sealed record ClearFaultStep(SourceMark Mark, string Name) : Step(Mark)
+{
+    public override string Describe() => $"clear fault {Name}";
+}
+
 public sealed record SleepStep(SourceMark Mark, TimeSpan Duration) : Step(Mark)
 {
     public override string Describe() => $"sleep {Durations.Format(Duration)}";

@@ -17,6 +17,9 @@ internal sealed class ScenarioChecker
     private readonly HashSet<string> elasticIps = new(StringComparer.Ordinal);
     private readonly HashSet<string> clientNames = new(StringComparer.Ordinal);
 
+    /// <summary>The names of every fault the scenario puts in force, wherever it does.</summary>
+    private readonly HashSet<string> faultNames = new(StringComparer.Ordinal);
+
     /// <summary>Clients that have finished by the step being checked: earlier in order, not beside it.</summary>
     private readonly HashSet<string> clients = new(StringComparer.Ordinal);
 
@@ -42,6 +45,7 @@ internal sealed class ScenarioChecker
         var checker = new ScenarioChecker(scenario, reader);
         checker.CheckTopology();
         checker.CheckPropagation(scenario.Propagation, new(1, 1));
+        checker.faultNames.UnionWith(scenario.AllSteps.OfType<FaultStep>().Select(f => f.Name).OfType<string>());
         foreach (var step in scenario.Steps)
         {
             checker.CheckStep(step);
@@ -221,6 +225,21 @@ internal sealed class ScenarioChecker
             case PropagationStep propagation:
                 CheckPropagation(propagation.Change, step.Mark);
                 break;
+            case FaultStep fault:
+                if (fault.Spec.Instance is { } faultInstance)
+                {
+                    KnownInstance(faultInstance, step.Mark);
+                }
+
+                if (fault.Spec.Interface is { } faultInterface)
+                {
+                    KnownInterface(faultInterface, step.Mark);
+                }
+
+                break;
+            case ClearFaultStep clear when !faultNames.Contains(clear.Name):
+                reader.Error(step.Mark, $"No fault is named '{clear.Name}'. {Known("Faults", faultNames)}");
+                break;
             case ParallelStep parallel:
                 var outer = deferred;
                 deferred = [];
@@ -318,6 +337,11 @@ internal sealed class ScenarioChecker
                 if (expectation.WaitedForImds is { } waited)
                 {
                     Address(waited, [.. subnets.Values.Select(s => s.Cidr)], step.Mark, "the topology");
+                }
+
+                if (expectation.MetFault is { } met && !faultNames.Contains(met))
+                {
+                    reader.Error(step.Mark, $"No fault is named '{met}'. {Known("Faults", faultNames)}");
                 }
 
                 break;

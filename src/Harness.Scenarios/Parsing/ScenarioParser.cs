@@ -1,5 +1,7 @@
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
+using Harness.Domain.Faults;
+using Harness.Ec2;
 using Harness.Scenarios.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -18,7 +20,7 @@ public static partial class ScenarioParser
     private static readonly string[] TopKeys = ["name", "description", "seed", "clock", "region", "vars", "propagation", "topology", "steps"];
     private static readonly string[] StepKinds =
         ["assign", "reassign", "unassign", "attach", "detach", "associate", "disassociate", "stop", "start", "terminate",
-         "propagation", "sleep", "expect", "client", "parallel", "repeat"];
+         "propagation", "sleep", "expect", "client", "parallel", "repeat", "fault", "clearFault"];
 
     private static readonly string[] PropagationKeys = ["imds", "kinds", "reorder", "forcedDetachStaysStale", "instances", "interfaces"];
 
@@ -329,8 +331,27 @@ public static partial class ScenarioParser
         var kind = kinds[0];
         var body = map[kind]!;
         var at = map.Duration("at");
-        var step = StepReader.Read(reader, kind, body, YamlReader.MarkOf(map.KeyNode(kind)), n => ReadSteps(reader, n), ReadPropagation);
+        var step = StepReader.Read(reader, kind, body, YamlReader.MarkOf(map.KeyNode(kind)), n => ReadSteps(reader, n), ReadPropagation, ReadFault);
         return step is null ? null : step with { At = at };
+    }
+
+    /// <summary>A fault spec in a scenario: the grammar of <c>serve --fault</c>, its errors pointed at in the file.</summary>
+    private static FaultSpec? ReadFault(YamlReader reader, YamlNode node)
+    {
+        if (reader.Scalar(node, "a fault spec") is not { } text)
+        {
+            return null;
+        }
+
+        if (FaultSpec.TryParse(text, out var spec, out var error, Ec2ApiEndpoints.Actions))
+        {
+            return spec;
+        }
+
+        var hint = text.Count(c => c == '(') > text.Count(c => c == ')')
+            ? " (inside { … }, quote a spec that has commas: \"imds-error(status=503, rate=30%)\")" : "";
+        reader.Error(YamlReader.MarkInside(node, error!.Position), $"not a fault spec: {PositionSuffix().Replace(error.Message, "")}{hint}");
+        return null;
     }
 
     /// <summary>A delay spec's error ends with its position, which the file position already gives.</summary>

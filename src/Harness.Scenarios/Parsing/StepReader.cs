@@ -8,7 +8,7 @@ internal static class StepReader
 {
     public static Step? Read(
         YamlReader reader, string kind, YamlNode body, SourceMark mark, Func<IReadOnlyList<YamlNode>, List<Step>> steps,
-        Func<YamlReader, YamlNode, PropagationChange?> propagation)
+        Func<YamlReader, YamlNode, PropagationChange?> propagation, Func<YamlReader, YamlNode, Harness.Domain.Faults.FaultSpec?> fault)
     {
         switch (kind)
         {
@@ -49,6 +49,18 @@ internal static class StepReader
                 return Instance(reader, kind, body, mark);
             case "propagation":
                 return propagation(reader, body) is { } change ? new PropagationStep(mark, change) : null;
+            case "fault":
+                if (body is YamlScalarNode)
+                {
+                    return fault(reader, body) is { } unnamed ? new FaultStep(mark, null, unnamed) : null;
+                }
+
+                return reader.Map(body, "fault", "name", "spec") is { } faultMap && faultMap.String("name", required: true) is { } faultName
+                    && faultMap["spec"] is { } specNode && fault(reader, specNode) is { } faultSpec
+                    ? new FaultStep(mark, faultName, faultSpec)
+                    : Missing(reader, body, "fault", "spec");
+            case "clearFault":
+                return reader.Scalar(body, "clearFault") is { } cleared ? new ClearFaultStep(mark, cleared) : null;
             case "sleep":
                 return reader.Duration(body, "sleep") is { } duration ? new SleepStep(mark, duration) : null;
             case "expect":
@@ -63,6 +75,17 @@ internal static class StepReader
             default:
                 throw new InvalidOperationException($"No reader for step kind {kind}.");
         }
+    }
+
+    /// <summary>A map that lacks a key it needs: said once (unless something in it was already wrong).</summary>
+    private static Step? Missing(YamlReader reader, YamlNode body, string kind, string key)
+    {
+        if (body is YamlMappingNode map && !map.Children.ContainsKey(new YamlScalarNode(key)))
+        {
+            reader.Error(body, $"{kind} needs '{key}'.");
+        }
+
+        return null;
     }
 
     private static AssignStep? Assign(YamlReader reader, YamlNode body, SourceMark mark)
@@ -195,7 +218,7 @@ internal static class StepReader
     private static ExpectStep? Expect(YamlReader reader, YamlNode body, SourceMark mark)
     {
         if (reader.Map(body, "expect", "imds", "api", "client", "device", "has", "lacks", "equals", "state", "within", "during",
-                "exitCode", "waitedForImds", "maxDuration") is not { } map)
+                "exitCode", "waitedForImds", "maxDuration", "metFault") is not { } map)
         {
             return null;
         }
@@ -219,22 +242,23 @@ internal static class StepReader
         {
             foreach (var key in new[] { "device", "has", "lacks", "equals", "state", "within", "during" }.Where(map.Has))
             {
-                reader.Error(map.KeyNode(key), $"'{key}' is for imds and api expectations; a client is judged by exitCode, waitedForImds and maxDuration.");
+                reader.Error(map.KeyNode(key), $"'{key}' is for imds and api expectations; a client is judged by exitCode, waitedForImds, maxDuration and metFault.");
             }
 
             var client = map.String("client", required: true);
             var exitCode = map.Int("exitCode", 0, 255);
             var waited = map.String("waitedForImds");
             var maxDuration = map.Duration("maxDuration");
-            if (exitCode is null && waited is null && maxDuration is null && map.Clean)
+            var metFault = map.String("metFault");
+            if (exitCode is null && waited is null && maxDuration is null && metFault is null && map.Clean)
             {
-                reader.Error(map.Node, "expect on a client needs exitCode, waitedForImds or maxDuration.");
+                reader.Error(map.Node, "expect on a client needs exitCode, waitedForImds, maxDuration or metFault.");
             }
 
-            return client is null ? null : new ClientExpectation(mark, client, exitCode, waited, maxDuration);
+            return client is null ? null : new ClientExpectation(mark, client, exitCode, waited, maxDuration, metFault);
         }
 
-        foreach (var key in new[] { "exitCode", "waitedForImds", "maxDuration" }.Where(map.Has))
+        foreach (var key in new[] { "exitCode", "waitedForImds", "maxDuration", "metFault" }.Where(map.Has))
         {
             reader.Error(map.KeyNode(key), $"'{key}' is for client expectations.");
         }

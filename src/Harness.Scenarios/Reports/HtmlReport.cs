@@ -68,7 +68,8 @@ public static class HtmlReport
                 + $"Metadata endpoint {E(c.ImdsEndpoint)}.</p><table><tr><th>at</th><th></th><th>request</th><th>status</th><th>reply</th></tr>");
             foreach (var call in c.Calls.Take(500))
             {
-                var reply = call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error;
+                var reply = (call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error)
+                    + (call.Fault is null ? "" : $" [{call.Fault}]");
                 html.Append($"<tr class=\"{(call.Status is 200 ? "" : "fail")}\"><td>{S(call.At)}</td><td>{call.Channel}</td><td>{E(call.Method)} {E(call.Target)}</td>"
                     + $"<td>{(call.Status == 0 ? "dropped" : call.Status)}</td><td><code>{E(reply ?? "")}</code></td></tr>");
             }
@@ -82,11 +83,24 @@ public static class HtmlReport
             html.Append($"<h3>stdout</h3><pre>{E(c.Stdout)}</pre><h3>stderr</h3><pre>{E(c.Stderr)}</pre>");
         }
 
+        var windows = FaultWindow.Of(report);
+        if (windows.Count > 0)
+        {
+            html.Append("<h2>Faults</h2><table><tr><th>fault</th><th>spec</th><th>from</th><th>to</th><th>touched</th></tr>");
+            foreach (var w in windows)
+            {
+                html.Append($"<tr><td>{E(w.Name)}</td><td><code>{E(w.Spec)}</code></td><td>{S(w.Start)}</td>"
+                    + $"<td>{(w.End is null ? "the end" : $"{S(w.End)} ({E(w.Ending!)})")}</td><td>{w.Touched}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
         html.Append("<h2>Metadata changes</h2><table><tr><th>instance</th><th>change</th><th>interface</th><th>made</th><th>due</th><th>seen</th><th>status</th></tr>");
         foreach (var e in report.Events)
         {
             html.Append($"<tr><td>{E(e.Instance)}</td><td>{E(e.Kind)} {E(e.Detail)}</td><td>{E(e.NetworkInterfaceId ?? "")}</td><td>{S(e.MadeAt)}</td>"
-                + $"<td>{S(e.DueAt)}</td><td>{S(e.SeenAt)}</td><td>{E(e.Status)}</td></tr>");
+                + $"<td>{S(e.DueAt)}</td><td>{S(e.SeenAt)}</td><td>{E(e.Status)}{(e.Fault is null ? "" : $" ({E(e.Fault)})")}</td></tr>");
         }
 
         return html.Append("</table></body></html>\n").ToString();
@@ -103,7 +117,8 @@ public static class HtmlReport
         var end = new[] { report.Duration }
             .Concat(report.Events.Select(e => e.SeenAt ?? e.MadeAt))
             .Concat(report.Clients.Select(c => c.End))
-            .Concat(report.Expectations.Select(e => e.At)).Max();
+            .Concat(report.Expectations.Select(e => e.At))
+            .Concat(report.Faults.Select(f => f.At)).Max();
         end = Math.Max(end, 0.001) * 1.02;
         double X(double seconds) => LabelWidth + Math.Clamp(seconds, 0, end) / end * PlotWidth;
 
@@ -111,6 +126,20 @@ public static class HtmlReport
         var bands = new StringBuilder();
         var svg = new StringBuilder();
         var y = 30;
+
+        // Faults first: a bar for each, from when it was added to when it ended.
+        foreach (var w in FaultWindow.Of(report))
+        {
+            var x1 = X(w.Start);
+            var x2 = X(w.End ?? end);
+            svg.Append($"<text x=\"{LabelWidth - 6}\" y=\"{y + 6}\" text-anchor=\"end\" fill=\"#6a1b9a\">fault {E(w.Name)}</text>");
+            svg.Append($"<rect x=\"{F(x1)}\" y=\"{y - 4}\" width=\"{F(Math.Max(2, x2 - x1))}\" height=\"14\" fill=\"#f3e5f5\" stroke=\"#8e24aa\">"
+                + $"<title>{E($"{w.Spec}: {S(w.Start)}–{(w.End is null ? "end" : S(w.End))}, touched {w.Touched}")}</title></rect>");
+            svg.Append($"<text x=\"{F(x1 + 4)}\" y=\"{y + 7}\" fill=\"#4a148c\" font-size=\"10\">{E(w.Spec)}</text>");
+            y += RowHeight;
+        }
+
+        y += y > 30 ? 6 : 0;
         foreach (var instance in report.Instances)
         {
             var clients = report.Clients.Where(c => c.InstanceId == instance.InstanceId).ToList();
@@ -152,7 +181,8 @@ public static class HtmlReport
                     var cx = X(call.At);
                     var bad = call.Status != 200;
                     var stale = call.Current == false ? " (stale: metadata had not caught up)" : "";
-                    var title = E($"{S(call.At)} {call.Channel} {call.Method} {call.Target} → {(call.Status == 0 ? "dropped" : call.Status)} {(call.Channel == "imds" ? call.Body : call.Error)}{stale}");
+                    var title = E($"{S(call.At)} {call.Channel} {call.Method} {call.Target} → {(call.Status == 0 ? "dropped" : call.Status)} {(call.Channel == "imds" ? call.Body : call.Error)}{stale}"
+                        + (call.Fault is null ? "" : $" [fault {call.Fault}]"));
                     var readColour = bad ? "#c62828" : stale.Length > 0 ? "#f9a825" : "#2e7d32";
                     svg.Append(call.Channel == "ec2"
                         ? $"<rect x=\"{F(cx - 4)}\" y=\"{rowY - 4}\" width=\"8\" height=\"8\" fill=\"{(bad ? "#c62828" : "#ef6c00")}\"><title>{title}</title></rect>"

@@ -44,7 +44,8 @@ public static class MarkdownReport
               .AppendLine("| at | | request | status | reply |").AppendLine("|---|---|---|---|---|");
             foreach (var call in c.Calls.Take(200))
             {
-                var reply = call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error;
+                var reply = (call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error)
+                    + (call.Fault is null ? "" : $" [{call.Fault}]");
                 md.AppendLine($"| {S(call.At)} | {call.Channel} | {Cell($"{call.Method} {call.Target}")} | {(call.Status == 0 ? "dropped" : call.Status)} | {Cell(reply ?? "")} |");
             }
 
@@ -57,11 +58,36 @@ public static class MarkdownReport
               .AppendLine().AppendLine("stderr:").AppendLine().AppendLine("```").Append(c.Stderr).AppendLine("```");
         }
 
+        var windows = FaultWindow.Of(report);
+        if (windows.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Faults").AppendLine().AppendLine("| fault | spec | from | to | touched |").AppendLine("|---|---|---|---|---|");
+            foreach (var w in windows)
+            {
+                md.AppendLine($"| {Cell(w.Name)} | `{Cell(w.Spec)}` | {S(w.Start)} | {(w.End is null ? "the end" : $"{S(w.End)} ({w.Ending})")} | {w.Touched} |");
+            }
+
+            var touched = report.Faults.Where(f => f.Event == "touched").ToList();
+            if (touched.Count > 0)
+            {
+                md.AppendLine().AppendLine("| at | fault | instance | request or change | what it did |").AppendLine("|---|---|---|---|---|");
+                foreach (var f in touched.Take(200))
+                {
+                    md.AppendLine($"| {S(f.At)} | {Cell(f.Fault)} | {Cell(f.Instance ?? "")} | {Cell($"{f.Channel} {f.Target}")} | {Cell(f.Detail ?? "")} |");
+                }
+
+                if (touched.Count > 200 || report.FaultsDropped > 0)
+                {
+                    md.AppendLine().AppendLine($"({touched.Count - Math.Min(200, touched.Count) + report.FaultsDropped} more in report.json)");
+                }
+            }
+        }
+
         md.AppendLine().AppendLine("## Metadata timeline").AppendLine()
           .AppendLine("| instance | change | interface | made | due | seen | status |").AppendLine("|---|---|---|---|---|---|---|");
         foreach (var e in report.Events)
         {
-            md.AppendLine($"| {e.Instance} | {Cell($"{e.Kind} {e.Detail}")} | {e.NetworkInterfaceId} | {S(e.MadeAt)} | {S(e.DueAt)} | {S(e.SeenAt)} | {e.Status} |");
+            md.AppendLine($"| {e.Instance} | {Cell($"{e.Kind} {e.Detail}")} | {e.NetworkInterfaceId} | {S(e.MadeAt)} | {S(e.DueAt)} | {S(e.SeenAt)} | {e.Status}{(e.Fault is null ? "" : $" ({Cell(e.Fault)})")} |");
         }
 
         return md.ToString();

@@ -9,6 +9,12 @@ public sealed record RunReport(
     bool Passed, string? Error, string Propagation, IReadOnlyList<InstanceReport> Instances, IReadOnlyList<StepReport> Steps,
     IReadOnlyList<ExpectationReport> Expectations, IReadOnlyList<ClientReport> Clients, IReadOnlyList<EventReport> Events, long EventsDropped)
 {
+    /// <summary>What the faults in force did during the run: added, cleared, expired, and each request or change they touched.</summary>
+    public IReadOnlyList<FaultEventReport> Faults { get; init; } = [];
+
+    /// <summary>Fault events beyond those kept in <see cref="Faults"/>.</summary>
+    public long FaultsDropped { get; init; }
+
     public int Failures => Expectations.Count(e => !e.Passed) + (Error is null ? 0 : 1);
 }
 
@@ -30,9 +36,18 @@ public sealed record ClientReport(
 /// <param name="Status">The HTTP status; 0 when the connection was dropped without a reply.</param>
 /// <param name="Body">For metadata reads, the reply; for EC2 calls, the parameters.</param>
 /// <param name="Current">For a metadata reply: whether it was what the metadata answers once caught up (false: a stale view).</param>
+/// <param name="Fault">The faults that touched the call and what each did (<c>brownout: answered 503</c>).</param>
 public sealed record CallReport(
-    double At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current);
+    double At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current,
+    string? Fault = null);
 
 /// <summary>A change that alters what an instance's metadata shows, when it was made and when the instance saw it.</summary>
+/// <param name="Fault">The fault that held, parked or echoed the change, if any.</param>
 public sealed record EventReport(
-    string Instance, string InstanceId, string Kind, string? NetworkInterfaceId, string Detail, double MadeAt, double? DueAt, double? SeenAt, string Status);
+    string Instance, string InstanceId, string Kind, string? NetworkInterfaceId, string Detail, double MadeAt, double? DueAt, double? SeenAt, string Status,
+    string? Fault = null);
+
+/// <summary>A fault added, cleared or expired, or a request or change it touched.</summary>
+/// <param name="Instance">The instance's name in the scenario, when the event concerns one.</param>
+public sealed record FaultEventReport(
+    double At, string Fault, string Kind, string Event, string? Channel, string? Instance, string? Target, string? Detail);

@@ -72,6 +72,49 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
     public async Task<ClientRecords> ClientRecordsAsync(string clientId, CancellationToken cancellation) =>
         (await GetAsync<ClientRecords>($"clients/{clientId}", cancellation))!;
 
+    /// <summary>Puts a fault in force; returns its id.</summary>
+    public async Task<string> AddFaultAsync(string spec, string? name, CancellationToken cancellation)
+    {
+        using var response = await http.PostAsJsonAsync(Url("faults"), new { spec, name }, cancellation);
+        await EnsureAsync(response, cancellation);
+        return (await response.Content.ReadFromJsonAsync<FaultDocument>(Json, cancellation))!.Id;
+    }
+
+    /// <summary>Clears a fault; false when it was no longer in force (it expired, or someone cleared it).</summary>
+    public async Task<bool> ClearFaultAsync(string id, CancellationToken cancellation)
+    {
+        using var response = await http.DeleteAsync(Url("faults/" + Uri.EscapeDataString(id)), cancellation);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureAsync(response, cancellation);
+        return true;
+    }
+
+    public async Task<long> LastFaultEventAsync(CancellationToken cancellation) =>
+        (await GetAsync<FaultEventPage>("faults/events?limit=1&after=" + long.MaxValue, cancellation))?.LastSequence ?? 0;
+
+    /// <summary>Fault events after <paramref name="after"/>, at most <paramref name="max"/> of them, and how many more there were.</summary>
+    public async Task<(List<FaultEventDocument> Events, long Dropped)> FaultEventsAfterAsync(long after, int max, CancellationToken cancellation)
+    {
+        var events = new List<FaultEventDocument>();
+        long dropped = 0;
+        while (true)
+        {
+            var page = await GetAsync<FaultEventPage>($"faults/events?limit=10000&after={after}", cancellation) ?? new FaultEventPage([], after, 0);
+            events.AddRange(page.Events);
+            dropped = Math.Max(dropped, page.Dropped);
+            if (page.Events.Count < 10000 || events.Count >= max)
+            {
+                return (events, dropped);
+            }
+
+            after = page.Events[^1].Sequence;
+        }
+    }
+
     private Uri Url(string path) => new(baseUrl, "_harness/" + path);
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellation)
@@ -131,15 +174,24 @@ internal sealed record InterfaceDocument(
 
 internal sealed record InstanceDocument(string InstanceId, string ImdsEndpoint, string State, string MetadataState, string Propagation);
 
+internal sealed record FaultDocument(string Id, string Name, string Kind, string Spec);
+
+internal sealed record FaultEventPage(IReadOnlyList<FaultEventDocument> Events, long LastSequence, long Dropped);
+
+internal sealed record FaultEventDocument(
+    long Sequence, DateTimeOffset At, string FaultId, string Name, string Kind, string Event, string? Channel, string? InstanceId, string? Target,
+    string? Detail);
+
 internal sealed record EventPage(IReadOnlyList<EventDocument> Events, long LastSequence, long Dropped);
 
 internal sealed record EventDocument(
     long Sequence, string InstanceId, string Kind, string? NetworkInterfaceId, string? Mac, string Detail, DateTimeOffset MadeAt,
-    DateTimeOffset? DueAt, DateTimeOffset? SeenAt, string Status);
+    DateTimeOffset? DueAt, DateTimeOffset? SeenAt, string Status, string? Fault);
 
 internal sealed record ClientDocument(string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint);
 
 internal sealed record ClientRecords(ClientDocument Client, IReadOnlyList<TapRecordDocument> Records, long Dropped);
 
 internal sealed record TapRecordDocument(
-    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current);
+    DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current,
+    string? Fault);

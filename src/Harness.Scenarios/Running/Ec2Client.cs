@@ -25,6 +25,9 @@ internal sealed class Ec2Client(HttpClient http, Uri endpoint, string region)
         form.AddRange(parameters);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
+
+        // The run's own steps are the world's doing: EC2 faults are for the programs under test.
+        request.Headers.TryAddWithoutValidation(Harness.Ec2.Ec2ApiEndpoints.StepsHeader, "1");
         using var response = await http.SendAsync(request, cancellation);
         var text = await response.Content.ReadAsStringAsync(cancellation);
         XElement root;

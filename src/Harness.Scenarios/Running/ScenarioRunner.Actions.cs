@@ -55,6 +55,27 @@ public sealed partial class ScenarioRunner
             case PropagationStep propagation:
                 await ApplyAsync(propagation.Change);
                 return null;
+            case FaultStep fault:
+                var spec = fault.Spec with
+                {
+                    Instance = fault.Spec.Instance is { } instanceName ? instanceIds[instanceName] : null,
+                    Interface = fault.Spec.Interface is { } interfaceName ? interfaceIds[interfaceName] : null,
+                };
+                var faultId = await control.AddFaultAsync(spec.ToString(), fault.Name, Token);
+                lock (gate)
+                {
+                    faultIds[fault.Name ?? faultId] = faultId;
+                }
+
+                return faultId;
+            case ClearFaultStep clear:
+                string? clearing;
+                lock (gate)
+                {
+                    faultIds.Remove(clear.Name, out clearing);
+                }
+
+                return clearing is not null && await control.ClearFaultAsync(clearing, Token) ? null : "it had already ended";
             case SleepStep sleep:
                 await clock.SleepAsync(sleep.Duration, Token);
                 return null;

@@ -44,7 +44,7 @@ public sealed partial class ScenarioRunner
         var end = start + result.Ran;
         var records = await control.ClientRecordsAsync(registration.Id, CancellationToken.None);
         var calls = records.Records.Select(r => new CallReport(
-            (r.At - clock.Start).TotalSeconds, r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current)).ToList();
+            (r.At - clock.Start).TotalSeconds, r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current, r.Fault)).ToList();
         var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start.TotalSeconds, end.TotalSeconds, result.ExitCode,
             result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.ImdsEndpoint, registration.Ec2Endpoint);
         lock (gate)

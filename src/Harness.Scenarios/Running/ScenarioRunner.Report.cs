@@ -6,6 +6,9 @@ namespace Harness.Scenarios.Running;
 /// <summary>Gathering the run into a report: the timeline of every instance it built, and what was never reached.</summary>
 public sealed partial class ScenarioRunner
 {
+    /// <summary>How many fault events a report keeps; a fault that touches every request of a long run would swamp it.</summary>
+    private const int MaxFaultEvents = 5000;
+
     private async Task<RunReport> ReportAsync(string target, DateTimeOffset startedAt, bool setUp)
     {
         var duration = clock.Elapsed.TotalSeconds;
@@ -14,6 +17,8 @@ public sealed partial class ScenarioRunner
         var instances = new List<InstanceReport>();
         var events = new List<EventReport>();
         long dropped = 0;
+        var faults = new List<FaultEventReport>();
+        long faultsDropped = 0;
         var propagation = "";
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
@@ -36,7 +41,12 @@ public sealed partial class ScenarioRunner
             dropped = lost;
             events.AddRange(all.Where(e => names.ContainsKey(e.InstanceId)).Select(e => new EventReport(
                 names[e.InstanceId], e.InstanceId, e.Kind, e.NetworkInterfaceId, e.Detail, Seconds(e.MadeAt),
-                e.DueAt is { } due ? Seconds(due) : null, e.SeenAt is { } seen ? Seconds(seen) : null, e.Status)));
+                e.DueAt is { } due ? Seconds(due) : null, e.SeenAt is { } seen ? Seconds(seen) : null, e.Status, e.Fault)));
+            var (faultEvents, faultsLost) = await control.FaultEventsAfterAsync(setUp ? faultBaseline : 0, MaxFaultEvents, timeout.Token);
+            faultsDropped = faultsLost + Math.Max(0, faultEvents.Count - MaxFaultEvents);
+            faults.AddRange(faultEvents.Take(MaxFaultEvents).Select(e => new FaultEventReport(
+                Seconds(e.At), e.Name, e.Kind, e.Event, e.Channel, e.InstanceId is { } faultInstance ? names.GetValueOrDefault(faultInstance, faultInstance) : null,
+                e.Target, e.Detail)));
         }
         catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException)
         {
@@ -65,6 +75,10 @@ public sealed partial class ScenarioRunner
         return new RunReport(
             scenario.Name, scenario.Description, scenario.File, scenario.Seed, clock.IsVirtual ? "virtual" : "real", target, startedAt, duration,
             passed, error, propagation, instances, stepReports, expectationReports, [.. clients.Values.OrderBy(c => c.Start)],
-            [.. events.OrderBy(e => e.MadeAt)], dropped);
+            [.. events.OrderBy(e => e.MadeAt)], dropped)
+        {
+            Faults = faults,
+            FaultsDropped = faultsDropped,
+        };
     }
 }

@@ -46,6 +46,14 @@ public sealed partial class ScenarioRunner
             (holds ? notes : failures).Add(evidence);
         }
 
+        if (expectation.MetFault is { } name)
+        {
+            var touched = client.Calls.Where(c => (c.Fault ?? "").Split("; ").Any(note => note.StartsWith(name + ": ", StringComparison.Ordinal))).ToList();
+            (touched.Count > 0 ? notes : failures).Add(touched.Count > 0
+                ? $"fault {name} touched {touched.Count} of its calls (first: {touched[0].Target} at {S(touched[0].At)}: {touched[0].Fault})"
+                : $"fault {name} touched none of its {client.Calls.Count} calls");
+        }
+
         var calls = client.Calls.Where(c => c.Channel == "ec2").Select(c => $"{c.Target} at {S(c.At)}{(c.Error is null ? "" : $" ({c.Error})")}").ToList();
         if (calls.Count > 0)
         {

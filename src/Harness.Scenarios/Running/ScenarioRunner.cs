@@ -29,6 +29,10 @@ public sealed partial class ScenarioRunner
     /// <summary>How many times each step has started (a step in a repeat starts once per round).</summary>
     private readonly Dictionary<Step, int> started = [];
     private long baseline;
+    private long faultBaseline;
+
+    /// <summary>Faults the run put in force, by the name the scenario gave (or the id the harness gave), to clear them.</summary>
+    private readonly Dictionary<string, string> faultIds = new(StringComparer.Ordinal);
     private string? error;
 
     /// <summary>The harness's propagation settings before the run, put back after it.</summary>
@@ -71,6 +75,7 @@ public sealed partial class ScenarioRunner
             progress.Line(clock.Elapsed, "✗", error);
             var failed = await ReportAsync(target, startedAt, setUp: false);
             await RestorePropagationAsync();
+            await ClearFaultsAsync();
             return failed;
         }
 
@@ -85,9 +90,35 @@ public sealed partial class ScenarioRunner
             error = "the run was cancelled";
         }
 
+        // Faults end with the run, before the report, so that the report shows them ending.
+        await ClearFaultsAsync();
         var report = await ReportAsync(target, startedAt, setUp: true);
         await RestorePropagationAsync();
         return report;
+    }
+
+    /// <summary>Clears the faults the run put in force that are still there, so a shared harness is left as it was.</summary>
+    private async Task ClearFaultsAsync()
+    {
+        List<string> ids;
+        lock (gate)
+        {
+            ids = [.. faultIds.Values];
+            faultIds.Clear();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var id in ids)
+        {
+            try
+            {
+                await control.ClearFaultAsync(id, timeout.Token);
+            }
+            catch (Exception failure) when (failure is HttpRequestException or OperationCanceledException)
+            {
+                progress.Line(clock.Elapsed, "✗", $"could not clear fault {id}: {failure.Message}");
+            }
+        }
     }
 
     /// <summary>
@@ -344,6 +375,7 @@ public sealed partial class ScenarioRunner
         }
 
         baseline = await control.LastEventAsync(Token);
+        faultBaseline = await control.LastFaultEventAsync(Token);
     }
 
     private static string Count(int count, string what) => $"{count} {what}{(count == 1 ? "" : "s")}";
