@@ -99,7 +99,7 @@ public sealed partial class ImdsHandler
         {
         }
 
-        http.Abort();
+        Drop(http);
     }
 
     /// <summary>The interface a path under <c>network/interfaces/macs/&lt;mac&gt;/</c> is about, if the view has it.</summary>

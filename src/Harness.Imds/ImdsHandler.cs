@@ -20,6 +20,7 @@ namespace Harness.Imds;
 public sealed partial class ImdsHandler
 {
     public const string InstanceHeader = "X-Harness-Instance-Id";
+    private const string DropItem = "harness.drop";
     private const string TokenHeader = "X-aws-ec2-metadata-token";
     private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
     private const uint BaseAddress = 0x7F000001;
@@ -66,7 +67,39 @@ public sealed partial class ImdsHandler
             return refusal;
         }
 
-        return tap is null ? Respond(http, slot) : ServeRecordedAsync(http, slot, tap);
+        if (tap is not null)
+        {
+            return ServeRecordedAsync(http, slot, tap);
+        }
+
+        var served = Respond(http, slot);
+        if (!served.IsCompletedSuccessfully)
+        {
+            return DropAfterAsync(served, http);
+        }
+
+        DropIfAsked(http);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Asks for the connection to be dropped without a reply once the request is done with: after it is recorded, so a
+    /// client that sees the reset and then asks for its records finds this one there.
+    /// </summary>
+    private static void Drop(HttpContext http) => http.Items[DropItem] = true;
+
+    private static void DropIfAsked(HttpContext http)
+    {
+        if (http.Items.ContainsKey(DropItem))
+        {
+            http.Abort();
+        }
+    }
+
+    private static async Task DropAfterAsync(Task served, HttpContext http)
+    {
+        await served;
+        DropIfAsked(http);
     }
 
     /// <summary>Answers from the instance's view, through the metadata faults in force when there are any.</summary>
@@ -91,11 +124,12 @@ public sealed partial class ImdsHandler
         finally
         {
             response.Body = capture.Inner;
-            var dropped = http.RequestAborted.IsCancellationRequested;
+            var dropped = http.RequestAborted.IsCancellationRequested || http.Items.ContainsKey(DropItem);
             var body = dropped ? null : capture.Text;
             tap.Record(new TapRecord(
                 at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
                 body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body), http.Items[FaultItem] as string));
+            DropIfAsked(http);
         }
     }
 
@@ -119,7 +153,7 @@ public sealed partial class ImdsHandler
         if (view.State != "running")
         {
             // A stopped or terminated instance runs nothing that could answer; the client sees the connection drop.
-            http.Abort();
+            Drop(http);
             return Task.CompletedTask;
         }
 

@@ -56,14 +56,21 @@ public sealed class FaultBook : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         lock (gate)
         {
-            var id = $"fault-{++nextId}";
-            name = string.IsNullOrEmpty(name) ? id : name;
-            if (faults.Any(f => f.Name == name || f.Id == name))
+            if (!string.IsNullOrEmpty(name) && faults.Any(f => f.Name == name || f.Id == name))
             {
-                nextId--;
                 problem = $"A fault named '{name}' is already in force; clear it first or choose another name.";
                 return null;
             }
+
+            // An unnamed fault is named by its id, which must not be a name someone chose.
+            string id;
+            do
+            {
+                id = $"fault-{++nextId}";
+            }
+            while (faults.Any(f => f.Name == id || f.Id == id));
+
+            name = string.IsNullOrEmpty(name) ? id : name;
 
             var now = time.GetUtcNow();
             var fault = new ActiveFault(id, name, spec, source, now, spec.Seed ?? options.Seed);

@@ -74,7 +74,7 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
         }
 
         reader.ExpectEnd();
-        return Complete(spec, seen);
+        return Complete(spec);
     }
 
     private FaultSpec Argument(FaultSpec spec, string name)
@@ -140,7 +140,7 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
                 var actionAt = reader.SkipWhitespace();
                 var action = reader.ReadWhile(c => char.IsAsciiLetterOrDigit(c) || c == '*');
                 var prefix = action.TrimEnd('*');
-                if (prefix.Length == 0 || action.Length - prefix.Length > 1)
+                if (prefix.Length == 0 || action.Length - prefix.Length > 1 || prefix.Contains('*', StringComparison.Ordinal))
                 {
                     throw reader.Expected("an EC2 action (AssignPrivateIpAddresses) or a prefix ending in * (Describe*)", actionAt);
                 }
@@ -183,7 +183,7 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
     }
 
     /// <summary>Checks what the kind needs and fills its defaults.</summary>
-    private FaultSpec Complete(FaultSpec spec, HashSet<string> seen)
+    private FaultSpec Complete(FaultSpec spec)
     {
         var end = text.Length;
         var missing = spec.Kind switch
@@ -194,7 +194,9 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
         };
         if (missing is not null)
         {
-            throw DelaySpecReader.Invalid($"{spec.Kind} needs {missing}", seen.Count == 0 ? end : text.LastIndexOf(')'));
+            // Pointed at the closing parenthesis, where the argument belongs, or at the end when there is none.
+            var close = text.LastIndexOf(')');
+            throw DelaySpecReader.Invalid($"{spec.Kind} needs {missing}", close >= 0 ? close : end);
         }
 
         return spec.Kind switch

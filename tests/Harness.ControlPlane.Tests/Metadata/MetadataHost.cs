@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Delays;
+using Harness.Domain.Faults;
 using Harness.Domain.Net;
 using Harness.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +55,12 @@ public sealed class MetadataHost : IAsyncDisposable
     public IGrainFactory Grains { get; }
 
     public MetadataPropagation Propagation { get; }
+
+    public FaultBook Faults => services.GetRequiredService<FaultBook>();
+
+    /// <summary>Puts a fault in force from its spec; returns its id.</summary>
+    public string AddFault(string spec, string? name = null) =>
+        Faults.Add(FaultSpec.Parse(spec), name, "test", out var problem)?.Id ?? throw new InvalidOperationException(problem);
 
     /// <summary>Read each time: a control-plane reset replaces the region's state.</summary>
     public RegionState State => services.GetRequiredService<RegionDirectory>().Get(RegionName);
