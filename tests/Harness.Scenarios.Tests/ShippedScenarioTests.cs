@@ -10,7 +10,11 @@ namespace Harness.Scenarios.Tests;
 public sealed class ShippedScenarioTests
 {
     private static readonly string[] VirtualFiles =
-        ["address-churn.yaml", "prefix-delegation.yaml", "eip-follows-ip.yaml", "force-detach-stale-metadata.yaml", "slow-metadata-tail.yaml"];
+        ["address-churn.yaml", "prefix-delegation.yaml", "eip-follows-ip.yaml", "force-detach-stale-metadata.yaml", "slow-metadata-tail.yaml",
+         "flapping-metadata.yaml"];
+
+    /// <summary>The fault scenarios with a real client (AWS CLI and curl), on the real clock.</summary>
+    private static readonly string[] RealFaultFiles = ["throttled-failover.yaml", "imds-brownout.yaml", "stuck-remap.yaml"];
 
     public static TheoryData<string> VirtualScenarios => new(VirtualFiles);
 
@@ -19,7 +23,7 @@ public sealed class ShippedScenarioTests
     {
         var shipped = Directory.GetFiles(Path.GetDirectoryName(Scenarios.Shipped("x"))!, "*.yaml").Select(Path.GetFileName).Order();
 
-        Assert.Equal(VirtualFiles.Append("vip-failover.yaml").Order(), shipped);
+        Assert.Equal(VirtualFiles.Concat(RealFaultFiles).Append("vip-failover.yaml").Order(), shipped);
     }
 
     [Theory]
@@ -77,6 +81,53 @@ public sealed class ShippedScenarioTests
         var change = report.Events.Single(e => e.Instance == "standby" && e.Detail == "+10.0.1.50");
         Assert.True(client.End < change.SeenAt, $"the naive agent exited at {client.End}, after the metadata showed the address at {change.SeenAt}");
     }
+
+    /// <summary>EC2 throttles the failover agent's AssignPrivateIpAddresses; its CLI retries, and it still waits for metadata.</summary>
+    [Fact]
+    public async Task Throttled_failover_passes_after_the_agent_is_refused_and_retries()
+    {
+        var report = await RunShippedAsync("throttled-failover.yaml");
+
+        Assert.True(report.Passed, Failures(report));
+        var agent = report.Clients.Single(c => c.Name == "failover-agent");
+        var assigns = agent.Calls.Where(c => c.Target == "AssignPrivateIpAddresses").ToList();
+        Assert.Contains(assigns, c => c is { Status: 503, Error: "RequestLimitExceeded" });
+        Assert.Equal(200, assigns[^1].Status);
+        Assert.All(assigns.Where(c => c.Status == 503), c => Assert.StartsWith("throttle: RequestLimitExceeded", c.Fault, StringComparison.Ordinal));
+        Assert.Equal("cleared", FaultWindow.Of(report).Single().Ending);
+    }
+
+    /// <summary>Metadata answers 503s, fails tokens and drags; the correct agent retries and still waits for the address.</summary>
+    [Fact]
+    public async Task Imds_brownout_passes_with_the_retrying_agent()
+    {
+        var report = await RunShippedAsync("imds-brownout.yaml");
+
+        Assert.True(report.Passed, Failures(report));
+        var agent = Assert.Single(report.Clients);
+        Assert.Contains(agent.Calls, c => c is { Channel: "imds", Status: 503 });
+        Assert.All(agent.Calls.Where(c => c.Channel == "imds"), c => Assert.Contains("slow: +", c.Fault, StringComparison.Ordinal));
+        Assert.Equal(["brownout", "token-trouble", "slow"], FaultWindow.Of(report).Select(w => w.Name));
+    }
+
+    /// <summary>A change that never reaches the standby's metadata: the agent gives up at its deadline with exit 1, not a hang.</summary>
+    [Fact]
+    public async Task Stuck_remap_ends_with_the_agent_reporting_failure_within_its_deadline()
+    {
+        var report = await RunShippedAsync("stuck-remap.yaml");
+
+        Assert.True(report.Passed, Failures(report));
+        var agent = Assert.Single(report.Clients);
+        Assert.Equal((1, false), (agent.ExitCode, agent.TimedOut));
+        Assert.Contains("gave up: metadata did not list 10.0.1.50 within 8s", agent.Stderr, StringComparison.Ordinal);
+        Assert.Contains(report.Events, e => e is { Instance: "standby", Detail: "+10.0.1.50", Status: "never", Fault: "lost" });
+    }
+
+    private static Task<RunReport> RunShippedAsync(string file) =>
+        RunCommand.RunEmbeddedAsync(ScenarioParser.Load(Scenarios.Shipped(file)), RunProgress.None).WaitAsync(TimeSpan.FromMinutes(3));
+
+    private static string Failures(RunReport report) =>
+        report.Error ?? string.Join("\n", report.Expectations.Where(e => !e.Passed).Select(e => $"{e.Description}: {e.Evidence}"));
 
     private static Task<RunReport> RunVipFailoverAsync(string agent) => RunCommand.RunEmbeddedAsync(
         ScenarioParser.Load(Scenarios.Shipped("vip-failover.yaml"), new ScenarioOverrides(Variables: new Dictionary<string, string> { ["agent"] = agent })),
