@@ -38,11 +38,16 @@ fi
 step "build (Release)"
 dotnet build Harness.sln -c Release -nologo -v quiet || exit 1
 
-# run LOG COMMAND...: runs a suite, shows its output, keeps it for counting; a failing suite fails the run.
+# run LOG COMMAND...: runs a suite, shows its output, keeps it for counting; a failing suite fails the run. The names
+# of failed tests are kept too, to be listed again at the end, where a CI log's tail shows them.
 run() {
   local log=$1; shift
   "$@" 2>&1 | tee "$log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    status=1
+    echo "$*: exited non-zero" >> "$LOGS/failures"
+  fi
+  grep -E '^\s+Failed [A-Za-z]|^(FAIL|ERROR): |^  FAIL  |^not ok|^\s+not ok' "$log" >> "$LOGS/failures" || true
 }
 
 # tally LOG PASSED-PATTERN FAILED-PATTERN: adds the last numbers the suite printed to the totals.
@@ -91,6 +96,11 @@ run "$LOGS/js.log" env HARNESS_NO_BUILD=1 bash tests/conformance/js/run.sh
 tally "$LOGS/js.log" '^# pass [0-9]+' '^# fail [0-9]+'
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ -s "$LOGS/failures" ]; then
+  echo
+  echo "=== what failed"
+  cat "$LOGS/failures"
+fi
 echo
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -67,39 +67,23 @@ public sealed partial class ImdsHandler
             return refusal;
         }
 
-        if (tap is not null)
-        {
-            return ServeRecordedAsync(http, slot, tap);
-        }
-
-        var served = Respond(http, slot);
-        if (!served.IsCompletedSuccessfully)
-        {
-            return DropAfterAsync(served, http);
-        }
-
-        DropIfAsked(http);
-        return Task.CompletedTask;
+        return tap is null ? Respond(http, slot) : ServeRecordedAsync(http, slot, tap);
     }
 
     /// <summary>
-    /// Asks for the connection to be dropped without a reply once the request is done with: after it is recorded, so a
-    /// client that sees the reset and then asks for its records finds this one there.
+    /// Drops the connection without a reply. A recorded client's request is dropped once it is recorded, so a client
+    /// that sees the reset and then asks for its records finds this one there.
     /// </summary>
-    private static void Drop(HttpContext http) => http.Items[DropItem] = true;
-
-    private static void DropIfAsked(HttpContext http)
+    private static void Drop(HttpContext http)
     {
-        if (http.Items.ContainsKey(DropItem))
+        if (http.Response.Body is CaptureStream)
+        {
+            http.Items[DropItem] = true;
+        }
+        else
         {
             http.Abort();
         }
-    }
-
-    private static async Task DropAfterAsync(Task served, HttpContext http)
-    {
-        await served;
-        DropIfAsked(http);
     }
 
     /// <summary>Answers from the instance's view, through the metadata faults in force when there are any.</summary>
@@ -129,7 +113,10 @@ public sealed partial class ImdsHandler
             tap.Record(new TapRecord(
                 at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
                 body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body), http.Items[FaultItem] as string));
-            DropIfAsked(http);
+            if (http.Items.ContainsKey(DropItem))
+            {
+                http.Abort();
+            }
         }
     }
 

@@ -126,13 +126,33 @@ public sealed class ClientRunTests
               - expect: { imds: primary, has: 10.0.1.50, within: 1m }
             """, "clock: real\npropagation: { imds: never }"));
 
-        var run = ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), app.Ec2Url, new RealScenarioClock(TimeProvider.System), RunProgress.None);
-        await Task.Delay(1000);
+        // The harness goes away once the assign is done, while the expectation waits: not after a guessed delay.
+        var assigned = new SignalWriter("assign 10.0.1.50");
+        var run = ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), app.Ec2Url, new RealScenarioClock(TimeProvider.System), new RunProgress(assigned));
+        await assigned.Seen.WaitAsync(TimeSpan.FromMinutes(1));
+        await Task.Delay(100);
         await app.DisposeAsync();
         var report = await run.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.False(report.Passed);
         Assert.StartsWith("line 21: metadata of primary has 10.0.1.50 within 1m: ", report.Error);
         Assert.StartsWith("could not be checked: ", Assert.Single(report.Expectations).Evidence);
+    }
+}
+
+/// <summary>Progress output that says when a line with <paramref name="text"/> has been written.</summary>
+internal sealed class SignalWriter(string text) : StringWriter
+{
+    private readonly TaskCompletionSource seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Seen => seen.Task;
+
+    public override void WriteLine(string? value)
+    {
+        base.WriteLine(value);
+        if (value?.Contains(text, StringComparison.Ordinal) == true)
+        {
+            seen.TrySetResult();
+        }
     }
 }

@@ -219,7 +219,7 @@ def reset(base=None):
 def _throttle_retry(response=None, attempts=None, **_):
     """needs-retry hook: retry only RequestLimitExceeded (EC2 throttling), never anything else.
 
-    Retries are otherwise disabled (max_attempts=1) so every other error surfaces as-is; the
+    Retries are otherwise disabled (total_max_attempts=1: one attempt) so every other error surfaces as-is; the
     throttling buckets of real EC2 (and the harness) would make a fast suite flaky without this.
     """
     global throttle_retries
@@ -245,7 +245,7 @@ def client(region="us-east-1", retry_throttling=True, validate=True, endpoint_ur
         endpoint_url=endpoint_url or endpoint(),
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
-        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30,
+        config=Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30,
                       parameter_validation=validate),
     )
     if retry_throttling:
