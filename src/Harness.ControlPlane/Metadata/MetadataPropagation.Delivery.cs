@@ -117,7 +117,12 @@ public sealed partial class MetadataPropagation
         }
 
         var shown = track.Slot.View;
-        change.Before = change.Delta.Mac is { } mac ? shown.FindByMac(mac) : null;
+        if (faults.Metadata.Length > 0 && change.Delta.Mac is { } mac)
+        {
+            // What a flap goes back to; only faults need it.
+            change.Before = shown.FindByMac(mac);
+        }
+
         var view = change.EchoOf is { } origin ? track.ApplyEcho(shown, change.Delta, origin) : track.Apply(shown, change);
         if (view is null)
         {
@@ -125,7 +130,7 @@ public sealed partial class MetadataPropagation
         }
         else
         {
-            track.Slot.Publish(view, now);
+            track.Slot.Publish(view, now, RemembersViews);
             change.Status = ChangeStatus.Applied;
             change.SeenAt = now;
         }

@@ -12,6 +12,23 @@ namespace Harness.ControlPlane.Metadata;
 /// </summary>
 public sealed partial class MetadataPropagation
 {
+    /// <summary>Whether instances keep their past views: only while a stale-read fault is in force.</summary>
+    private bool RemembersViews
+    {
+        get
+        {
+            foreach (var fault in faults.Metadata)
+            {
+                if (fault.Spec.Kind == FaultKinds.ImdsStale)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>The first fault in force of <paramref name="kind"/> covering this change, if any.</summary>
     private ActiveFault? Covering(string kind, string instanceId, MetadataDelta delta)
     {
@@ -83,7 +100,7 @@ public sealed partial class MetadataPropagation
         if (delta.Kind == MetadataChangeKinds.InterfaceAttached && Covering(FaultKinds.ImdsHotplug, instanceId, delta) is { } hotplug)
         {
             var lasts = hotplug.Spec.Lasts!.Value;
-            track.Slot.Publish(InstanceTrack.WithHotplugQuirk(track.Slot.View, delta.Mac!), now);
+            track.Slot.Publish(InstanceTrack.WithHotplugQuirk(track.Slot.View, delta.Mac!), now, RemembersViews);
             faults.Touched(hotplug, "propagation", instanceId, Describe(delta), $"device-number 0 for {DelayFormat.Duration(lasts)}");
             Echo(change, delta with { Detail = $"device-number {delta.Interface!.DeviceNumber} at last (hot-plug quirk)" }, now + lasts, hotplug);
         }

@@ -8,14 +8,17 @@ namespace Harness.ControlPlane.Metadata;
 /// </summary>
 public sealed class MetadataSlot(string instanceId, string region, uint address, MetadataView view)
 {
-    /// <summary>How many past views a slot keeps for stale reads.</summary>
+    /// <summary>How many past views a slot keeps at least for stale reads (at most twice as many).</summary>
     private const int HistoryLength = 16;
+
+    private int untrimmed;
 
     private volatile MetadataView view = view;
 
-    // The current view and the ones before it, oldest first, each with when it began: an array replaced whole, so
-    // stale reads need no lock. The view the instance booted with has been there since forever.
-    private volatile Snapshot[] history = [new Snapshot(DateTimeOffset.MinValue, view)];
+    // While stale reads are asked for: the current view and, linked behind it, the ones before it, each with when it
+    // began, so that stale reads need no lock; the link past the last one kept is cut. Null otherwise: keeping old
+    // views alive costs every other change (they would outlive the young generation and lengthen collections).
+    private volatile Snapshot? latest;
 
     public string InstanceId { get; } = instanceId;
 
@@ -31,30 +34,62 @@ public sealed class MetadataSlot(string instanceId, string region, uint address,
     /// <summary>The view the instance showed at <paramref name="at"/>, as far back as the slot remembers.</summary>
     public MetadataView ViewAt(DateTimeOffset at)
     {
-        var past = history;
-        for (var i = past.Length - 1; i >= 0; i--)
+        if (latest is not { } node)
         {
-            if (past[i].Since <= at)
-            {
-                return past[i].View;
-            }
+            return view;
+        }
+
+        while (node.Since > at && node.Previous is { } previous)
+        {
+            node = previous;
         }
 
         // Older than anything remembered: the oldest view remembered is the nearest.
-        return past[0].View;
+        return node.View;
     }
 
     /// <summary>Shows <paramref name="next"/> from <paramref name="at"/> on. Called by the one writer, the propagation scheduler.</summary>
-    internal void Publish(MetadataView next, DateTimeOffset at)
+    /// <param name="remember">Keep the views before it for <see cref="ViewAt"/> (a stale-read fault is in force).</param>
+    internal void Publish(MetadataView next, DateTimeOffset at, bool remember)
     {
-        var past = history;
-        var keep = Math.Min(past.Length, HistoryLength - 1);
-        var updated = new Snapshot[keep + 1];
-        Array.Copy(past, past.Length - keep, updated, 0, keep);
-        updated[keep] = new Snapshot(at, next);
-        history = updated;
+        if (!remember)
+        {
+            latest = null;
+            view = next;
+            return;
+        }
+
+        // The view shown until now: since when is known only if it was remembered too.
+        var node = new Snapshot(at, next, latest ?? new Snapshot(DateTimeOffset.MinValue, view, null));
+
+        // Trimmed every HistoryLength publishes, so the walk costs one step per publish and 16 to 32 views are kept.
+        if (++untrimmed >= HistoryLength)
+        {
+            untrimmed = 0;
+            var kept = node;
+            for (var i = 1; i < HistoryLength && kept.Previous is { } previous; i++)
+            {
+                kept = previous;
+            }
+
+            kept.Previous = null;
+        }
+
+        latest = node;
         view = next;
     }
 
-    private sealed record Snapshot(DateTimeOffset Since, MetadataView View);
+    private sealed class Snapshot(DateTimeOffset since, MetadataView view, Snapshot? previous)
+    {
+        public DateTimeOffset Since { get; } = since;
+
+        public MetadataView View { get; } = view;
+
+        /// <summary>The view before this one; cut (null) past the last one kept.</summary>
+        public Snapshot? Previous
+        {
+            get => Volatile.Read(ref previous);
+            set => Volatile.Write(ref previous, value);
+        }
+    }
 }

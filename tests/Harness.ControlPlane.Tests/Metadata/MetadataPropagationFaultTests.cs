@@ -195,6 +195,7 @@ public sealed class MetadataPropagationFaultTests
         await using var host = new MetadataHost("fixed(1s)");
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
+        host.AddFault("imds-stale(rate=0)");
         var booted = host.Now;
         await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         host.AdvanceMs(1000);
@@ -209,6 +210,58 @@ public sealed class MetadataPropagationFaultTests
         Assert.Equal(["10.0.1.10", "10.0.1.20"], At(first));
         Assert.Equal(["10.0.1.10", "10.0.1.20", "10.0.1.30"], At(host.Now));
         Assert.Equal(["10.0.1.10"], At(DateTimeOffset.MinValue));
+    }
+
+    [Fact]
+    public async Task ViewAt_RemembersAtLeastTheLastSixteenViews_AndAnswersTheOldestBeyondThem()
+    {
+        await using var host = new MetadataHost("fixed(0ms)");
+        var subnet = await host.CreateSubnetAsync();
+        var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
+        host.AddFault("imds-stale(rate=0)");
+        var times = new List<DateTimeOffset>();
+        var views = new List<MetadataView>();
+        for (var i = 0; i < 40; i++)
+        {
+            host.AdvanceMs(1000);
+            times.Add(host.Now);
+            if (i % 2 == 0)
+            {
+                await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.100"));
+            }
+            else
+            {
+                await host.Interface(eni).UnassignAsync([Ip("10.0.1.100")], []);
+            }
+
+            views.Add(host.View(instance));
+        }
+
+        var slot = host.Slot(instance);
+        for (var back = 1; back <= 16; back++)
+        {
+            Assert.Same(views[^back], slot.ViewAt(times[^back]));
+            Assert.Same(views[^back], slot.ViewAt(times[^back] + TimeSpan.FromMilliseconds(999)));
+        }
+
+        // Beyond what is kept, the oldest view kept answers, whatever the time asked for.
+        var oldest = slot.ViewAt(DateTimeOffset.MinValue);
+        var index = views.IndexOf(oldest);
+        Assert.InRange(index, 40 - 32, 40 - 16);
+        Assert.Same(oldest, slot.ViewAt(times[0]));
+    }
+
+    [Fact]
+    public async Task ViewAt_WithoutAStaleFault_KeepsNoPastViews()
+    {
+        await using var host = new MetadataHost("fixed(0ms)");
+        var subnet = await host.CreateSubnetAsync();
+        var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
+        var before = host.Now;
+        host.AdvanceMs(1000);
+        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+
+        Assert.Same(host.View(instance), host.Slot(instance).ViewAt(before));
     }
 
     private static string Ipv4Of(InterfaceMetadata nic) => Harness.Domain.Net.Ipv4.Format(nic.PrimaryIpv4);

@@ -67,6 +67,33 @@ class ServeProcessTest(unittest.TestCase):
         self.assertIn("position 11", out)
         self.assertIn("uniform(1s,2x)\n             ^", out.replace("\r", ""))
 
+    def test_bad_fault_spec_is_refused_with_its_position(self):
+        proc = start("serve", "--ec2-port", str(_free_port()), "--imds-port", str(_free_port()),
+                     "--fault", "imds-stuck", "--fault", "imds-error(status=404)")
+        out, _ = proc.communicate(timeout=60)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("--fault: imds-error answers with 500, 503, not 404 at position 18", out)
+        self.assertIn("imds-error(status=404)\n                    ^", out.replace("\r", ""))
+
+    def test_ec2_throttling_flag_and_faults_are_in_force_from_the_start(self):
+        port, imds = _free_port(), _free_port()
+        proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds), "--ec2-throttling",
+                     "--fault", "imds-latency(delay=fixed(10ms), instance=i-0abc)")
+        try:
+            banner = []
+            while "Ctrl-C" not in "".join(banner):
+                line = proc.stdout.readline()
+                self.assertTrue(line, "serve exited before printing its endpoints: " + "".join(banner))
+                banner.append(line)
+            self.assertIn("faults:       imds-latency(delay=fixed(10ms), instance=i-0abc)", "".join(banner))
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/faults", timeout=5) as r:
+                faults = json.load(r)["faults"]
+            self.assertEqual([(f["spec"], f["source"]) for f in faults],
+                             [("imds-latency(delay=fixed(10ms), instance=i-0abc)", "serve"), ("ec2-throttle(scale=1)", "serve")])
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=60)
+
     def test_port_in_use_is_refused_in_one_line(self):
         port = _free_port()
         proc = start("serve", "--ec2-port", str(port), "--imds-port", str(port))
