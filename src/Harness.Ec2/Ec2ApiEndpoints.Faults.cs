@@ -54,19 +54,27 @@ public static partial class Ec2ApiEndpoints
 
         var time = book.Time;
         var delay = TimeSpan.Zero;
+        var delays = new List<(ActiveFault Fault, TimeSpan Added)>();
         foreach (var fault in active)
         {
             if (fault.Spec.Kind == FaultKinds.Ec2Latency && Covers(fault, action, values))
             {
                 var added = fault.SampleDelay();
                 delay += added;
-                Touch(fault, "+" + DelayFormat.Duration(added));
+                delays.Add((fault, added));
             }
         }
 
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, time, http.RequestAborted);
+            // The wait starts before the touches are told, so whoever sees them and moves the clock moves this wait too.
+            var waiting = Task.Delay(delay, time, http.RequestAborted);
+            foreach (var (fault, added) in delays)
+            {
+                Touch(fault, "+" + DelayFormat.Duration(added));
+            }
+
+            await waiting;
         }
 
         var now = time.GetUtcNow();

@@ -23,12 +23,18 @@ internal static class FaultsApi
         return api;
     }
 
+    /// <summary>The web defaults, refusing fields it does not know (a misspelt "name" must not pass unnoticed).</summary>
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     private static async Task<Results<Created<FaultDocument>, ProblemHttpResult>> AddAsync(HttpContext http, FaultBook book)
     {
         AddBody? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<AddBody>(http.Request.Body, JsonSerializerOptions.Web);
+            body = await JsonSerializer.DeserializeAsync<AddBody>(http.Request.Body, Strict);
         }
         catch (JsonException failure)
         {
@@ -49,9 +55,9 @@ internal static class FaultsApi
                 extensions: new Dictionary<string, object?> { ["position"] = error.Position, ["spec"] = text });
         }
 
-        if (body.Name is { } name && (name.Length is 0 or > 64 || name.Any(char.IsControl)))
+        if (body.Name is { } name && !FaultKinds.IsValidName(name))
         {
-            return ControlApi.BadRequest("A fault's name is 1 to 64 printable characters.");
+            return ControlApi.BadRequest("A fault's name is 1 to 64 letters, digits, dots, dashes and underscores, and not 'events'.");
         }
 
         if (book.Add(spec!, body.Name, "api", out var problem) is not { } fault)

@@ -28,64 +28,74 @@ public sealed partial class ImdsHandler
         var primary = shown.Primary?.NetworkInterfaceId;
         var about = InterfaceInPath(shown, path) ?? primary;
         var now = time.GetUtcNow();
+
+        // Throttling first: a dropped packet never reaches anything else, so no other fault touches it.
+        foreach (var fault in active)
+        {
+            var spec = fault.Spec;
+            if (spec.Kind == FaultKinds.ImdsThrottle && fault.Covers(instanceId, primary))
+            {
+                var bucket = fault.Buckets.GetOrAdd(primary ?? instanceId, _ => new TokenBucket(spec.Pps!.Value, spec.Pps!.Value, now.UtcTicks));
+                if (!bucket.TryTake(now.UtcTicks))
+                {
+                    Touch(http, fault, instanceId, path, $"dropped: over {spec.Pps} packets per second");
+                    await DropAsync(http, spec.Hold!.Value);
+                    return;
+                }
+            }
+        }
+
         var delay = TimeSpan.Zero;
         var view = shown;
         int? status = null;
-        var touched = new List<string>();
+        var touches = new List<(ActiveFault Fault, string Detail)>();
         foreach (var fault in active)
         {
             var spec = fault.Spec;
             switch (spec.Kind)
             {
-                case FaultKinds.ImdsThrottle when fault.Covers(instanceId, primary):
-                    var bucket = fault.Buckets.GetOrAdd(primary ?? instanceId, _ => new TokenBucket(spec.Pps!.Value, spec.Pps!.Value, now.UtcTicks));
-                    if (!bucket.TryTake(now.UtcTicks))
-                    {
-                        Touch(http, fault, instanceId, path, $"dropped: over {spec.Pps} packets per second");
-                        await DropAsync(http, spec.Hold!.Value);
-                        return;
-                    }
-
-                    break;
                 case FaultKinds.ImdsLatency when fault.Covers(instanceId, about):
                     var added = fault.SampleDelay();
                     delay += added;
-                    touched.Add(Touch(http, fault, instanceId, path, "+" + DelayFormat.Duration(added)));
+                    touches.Add((fault, "+" + DelayFormat.Duration(added)));
                     break;
                 case FaultKinds.ImdsTokenError when isToken && status is null && fault.Covers(instanceId, primary) && fault.Roll():
                 case FaultKinds.ImdsError when !isToken && status is null && fault.Covers(instanceId, about) && fault.Roll():
                     status = spec.Status;
-                    Touch(http, fault, instanceId, path, $"answered {spec.Status}");
+                    touches.Add((fault, $"answered {spec.Status}"));
                     break;
                 case FaultKinds.ImdsStale when !isToken && fault.Covers(instanceId, about) && fault.Roll():
                     view = slot.ViewAt(now - spec.Age!.Value);
                     var same = view.ShowsSameAs(shown);
-                    Touch(http, fault, instanceId, path, $"served the view of {DelayFormat.Duration(spec.Age!.Value)} ago{(same ? " (the same as now)" : "")}");
+                    touches.Add((fault, $"served the view of {DelayFormat.Duration(spec.Age!.Value)} ago{(same ? " (the same as now)" : "")}"));
                     break;
             }
         }
 
-        if (delay > TimeSpan.Zero)
+        // The wait starts before the touches are told, so whoever sees them and moves the clock moves this wait too.
+        var waiting = delay > TimeSpan.Zero ? Task.Delay(delay, time, http.RequestAborted) : Task.CompletedTask;
+        foreach (var (fault, detail) in touches)
         {
-            try
-            {
-                await Task.Delay(delay, time, http.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            Touch(http, fault, instanceId, path, detail);
+        }
+
+        try
+        {
+            await waiting;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
         }
 
         await (status is { } error ? ImdsResponses.Error(http, error) : Serve(http, slot, view));
     }
 
-    private string Touch(HttpContext http, ActiveFault fault, string instanceId, string path, string detail)
+    private void Touch(HttpContext http, ActiveFault fault, string instanceId, string path, string detail)
     {
         faults.Touched(fault, "imds", instanceId, path, detail);
         var note = $"{fault.Name}: {detail}";
         http.Items[FaultItem] = http.Items[FaultItem] is string earlier ? earlier + "; " + note : note;
-        return note;
     }
 
     /// <summary>A dropped request gets no answer: the client times out, or after the hold its connection is reset.</summary>

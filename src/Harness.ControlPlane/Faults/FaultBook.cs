@@ -77,7 +77,8 @@ public sealed class FaultBook : IDisposable
             faults.Add(fault);
             if (spec.For is { } lasts)
             {
-                fault.Expiry = time.CreateTimer(_ => Remove(id, "expired"), null, lasts, Timeout.InfiniteTimeSpan);
+                // The very fault, not its id: after a reset a new fault may carry the same id.
+                fault.Expiry = time.CreateTimer(_ => End(fault, "expired"), null, lasts, Timeout.InfiniteTimeSpan);
             }
 
             Publish();
@@ -97,18 +98,27 @@ public sealed class FaultBook : IDisposable
     }
 
     /// <summary>Clears a fault by id or name; false when none is in force.</summary>
-    public bool Remove(string idOrName, string why = "cleared")
+    public bool Remove(string idOrName)
     {
         ActiveFault? fault;
         lock (gate)
         {
             fault = faults.FirstOrDefault(f => f.Id == idOrName) ?? faults.FirstOrDefault(f => f.Name == idOrName);
-            if (fault is null)
+        }
+
+        return fault is not null && End(fault, "cleared");
+    }
+
+    /// <summary>Ends this very fault (cleared or expired); false when it is no longer in force.</summary>
+    private bool End(ActiveFault fault, string why)
+    {
+        lock (gate)
+        {
+            if (!faults.Remove(fault))
             {
                 return false;
             }
 
-            faults.Remove(fault);
             fault.Expiry?.Dispose();
             Publish();
             Append(fault, why, null, null, null, null);

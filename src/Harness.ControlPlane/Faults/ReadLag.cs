@@ -6,15 +6,28 @@ namespace Harness.ControlPlane.Faults;
 /// EC2's eventual consistency, as a fault: while one lags Describe* calls, every write first keeps a copy of its
 /// region as it was, and a lagging read is answered from the copy taken before the first write it must not yet see.
 /// Copies cost a pass over the region per write, which suits rehearsal topologies, not load runs; they are kept for
-/// ten minutes, at most a thousand per region.
+/// ten minutes, at most a thousand per region, and dropped when the last lag fault ends.
 /// </summary>
-public sealed class ReadLag(TimeProvider time)
+public sealed class ReadLag
 {
     private static readonly TimeSpan Keep = TimeSpan.FromMinutes(10);
     private const int MaxCopies = 1000;
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<(DateTimeOffset At, RegionState Before)>> copies = new(StringComparer.Ordinal);
+    private readonly TimeProvider time;
+
+    public ReadLag(TimeProvider time, FaultBook faults)
+    {
+        this.time = time;
+        faults.Ended += _ =>
+        {
+            if (!faults.Ec2.Any(f => f.Spec.Kind == Harness.Domain.Faults.FaultKinds.Ec2Lag))
+            {
+                Reset();
+            }
+        };
+    }
 
     /// <summary>A write to <paramref name="live"/> is about to happen.</summary>
     public void BeforeWrite(RegionState live)

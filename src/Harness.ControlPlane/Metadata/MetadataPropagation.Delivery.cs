@@ -70,9 +70,9 @@ public sealed partial class MetadataPropagation
         while (queue.TryPeek(out var change, out var due) && due.DueTicks <= now.UtcTicks)
         {
             queue.Dequeue();
-            if (change.IsWaiting && !Hold(change) && Deliver(change, now) && tracks.TryGetValue(change.InstanceId, out var track))
+            if (change.IsWaiting && !Hold(change))
             {
-                AfterEffects(track, change, now);
+                Deliver(change, now, effects: true);
             }
         }
 
@@ -109,7 +109,8 @@ public sealed partial class MetadataPropagation
         timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
-    private bool Deliver(PendingChange change, DateTimeOffset now)
+    /// <param name="effects">Let the faults in force have their after-effects (not when flushing: a flush settles everything).</param>
+    private bool Deliver(PendingChange change, DateTimeOffset now, bool effects = false)
     {
         if (!change.IsWaiting || !tracks.TryGetValue(change.InstanceId, out var track))
         {
@@ -130,12 +131,19 @@ public sealed partial class MetadataPropagation
         }
         else
         {
+            // The hot-plug quirk is in the very view that first shows the interface, so no read sees the real number first.
+            view = effects ? WithHotplugQuirk(change, view) : view;
             track.Slot.Publish(view, now, RemembersViews);
             change.Status = ChangeStatus.Applied;
             change.SeenAt = now;
         }
 
         track.StopWaiting(change);
+        if (view is not null && effects)
+        {
+            AfterEffects(track, change, now);
+        }
+
         return view is not null;
     }
 }

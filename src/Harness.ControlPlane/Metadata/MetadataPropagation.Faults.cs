@@ -75,10 +75,9 @@ public sealed partial class MetadataPropagation
             {
                 foreach (var change in track.Waiting.Where(c => c.Status == ChangeStatus.Held).ToList())
                 {
-                    if (!Hold(change) && Deliver(change, now))
+                    if (!Hold(change) && Deliver(change, now, effects: true))
                     {
                         faults.Touched(ended, "propagation", change.InstanceId, Describe(change.Delta), "released");
-                        AfterEffects(track, change, now);
                     }
                 }
             }
@@ -100,7 +99,6 @@ public sealed partial class MetadataPropagation
         if (delta.Kind == MetadataChangeKinds.InterfaceAttached && Covering(FaultKinds.ImdsHotplug, instanceId, delta) is { } hotplug)
         {
             var lasts = hotplug.Spec.Lasts!.Value;
-            track.Slot.Publish(InstanceTrack.WithHotplugQuirk(track.Slot.View, delta.Mac!), now, RemembersViews);
             faults.Touched(hotplug, "propagation", instanceId, Describe(delta), $"device-number 0 for {DelayFormat.Duration(lasts)}");
             Echo(change, delta with { Detail = $"device-number {delta.Interface!.DeviceNumber} at last (hot-plug quirk)" }, now + lasts, hotplug);
         }
@@ -118,6 +116,13 @@ public sealed partial class MetadataPropagation
             }
         }
     }
+
+    /// <summary>The view with a newly attached interface reporting device-number 0, when a hot-plug fault covers the attach.</summary>
+    private MetadataView WithHotplugQuirk(PendingChange change, MetadataView view) =>
+        faults.Metadata.Length > 0 && change.EchoOf is null && change.Delta.Kind == MetadataChangeKinds.InterfaceAttached
+        && Covering(FaultKinds.ImdsHotplug, change.InstanceId, change.Delta) is not null
+            ? InstanceTrack.WithHotplugQuirk(view, change.Delta.Mac!)
+            : view;
 
     private void Echo(PendingChange origin, MetadataDelta delta, DateTimeOffset due, ActiveFault fault)
     {

@@ -60,6 +60,16 @@ public static class FaultKinds
 
     public static IReadOnlyList<string> All { get; } = [.. Arguments.Keys];
 
+    /// <summary>
+    /// Whether <paramref name="name"/> can name a fault: 1 to 64 letters, digits, dots, dashes and underscores (it goes
+    /// in URLs and in the notes on a client's requests), and not <c>events</c>, which is the fault timeline's path.
+    /// </summary>
+    public static bool IsValidName(string name) =>
+        name.Length is >= 1 and <= 64 && name != "events" && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+
+    /// <summary>The kinds that act on metadata changes on their way, not on requests: they touch no client's call.</summary>
+    public static bool ActsOnPropagation(string kind) => kind is ImdsStuck or ImdsNever or ImdsFlap or ImdsHotplug;
+
     /// <summary>Whether the fault acts on the metadata service (scoped by instance or interface) rather than on the EC2 API.</summary>
     public static bool IsMetadata(string kind) => kind.StartsWith("imds-", StringComparison.Ordinal);
 

@@ -17,8 +17,8 @@ internal sealed class ScenarioChecker
     private readonly HashSet<string> elasticIps = new(StringComparer.Ordinal);
     private readonly HashSet<string> clientNames = new(StringComparer.Ordinal);
 
-    /// <summary>The names of every fault the scenario puts in force, wherever it does.</summary>
-    private readonly HashSet<string> faultNames = new(StringComparer.Ordinal);
+    /// <summary>The names of every fault the scenario puts in force, wherever it does, with their kinds.</summary>
+    private readonly Dictionary<string, string> faultNames = new(StringComparer.Ordinal);
 
     /// <summary>Clients that have finished by the step being checked: earlier in order, not beside it.</summary>
     private readonly HashSet<string> clients = new(StringComparer.Ordinal);
@@ -45,7 +45,11 @@ internal sealed class ScenarioChecker
         var checker = new ScenarioChecker(scenario, reader);
         checker.CheckTopology();
         checker.CheckPropagation(scenario.Propagation, new(1, 1));
-        checker.faultNames.UnionWith(scenario.AllSteps.OfType<FaultStep>().Select(f => f.Name).OfType<string>());
+        foreach (var fault in scenario.AllSteps.OfType<FaultStep>().Where(f => f.Name is not null))
+        {
+            checker.faultNames.TryAdd(fault.Name!, fault.Spec.Kind);
+        }
+
         foreach (var step in scenario.Steps)
         {
             checker.CheckStep(step);
@@ -226,19 +230,31 @@ internal sealed class ScenarioChecker
                 CheckPropagation(propagation.Change, step.Mark);
                 break;
             case FaultStep fault:
+                if (fault.Name is { } faultName && !Harness.Domain.Faults.FaultKinds.IsValidName(faultName))
+                {
+                    reader.Error(step.Mark, $"'{faultName}' cannot name a fault: use 1 to 64 letters, digits, dots, dashes and underscores (not 'events').");
+                }
+
+                if (fault.Name is not null && repeatDepth > 0)
+                {
+                    reader.Error(step.Mark, "A named fault cannot be inside repeat: its second round would find the name in force. Leave it unnamed, or put it outside.");
+                }
+
                 if (fault.Spec.Instance is { } faultInstance)
                 {
                     KnownInstance(faultInstance, step.Mark);
                 }
 
-                if (fault.Spec.Interface is { } faultInterface)
+                if (fault.Spec.Interface is { } faultInterface && KnownInterface(faultInterface, step.Mark)
+                    && fault.Spec.Kind is Harness.Domain.Faults.FaultKinds.ImdsThrottle or Harness.Domain.Faults.FaultKinds.ImdsTokenError)
                 {
-                    KnownInterface(faultInterface, step.Mark);
+                    reader.Error(step.Mark, $"{fault.Spec.Kind} counts against an instance's primary interface, where its metadata traffic flows; "
+                        + $"'{faultInterface}' is an extra interface, so it would touch nothing. Scope it with instance= instead.");
                 }
 
                 break;
-            case ClearFaultStep clear when !faultNames.Contains(clear.Name):
-                reader.Error(step.Mark, $"No fault is named '{clear.Name}'. {Known("Faults", faultNames)}");
+            case ClearFaultStep clear when !faultNames.ContainsKey(clear.Name):
+                reader.Error(step.Mark, $"No fault is named '{clear.Name}'. {Known("Faults", faultNames.Keys)}");
                 break;
             case ParallelStep parallel:
                 var outer = deferred;
@@ -339,9 +355,13 @@ internal sealed class ScenarioChecker
                     Address(waited, [.. subnets.Values.Select(s => s.Cidr)], step.Mark, "the topology");
                 }
 
-                if (expectation.MetFault is { } met && !faultNames.Contains(met))
+                if (expectation.MetFault is { } met && !faultNames.ContainsKey(met))
                 {
-                    reader.Error(step.Mark, $"No fault is named '{met}'. {Known("Faults", faultNames)}");
+                    reader.Error(step.Mark, $"No fault is named '{met}'. {Known("Faults", faultNames.Keys)}");
+                }
+                else if (expectation.MetFault is { } onChanges && Harness.Domain.Faults.FaultKinds.ActsOnPropagation(faultNames[onChanges]))
+                {
+                    reader.Error(step.Mark, $"Fault '{onChanges}' ({faultNames[onChanges]}) acts on metadata changes, not on a client's requests: metFault can never hold. Judge it with expect: {{ imds: … }}.");
                 }
 
                 break;

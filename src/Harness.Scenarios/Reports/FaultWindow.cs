@@ -9,8 +9,9 @@ public sealed record FaultWindow(string Name, string Kind, string Spec, double S
     [
         .. report.Faults.Where(f => f.Event == "added").Select(added =>
         {
-            var ended = report.Faults.FirstOrDefault(f => f.Fault == added.Fault && f.At >= added.At && f.Event is "cleared" or "expired");
-            var touched = report.Faults.Count(f => f.Fault == added.Fault && f.Event == "touched" && f.At >= added.At && (ended is null || f.At <= ended.At));
+            var ended = report.Faults.FirstOrDefault(f => f.FaultId == added.FaultId && f.Sequence > added.Sequence && f.Event is "cleared" or "expired");
+            var touched = report.Faults.Count(f => f.FaultId == added.FaultId && f.Event == "touched" && f.Sequence > added.Sequence
+                && (ended is null || f.Sequence < ended.Sequence));
             return new FaultWindow(added.Fault, added.Kind, added.Detail ?? added.Kind, added.At, ended?.At, ended?.Event, touched);
         }),
     ];

@@ -50,4 +50,11 @@ public sealed record EventReport(
 /// <summary>A fault added, cleared or expired, or a request or change it touched.</summary>
 /// <param name="Instance">The instance's name in the scenario, when the event concerns one.</param>
 public sealed record FaultEventReport(
-    double At, string Fault, string Kind, string Event, string? Channel, string? Instance, string? Target, string? Detail);
+    double At, string Fault, string Kind, string Event, string? Channel, string? Instance, string? Target, string? Detail)
+{
+    /// <summary>The harness's id of the fault: a name can be used again once the fault it named has ended.</summary>
+    public string FaultId { get; init; } = Fault;
+
+    /// <summary>The event's place on the harness's fault timeline.</summary>
+    public long Sequence { get; init; }
+}

@@ -61,21 +61,34 @@ public sealed partial class ScenarioRunner
                     Instance = fault.Spec.Instance is { } instanceName ? instanceIds[instanceName] : null,
                     Interface = fault.Spec.Interface is { } interfaceName ? interfaceIds[interfaceName] : null,
                 };
-                var faultId = await control.AddFaultAsync(spec.ToString(), fault.Name, Token);
-                lock (gate)
+                // Not cancelled with the run: once the harness has the fault, the run must learn its id to clear it.
+                using (var adding = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
                 {
-                    faultIds[fault.Name ?? faultId] = faultId;
+                    var faultId = await control.AddFaultAsync(spec.ToString(), fault.Name, adding.Token);
+                    lock (gate)
+                    {
+                        faultIds[fault.Name ?? faultId] = faultId;
+                        addedFaults.Add(faultId);
+                    }
+
+                    return faultId;
                 }
 
-                return faultId;
             case ClearFaultStep clear:
                 string? clearing;
                 lock (gate)
                 {
-                    faultIds.Remove(clear.Name, out clearing);
+                    faultIds.TryGetValue(clear.Name, out clearing);
                 }
 
-                return clearing is not null && await control.ClearFaultAsync(clearing, Token) ? null : "it had already ended";
+                // Forgotten only once cleared: if the call fails, the end of the run clears it.
+                var cleared = clearing is not null && await control.ClearFaultAsync(clearing, Token);
+                lock (gate)
+                {
+                    faultIds.Remove(clear.Name);
+                }
+
+                return cleared ? null : "it had already ended";
             case SleepStep sleep:
                 await clock.SleepAsync(sleep.Duration, Token);
                 return null;

@@ -42,11 +42,18 @@ public sealed partial class ScenarioRunner
             events.AddRange(all.Where(e => names.ContainsKey(e.InstanceId)).Select(e => new EventReport(
                 names[e.InstanceId], e.InstanceId, e.Kind, e.NetworkInterfaceId, e.Detail, Seconds(e.MadeAt),
                 e.DueAt is { } due ? Seconds(due) : null, e.SeenAt is { } seen ? Seconds(seen) : null, e.Status, e.Fault)));
-            var (faultEvents, faultsLost) = await control.FaultEventsAfterAsync(setUp ? faultBaseline : 0, MaxFaultEvents, timeout.Token);
-            faultsDropped = faultsLost + Math.Max(0, faultEvents.Count - MaxFaultEvents);
-            faults.AddRange(faultEvents.Take(MaxFaultEvents).Select(e => new FaultEventReport(
+            HashSet<string> ours;
+            lock (gate)
+            {
+                ours = [.. addedFaults];
+            }
+
+            var (faultEvents, faultsLost) = ours.Count == 0 ? ([], 0) : await control.FaultEventsAfterAsync(faultBaseline, MaxFaultEvents, timeout.Token);
+            var mine = faultEvents.Where(e => ours.Contains(e.FaultId)).ToList();
+            faultsDropped = faultsLost + Math.Max(0, mine.Count - MaxFaultEvents);
+            faults.AddRange(mine.Take(MaxFaultEvents).Select(e => new FaultEventReport(
                 Seconds(e.At), e.Name, e.Kind, e.Event, e.Channel, e.InstanceId is { } faultInstance ? names.GetValueOrDefault(faultInstance, faultInstance) : null,
-                e.Target, e.Detail)));
+                e.Target, e.Detail) { FaultId = e.FaultId, Sequence = e.Sequence }));
         }
         catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException)
         {

@@ -33,6 +33,9 @@ public sealed partial class ScenarioRunner
 
     /// <summary>Faults the run put in force, by the name the scenario gave (or the id the harness gave), to clear them.</summary>
     private readonly Dictionary<string, string> faultIds = new(StringComparer.Ordinal);
+
+    /// <summary>Every fault the run added, cleared or not: the report shows these and no one else's.</summary>
+    private readonly HashSet<string> addedFaults = new(StringComparer.Ordinal);
     private string? error;
 
     /// <summary>The harness's propagation settings before the run, put back after it.</summary>

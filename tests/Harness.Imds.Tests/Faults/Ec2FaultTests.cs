@@ -116,10 +116,12 @@ public sealed class Ec2FaultTests(FakeClockHarness harness) : FakeClockTests(har
         await AddAsync("ec2-latency(delay=fixed(3s), action=DescribeVpcs)");
 
         var pending = Harness.CallAsync("DescribeVpcs");
-        for (var i = 0; i < 500 && (await TouchedAsync()).Count == 0; i++)
+        for (var i = 0; i < 1000 && (await TouchedAsync()).Count == 0; i++)
         {
             await Task.Delay(10);
         }
+
+        Assert.Single(await TouchedAsync());
 
         Harness.Advance(TimeSpan.FromMilliseconds(2999));
         await Task.Delay(100);

@@ -101,6 +101,23 @@ public sealed class MetadataFaultTests(FakeClockHarness harness) : FakeClockTest
     }
 
     [Fact]
+    public async Task Throttle_ADroppedRequestIsTouchedByNoOtherFault()
+    {
+        var instance = await LaunchAsync();
+        await AddAsync("imds-latency(delay=fixed(0ms))", "slow");
+        await AddAsync("imds-throttle(pps=1, hold=1s)", "throttle");
+        Assert.Equal(HttpStatusCode.OK, (await Harness.GetImdsAsync(instance.Address, "/latest/meta-data/mac")).Status);
+
+        var held = Harness.GetImdsAsync(instance.Address, "/latest/meta-data/mac");
+        await WaitForTouchAsync(2);
+        Harness.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<HttpRequestException>(() => held.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var touched = (await TouchedAsync()).Select(e => (e.GetProperty("name").GetString(), e.GetProperty("detail").GetString())).ToList();
+        Assert.Equal([("slow", "+0ms"), ("throttle", "dropped: over 1 packets per second")], touched);
+    }
+
+    [Fact]
     public async Task Throttle_ResetsTheConnectionAfterTheHold_WhenTheClientWaits()
     {
         var instance = await LaunchAsync();
@@ -181,9 +198,11 @@ public sealed class MetadataFaultTests(FakeClockHarness harness) : FakeClockTest
     /// <summary>Waits (in real time) until the harness has noted <paramref name="count"/> touches: the request reached the fault.</summary>
     private async Task WaitForTouchAsync(int count)
     {
-        for (var i = 0; i < 500 && (await TouchedAsync()).Count < count; i++)
+        for (var i = 0; i < 1000 && (await TouchedAsync()).Count < count; i++)
         {
             await Task.Delay(10);
         }
+
+        Assert.True((await TouchedAsync()).Count >= count, $"the request did not reach the fault: fewer than {count} touches");
     }
 }
