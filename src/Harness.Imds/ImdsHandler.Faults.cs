@@ -103,6 +103,7 @@ public sealed partial class ImdsHandler
     {
         try
         {
+            // Kestrel aborts held requests when the service stops, so a hold never delays a shutdown.
             await Task.Delay(hold, time, http.RequestAborted);
         }
         catch (OperationCanceledException)

@@ -10,7 +10,7 @@ import time
 import unittest
 import urllib.request
 
-from harness_process import HARNESS_DLL, _free_port
+from harness_process import HARNESS_DLL, _free_port, client
 
 
 def start(*args):
@@ -93,6 +93,37 @@ class ServeProcessTest(unittest.TestCase):
         finally:
             proc.send_signal(signal.SIGINT)
             proc.communicate(timeout=60)
+
+    def test_ctrl_c_does_not_wait_for_a_request_a_throttle_fault_holds(self):
+        port, imds = _free_port(), _free_port()
+        proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds))
+        try:
+            while "Ctrl-C" not in proc.stdout.readline():
+                pass
+            ec2 = client(endpoint_url=f"http://127.0.0.1:{port}")
+            vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+            subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.5.1.0/24")["Subnet"]["SubnetId"]
+            iid = ec2.run_instances(ImageId="ami-0123456789abcdef0", InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                                    SubnetId=subnet)["Instances"][0]["InstanceId"]
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/instances/{iid}", timeout=5) as r:
+                url = json.load(r)["imdsEndpoint"] + "/latest/meta-data/instance-id"
+            body = json.dumps({"spec": f"imds-throttle(pps=1, hold=2m, instance={iid})"}).encode()
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/_harness/faults", data=body,
+                                             headers={"content-type": "application/json"}, method="POST")
+            urllib.request.urlopen(request, timeout=5).close()
+            urllib.request.urlopen(url, timeout=5).close()  # the second's one packet
+            held = subprocess.Popen(["curl", "-s", "--max-time", "100", url])  # dropped: held for two minutes
+            time.sleep(1)
+            self.assertIsNone(held.poll(), "the dropped request was answered")
+            t0 = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=60)
+            self.assertLess(time.monotonic() - t0, 15, "serve waited for the held request")
+            held.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
     def test_port_in_use_is_refused_in_one_line(self):
         port = _free_port()
