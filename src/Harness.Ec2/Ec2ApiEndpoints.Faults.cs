@@ -19,9 +19,6 @@ public static partial class Ec2ApiEndpoints
     /// <summary>Marks the calls a scenario runner makes to carry out its steps.</summary>
     public const string StepsHeader = "X-Harness-Scenario-Step";
 
-    /// <summary>Where a touched call keeps what touched it, for the client's record.</summary>
-    private const string FaultItem = "harness.fault";
-
     private static readonly Dictionary<string, string> InjectedMessages = new(StringComparer.Ordinal)
     {
         ["InternalError"] = "An internal error has occurred",
@@ -48,8 +45,7 @@ public static partial class Ec2ApiEndpoints
         void Touch(ActiveFault fault, string detail)
         {
             book.Touched(fault, "ec2", null, action, detail);
-            var note = $"{fault.Name}: {detail}";
-            http.Items[FaultItem] = http.Items[FaultItem] is string earlier ? earlier + "; " + note : note;
+            FaultNotes.Add(http.Items, fault, detail);
         }
 
         var time = book.Time;

@@ -54,7 +54,7 @@ public static partial class Ec2ApiEndpoints
         var (action, status, code) = await ServeAsync(http, values);
         tap.Record(new TapRecord(
             at, "ec2", http.Request.Method, action ?? "", status, code, Describe(values), taps.Time.GetElapsedTime(started).TotalMilliseconds,
-            Fault: http.Items[FaultItem] as string));
+            Fault: FaultNotes.Of(http.Items)));
     }
 
     /// <summary>The request's parameters other than the action, version and signature, as <c>Name=value</c> lines.</summary>

@@ -54,6 +54,9 @@ internal static class ControlApi
         ("/_harness/faults/", 3, "GET, DELETE"),
     ];
 
+    /// <summary>A spec's error with the spec below it and a caret under the offending position.</summary>
+    internal static string Pointed(string message, string text, int position) => $"{message}\n  {text}\n  {new string(' ', position)}^";
+
     internal static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 

@@ -51,7 +51,7 @@ internal static class FaultsApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Bad fault spec",
-                detail: $"{error!.Message}\n  {text}\n  {new string(' ', error.Position)}^",
+                detail: ControlApi.Pointed(error!.Message, text, error.Position),
                 extensions: new Dictionary<string, object?> { ["position"] = error.Position, ["spec"] = text });
         }
 

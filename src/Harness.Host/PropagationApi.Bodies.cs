@@ -95,7 +95,7 @@ internal static partial class PropagationApi
         problem = TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "Bad delay spec",
-            detail: $"{error.Message}\n  {text}\n  {new string(' ', error.Position)}^",
+            detail: ControlApi.Pointed(error.Message, text, error.Position),
             extensions: new Dictionary<string, object?> { ["field"] = field, ["spec"] = text, ["position"] = error.Position });
         return false;
     }

@@ -44,7 +44,7 @@ internal static class ServeCommand
             var text = result.GetValueOrDefault<string>() ?? "";
             if (!DelaySpec.TryParse(text, out _, out var error))
             {
-                result.AddError($"--propagation: {error.Message}\n  {text}\n  {new string(' ', error.Position)}^");
+                result.AddError("--propagation: " + ControlApi.Pointed(error.Message, text, error.Position));
             }
         });
 
@@ -59,7 +59,7 @@ internal static class ServeCommand
             {
                 if (!FaultSpec.TryParse(text, out _, out var error, Ec2ApiEndpoints.Actions))
                 {
-                    result.AddError($"--fault: {error!.Message}\n  {text}\n  {new string(' ', error.Position)}^");
+                    result.AddError("--fault: " + ControlApi.Pointed(error!.Message, text, error.Position));
                 }
             }
         });

@@ -13,9 +13,6 @@ namespace Harness.Imds;
 /// </summary>
 public sealed partial class ImdsHandler
 {
-    /// <summary>Where a touched request keeps what touched it, for the client's record.</summary>
-    private const string FaultItem = "harness.fault";
-
     private async Task ServeFaultedAsync(HttpContext http, MetadataSlot slot, ActiveFault[] active)
     {
         var path = CollapseSlashes(http.Request.Path.Value ?? "");
@@ -94,8 +91,7 @@ public sealed partial class ImdsHandler
     private void Touch(HttpContext http, ActiveFault fault, string instanceId, string path, string detail)
     {
         faults.Touched(fault, "imds", instanceId, path, detail);
-        var note = $"{fault.Name}: {detail}";
-        http.Items[FaultItem] = http.Items[FaultItem] is string earlier ? earlier + "; " + note : note;
+        FaultNotes.Add(http.Items, fault, detail);
     }
 
     /// <summary>A dropped request gets no answer: the client times out, or after the hold its connection is reset.</summary>

@@ -112,7 +112,7 @@ public sealed partial class ImdsHandler
             var body = dropped ? null : capture.Text;
             tap.Record(new TapRecord(
                 at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
-                body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body), http.Items[FaultItem] as string));
+                body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body), FaultNotes.Of(http.Items)));
             if (http.Items.ContainsKey(DropItem))
             {
                 http.Abort();

@@ -92,7 +92,7 @@ public sealed class FaultBook : IDisposable
     {
         lock (gate)
         {
-            fault = faults.FirstOrDefault(f => f.Id == idOrName) ?? faults.FirstOrDefault(f => f.Name == idOrName);
+            fault = Find(idOrName);
             return fault is not null;
         }
     }
@@ -103,7 +103,7 @@ public sealed class FaultBook : IDisposable
         ActiveFault? fault;
         lock (gate)
         {
-            fault = faults.FirstOrDefault(f => f.Id == idOrName) ?? faults.FirstOrDefault(f => f.Name == idOrName);
+            fault = Find(idOrName);
         }
 
         return fault is not null && End(fault, "cleared");
@@ -156,11 +156,7 @@ public sealed class FaultBook : IDisposable
     {
         lock (gate)
         {
-            foreach (var fault in faults)
-            {
-                fault.Expiry?.Dispose();
-            }
-
+            StopTimers();
             faults.Clear();
             log.Clear();
             sequence = 0;
@@ -175,10 +171,19 @@ public sealed class FaultBook : IDisposable
     {
         lock (gate)
         {
-            foreach (var fault in faults)
-            {
-                fault.Expiry?.Dispose();
-            }
+            StopTimers();
+        }
+    }
+
+    /// <summary>The fault with this id, else the one with this name. Called under the lock.</summary>
+    private ActiveFault? Find(string idOrName) => faults.FirstOrDefault(f => f.Id == idOrName) ?? faults.FirstOrDefault(f => f.Name == idOrName);
+
+    /// <summary>Stops every expiry timer. Called under the lock.</summary>
+    private void StopTimers()
+    {
+        foreach (var fault in faults)
+        {
+            fault.Expiry?.Dispose();
         }
     }
 

@@ -34,10 +34,8 @@ public sealed partial class MetadataPropagation
     {
         foreach (var fault in faults.Metadata)
         {
-            var spec = fault.Spec;
-            if (spec.Kind == kind && (spec.ChangeKind is null || spec.ChangeKind == delta.Kind)
-                && (spec.Instance is null || spec.Instance == instanceId)
-                && (spec.Interface is null || spec.Interface == delta.NetworkInterfaceId))
+            if (fault.Spec.Kind == kind && (fault.Spec.ChangeKind is null || fault.Spec.ChangeKind == delta.Kind)
+                && fault.Covers(instanceId, delta.NetworkInterfaceId))
             {
                 return fault;
             }

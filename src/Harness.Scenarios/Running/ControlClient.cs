@@ -44,23 +44,11 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
         (await GetAsync<EventPage>("events?limit=1&after=" + long.MaxValue, cancellation))?.LastSequence ?? 0;
 
     /// <summary>Every event after <paramref name="after"/>, page by page.</summary>
-    public async Task<(List<EventDocument> Events, long Dropped)> EventsAfterAsync(long after, CancellationToken cancellation)
-    {
-        var events = new List<EventDocument>();
-        long dropped = 0;
-        while (true)
-        {
-            var page = await GetAsync<EventPage>($"events?limit=10000&after={after}", cancellation) ?? new EventPage([], after, 0);
-            events.AddRange(page.Events);
-            dropped = Math.Max(dropped, page.Dropped);
-            if (page.Events.Count < 10000)
-            {
-                return (events, dropped);
-            }
-
-            after = page.Events[^1].Sequence;
-        }
-    }
+    public Task<(List<EventDocument> Events, long Dropped)> EventsAfterAsync(long after, CancellationToken cancellation) =>
+        PagesAfterAsync<EventDocument>(
+            "events", after, int.MaxValue,
+            async path => await GetAsync<EventPage>(path, cancellation) is { } page ? (page.Events, page.Dropped) : null,
+            e => e.Sequence);
 
     public async Task<ClientDocument> RegisterClientAsync(string name, string instanceId, CancellationToken cancellation)
     {
@@ -96,23 +84,33 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
     public async Task<long> LastFaultEventAsync(CancellationToken cancellation) =>
         (await GetAsync<FaultEventPage>("faults/events?limit=1&after=" + long.MaxValue, cancellation))?.LastSequence ?? 0;
 
-    /// <summary>Fault events after <paramref name="after"/>, at most <paramref name="max"/> of them, and how many more there were.</summary>
-    public async Task<(List<FaultEventDocument> Events, long Dropped)> FaultEventsAfterAsync(long after, int max, CancellationToken cancellation)
+    /// <summary>Fault events after <paramref name="after"/>, stopping once <paramref name="max"/> are read, and how many fell out of the log.</summary>
+    public Task<(List<FaultEventDocument> Events, long Dropped)> FaultEventsAfterAsync(long after, int max, CancellationToken cancellation) =>
+        PagesAfterAsync<FaultEventDocument>(
+            "faults/events", after, max,
+            async path => await GetAsync<FaultEventPage>(path, cancellation) is { } page ? (page.Events, page.Dropped) : null,
+            e => e.Sequence);
+
+    /// <summary>A timeline read page by page (10,000 a page) after <paramref name="after"/>, until it runs out or <paramref name="max"/> are read.</summary>
+    private static async Task<(List<T> Events, long Dropped)> PagesAfterAsync<T>(
+        string path, long after, int max, Func<string, Task<(IReadOnlyList<T> Events, long Dropped)?>> read, Func<T, long> sequenceOf)
     {
-        var events = new List<FaultEventDocument>();
+        const int PageSize = 10_000;
+        var events = new List<T>();
         long dropped = 0;
-        while (true)
+        while (await read($"{path}?limit={PageSize}&after={after}") is { } page)
         {
-            var page = await GetAsync<FaultEventPage>($"faults/events?limit=10000&after={after}", cancellation) ?? new FaultEventPage([], after, 0);
             events.AddRange(page.Events);
             dropped = Math.Max(dropped, page.Dropped);
-            if (page.Events.Count < 10000 || events.Count >= max)
+            if (page.Events.Count < PageSize || events.Count >= max)
             {
-                return (events, dropped);
+                break;
             }
 
-            after = page.Events[^1].Sequence;
+            after = sequenceOf(page.Events[^1]);
         }
+
+        return (events, dropped);
     }
 
     private Uri Url(string path) => new(baseUrl, "_harness/" + path);

@@ -13,25 +13,9 @@ import {
   AssignPrivateIpAddressesCommand,
 } from '@aws-sdk/client-ec2';
 import { MetadataService } from '@aws-sdk/ec2-metadata-service';
+import { endpoint, credentials, control } from './harness.mjs';
 
-const endpoint = process.env.AWS_ENDPOINT_URL_EC2;
-if (!endpoint) {
-  throw new Error('AWS_ENDPOINT_URL_EC2 is not set (tests/conformance/js/run.sh starts a harness and sets it)');
-}
-
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const ec2 = (url) => new EC2Client({ endpoint: url, region: 'us-east-1', credentials });
-
-async function control(method, path, body) {
-  const response = await fetch(endpoint + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 describe('a registered client (SDK v3)', () => {
   test('its EC2 path and metadata alias work with the SDK and every request is recorded', async () => {

@@ -11,24 +11,7 @@ import {
   DescribeAvailabilityZonesCommand,
 } from '@aws-sdk/client-ec2';
 import { MetadataService } from '@aws-sdk/ec2-metadata-service';
-
-const endpoint = process.env.AWS_ENDPOINT_URL_EC2;
-if (!endpoint) {
-  throw new Error('AWS_ENDPOINT_URL_EC2 is not set (tests/conformance/js/run.sh starts a harness and sets it)');
-}
-
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
-
-async function control(method, path, body) {
-  const response = await fetch(endpoint + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+import { endpoint, credentials, control } from './harness.mjs';
 
 async function touches(faultId) {
   const page = await control('GET', '/_harness/faults/events?limit=10000');

@@ -26,11 +26,7 @@ import {
   AssignPrivateIpAddressesCommand,
 } from '@aws-sdk/client-ec2';
 import { MetadataService } from '@aws-sdk/ec2-metadata-service';
-
-const endpoint = process.env.AWS_ENDPOINT_URL_EC2;
-if (!endpoint) {
-  throw new Error('AWS_ENDPOINT_URL_EC2 is not set (tests/conformance/js/run.sh starts a harness and sets it)');
-}
+import { endpoint, control } from './harness.mjs';
 
 const PROPAGATION = 'fixed(1500ms)';
 const MIN_DELAY_MS = 1200; // not visible sooner than this (the model says 1500 ms) ...
@@ -46,17 +42,6 @@ const client = new EC2Client({
 const send = (command) => client.send(command);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const lines = (text) => (text ? text.split('\n') : []);
-
-async function control(method, path, body) {
-  const response = await fetch(endpoint + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** Polls fn every `interval` ms until it returns truthy; returns that value. */
 async function eventually(fn, timeoutMs, what) {

@@ -20,16 +20,20 @@ def start(*args):
 class ServeProcessTest(unittest.TestCase):
     """serve prints its endpoints and a client's environment, answers health, and stops cleanly on Ctrl-C."""
 
+    def banner(self, proc):
+        """What serve prints before it is ready, up to its "Ctrl-C stops it." line."""
+        lines = []
+        while "Ctrl-C" not in "".join(lines):
+            line = proc.stdout.readline()
+            self.assertTrue(line, "serve exited before printing its endpoints: " + "".join(lines))
+            lines.append(line)
+        return "".join(lines)
+
     def run_and_stop(self, sig):
         port, imds = _free_port(), _free_port()
         proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds), "--seed", "3", "--propagation", "uniform(1s,2s)")
         try:
-            banner = []
-            while "Ctrl-C" not in "".join(banner):
-                line = proc.stdout.readline()
-                self.assertTrue(line, "serve exited before printing its endpoints: " + "".join(banner))
-                banner.append(line)
-            text = "".join(banner)
+            text = self.banner(proc)
             self.assertIn(f"export AWS_ENDPOINT_URL_EC2=http://127.0.0.1:{port}", text)
             self.assertIn("AWS_ACCESS_KEY_ID=", text)
             self.assertIn("AWS_REGION=us-east-1", text)
@@ -80,12 +84,7 @@ class ServeProcessTest(unittest.TestCase):
         proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds), "--ec2-throttling",
                      "--fault", "imds-latency(delay=fixed(10ms), instance=i-0abc)")
         try:
-            banner = []
-            while "Ctrl-C" not in "".join(banner):
-                line = proc.stdout.readline()
-                self.assertTrue(line, "serve exited before printing its endpoints: " + "".join(banner))
-                banner.append(line)
-            self.assertIn("faults:       imds-latency(delay=fixed(10ms), instance=i-0abc)", "".join(banner))
+            self.assertIn("faults:       imds-latency(delay=fixed(10ms), instance=i-0abc)", self.banner(proc))
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/faults", timeout=5) as r:
                 faults = json.load(r)["faults"]
             self.assertEqual([(f["spec"], f["source"]) for f in faults],
@@ -98,8 +97,7 @@ class ServeProcessTest(unittest.TestCase):
         port, imds = _free_port(), _free_port()
         proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds))
         try:
-            while "Ctrl-C" not in proc.stdout.readline():
-                pass
+            self.banner(proc)
             ec2 = client(endpoint_url=f"http://127.0.0.1:{port}")
             vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
             subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.5.1.0/24")["Subnet"]["SubnetId"]
