@@ -1,0 +1,3 @@
+using Harness.Load;
+
+return await LoadCommand.RunAsync(args);
