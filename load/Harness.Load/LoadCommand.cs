@@ -1,20 +1,193 @@
+using Harness.Host;
+using Harness.Load.Reports;
+using Harness.Load.Workloads;
+
 namespace Harness.Load;
 
-/// <summary>harness-load's entry: the workload commands, and calibrate (the engine beside wrk on a bare endpoint).</summary>
+/// <summary>
+/// harness-load's entry: <c>churn</c>, <c>pollers</c>, <c>describe-storm</c> and <c>mixed</c> against a harness
+/// (embedded unless <c>--target</c>), and <c>calibrate</c> (the engine beside wrk on a bare endpoint). Exit codes:
+/// 0 the run completed, 1 it could not be set up or was interrupted, 2 bad arguments.
+/// </summary>
 internal static class LoadCommand
 {
+    private const string Usage = """
+        usage: harness-load <churn|pollers|describe-storm|mixed> [options]
+               harness-load calibrate [--rounds 3] [--duration 5s] [--connections 32] [--json FILE]
+               harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10]
+
+        load:      --duration 60s --rate 200        inject this many changes (describes) per second for that long
+                   --load "SPEC …"                  phases instead: inject(rate=N,during=D) ramp(from=N,to=N,during=D)
+                                                    keep(copies=N,during=D) ramp-keep(from=N,to=N,during=D) pause(during=D)
+                   --warm-up 3s                     runs the first phase's load unmeasured first
+                   --max-concurrency 10000          copies in flight before the open model drops them
+        fleet:     --instances 100 --interfaces N --addresses-per-interface 2 --instance-type m5.xlarge
+        metadata:  --poll-interval 1s               pollers per instance (pollers and mixed always poll)
+                   --settle 10s                     pollers keep reading this long after the last change
+                   --delay SPEC                     sets the harness's delay model first, e.g. lognormal(median=500ms,p99=3s)
+        mixed:     --describe-rate N                describes per second beside the churn (default rate/4)
+        target:    --target URL                     a running harness (or moto, for churn and describe-storm);
+                                                    otherwise one is embedded on loopback
+        output:    --report DIR                     report.md, report.html, report.json, steps.csv, timeline.csv, convergence.csv
+                   --seed 1 --quiet
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0)
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            await Console.Error.WriteLineAsync("usage: harness-load <churn|pollers|describe-storm|mixed|calibrate> [options]");
-            return 2;
+            await (args.Length == 0 ? Console.Error : Console.Out).WriteLineAsync(Usage);
+            return args.Length == 0 ? 2 : 0;
         }
 
         return args[0] switch
         {
             "calibrate" => await CalibrateCommand.RunAsync(args[1..]),
-            _ => 2,
+            "scale" => await ScaleCommand.RunAsync(args[1..]),
+            _ => await RunWorkloadAsync(args[0], args[1..]),
         };
     }
+
+    private static async Task<int> RunWorkloadAsync(string workload, string[] args)
+    {
+        if (!TryReadOptions(args, out var options, out var problem)
+            || !TryTakeOwn(options, out var target, out var reportDir, out var quiet, out problem)
+            || !LoadPlanReader.TryRead(workload, options, out var plan, out problem))
+        {
+            await Console.Error.WriteLineAsync($"harness-load: {problem}\n\n{Usage}");
+            return 2;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            cancellation.Cancel();
+        });
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cancellation.Cancel();
+        });
+
+        HarnessApplication? embedded = null;
+        try
+        {
+            Uri endpoint;
+            if (target is null)
+            {
+                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed));
+                await embedded.StartAsync(cancellation.Token);
+                endpoint = new Uri(embedded.Ec2Url + "/");
+                Log($"embedded harness: EC2 {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}");
+            }
+            else
+            {
+                endpoint = target;
+            }
+
+            var display = new LiveProgress(Console.Error, quiet);
+            var command = "harness-load " + string.Join(' ', new[] { workload }.Concat(args));
+            var outcome = await LoadRunner.RunAsync(plan, endpoint, command, TimeProvider.System, Log, display.Show, cancellation.Token);
+            display.Done();
+            ConsoleTable.Write(outcome.Report, Console.Out);
+            if (reportDir is not null)
+            {
+                foreach (var path in ReportFiles.WriteAll(outcome.Report, reportDir))
+                {
+                    Log($"wrote {path}");
+                }
+            }
+
+            return outcome.Run.Cancelled ? 1 : 0;
+        }
+        catch (LoadSetupException error)
+        {
+            await Console.Error.WriteLineAsync($"harness-load: {error.Message}");
+            return 1;
+        }
+        catch (HttpRequestException error)
+        {
+            await Console.Error.WriteLineAsync($"harness-load: cannot reach {target?.ToString() ?? "the embedded harness"}: {error.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("harness-load: interrupted during set-up");
+            return 1;
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Reads <c>--name value</c> and <c>--name=value</c> pairs; a flag without a value is "true".</summary>
+    internal static bool TryReadOptions(string[] args, out Dictionary<string, string> options, out string problem)
+    {
+        options = new Dictionary<string, string>(StringComparer.Ordinal);
+        problem = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                problem = $"unexpected argument '{arg}': options are --name value";
+                return false;
+            }
+
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? arg[2..eq] : arg[2..];
+            string value;
+            if (eq > 0)
+            {
+                value = arg[(eq + 1)..];
+            }
+            else if (name == "quiet")
+            {
+                value = "true";
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                problem = $"--{name} needs a value";
+                return false;
+            }
+
+            if (!options.TryAdd(name, value))
+            {
+                problem = $"--{name} is given twice";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes the options that are the command's rather than the plan's.</summary>
+    private static bool TryTakeOwn(Dictionary<string, string> options, out Uri? target, out string? reportDir, out bool quiet, out string problem)
+    {
+        problem = "";
+        target = null;
+        quiet = options.Remove("quiet", out var q) && q != "false";
+        options.Remove("report", out reportDir);
+        if (options.Remove("target", out var text))
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out target) || target.Scheme is not ("http" or "https"))
+            {
+                problem = $"--target must be an http URL such as http://127.0.0.1:4580, not '{text}'";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Log(string line) => Console.Error.WriteLine(line);
 }

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+
+namespace Harness.Load.Workloads;
+
+/// <summary>One EC2 Query reply: status, body, and the error code when it is an error.</summary>
+public readonly record struct Ec2Reply(int Status, string Body, string? ErrorCode)
+{
+    public bool IsOk => ErrorCode is null;
+}
+
+/// <summary>
+/// The workloads' EC2 client: the Query protocol over one pooled HttpClient, with the dummy SigV4 header that both
+/// the harness and moto route on. Calls never throw for an EC2 error; the caller reads <see cref="Ec2Reply.ErrorCode"/>.
+/// </summary>
+public sealed class Ec2Api : IDisposable
+{
+    // Neither the harness nor moto verifies signatures, but moto routes on the credential scope ("ec2").
+    private const string Authorization =
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261204/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000";
+
+    private readonly HttpClient http;
+
+    public Ec2Api(Uri endpoint, int connections)
+    {
+        Endpoint = endpoint;
+        http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = Math.Max(1, connections),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+            UseCookies = false,
+        })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", Authorization);
+        http.DefaultRequestHeaders.TryAddWithoutValidation("X-Amz-Date", "20261204T000000Z");
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>The harness's control API, when the target is a harness: <c>/_harness/…</c> on the same port.</summary>
+    public HttpClient Http => http;
+
+    public async Task<Ec2Reply> CallAsync(string action, string parameters, CancellationToken cancellation)
+    {
+        var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
+        using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var response = await http.PostAsync(Endpoint, content, cancellation).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        string? code = null;
+        if (status is < 200 or >= 300 || text.Contains("<Errors>", StringComparison.Ordinal))
+        {
+            code = First(text, "Code") ?? $"HTTP{status}";
+        }
+
+        return new Ec2Reply(status, text, code);
+    }
+
+    /// <summary>For set-up: the call must succeed, or the run cannot begin.</summary>
+    public async Task<XElement> RequireAsync(string action, string parameters, CancellationToken cancellation)
+    {
+        var reply = await CallAsync(action, parameters, cancellation).ConfigureAwait(false);
+        if (!reply.IsOk)
+        {
+            throw new LoadSetupException($"{action} failed with {reply.ErrorCode} (HTTP {reply.Status}): {Trim(reply.Body)}");
+        }
+
+        return XElement.Parse(reply.Body);
+    }
+
+    /// <summary>The text of the first element named <paramref name="tag"/>: EC2 replies are flat, machine-written XML.</summary>
+    public static string? First(string xml, string tag)
+    {
+        var open = "<" + tag + ">";
+        var start = xml.IndexOf(open, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += open.Length;
+        var end = xml.IndexOf("</" + tag + ">", start, StringComparison.Ordinal);
+        return end < 0 ? null : xml[start..end];
+    }
+
+    /// <summary>Descendant elements by local name, whatever the namespace.</summary>
+    public static IEnumerable<XElement> All(XElement root, string name) => root.Descendants().Where(e => e.Name.LocalName == name);
+
+    public static string Value(XElement parent, string name) =>
+        parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value
+        ?? throw new LoadSetupException($"<{name}> missing in {Trim(parent.ToString())}");
+
+    public static string? ValueOrNull(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+
+    private static string Trim(string s) => s.Length <= 600 ? s : s[..600] + "…";
+
+    public void Dispose() => http.Dispose();
+}
+
+/// <summary>The target could not be set up for a run: the message says which call failed and how.</summary>
+public sealed class LoadSetupException(string message) : Exception(message);

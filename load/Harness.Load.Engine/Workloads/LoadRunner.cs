@@ -1,0 +1,144 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Harness.Domain.Delays;
+using Harness.Load.Engine;
+using Harness.Load.Reports;
+
+namespace Harness.Load.Workloads;
+
+/// <summary>What a run gives back: the report, and the tracker for whoever wants the raw samples.</summary>
+public sealed record LoadOutcome(LoadReport Report, ConvergenceTracker? Tracker, LoadRun Run);
+
+/// <summary>
+/// Runs a <see cref="LoadPlan"/> against an EC2 endpoint: sets the delay model if asked, builds the topology through
+/// the API, runs the workload's scenarios on the <see cref="LoadEngine"/> and turns what they measured into a
+/// <see cref="LoadReport"/>. The same code serves <c>harness-load</c> and scenario files' <c>load:</c> blocks.
+/// </summary>
+public static class LoadRunner
+{
+    public static async Task<LoadOutcome> RunAsync(
+        LoadPlan plan,
+        Uri ec2Endpoint,
+        string command,
+        TimeProvider time,
+        Action<string> log,
+        Action<LoadProgress>? progress,
+        CancellationToken cancellation)
+    {
+        using var ec2 = new Ec2Api(ec2Endpoint, Math.Min(plan.MaxConcurrency, 512));
+        if (plan.Delay is { } delay)
+        {
+            await SetDelayAsync(ec2, delay, cancellation).ConfigureAwait(false);
+        }
+
+        var startedAt = time.GetUtcNow();
+        var topology = await TopologyBuilder.BuildAsync(ec2, plan.Topology, log, cancellation).ConfigureAwait(false);
+        log($"set-up: {topology.Instances.Count:N0} instances, {topology.Interfaces.Count:N0} interfaces, {topology.Addresses.Count:N0} floating addresses"
+            + (topology.HasMetadata ? "" : "; the target has no per-instance metadata (not a harness), so nothing polls"));
+        if (plan.HasPollers && !topology.HasMetadata)
+        {
+            throw new LoadSetupException("this workload polls instance metadata, and the target has none: point --target at a harness");
+        }
+
+        var model = topology.HasMetadata ? await ReadModelAsync(ec2, cancellation).ConfigureAwait(false) : null;
+        var tracker = plan.HasPollers ? new ConvergenceTracker(time) : null;
+        using var imdsHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, MaxConnectionsPerServer = 4 })
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        var scenarios = new List<LoadScenario>();
+        ChurnWorkload? churn = null;
+        PacedChangeWorkload? paced = null;
+        switch (plan.Workload)
+        {
+            case LoadPlan.Churn or LoadPlan.Mixed:
+                churn = new ChurnWorkload(ec2, topology, tracker, time, plan.Seed);
+                scenarios.Add(churn.Scenario(plan.Simulations, plan.WarmUp, plan.MaxConcurrency));
+                break;
+            case LoadPlan.Pollers:
+                paced = new PacedChangeWorkload(ec2, topology, tracker!, time);
+                scenarios.Add(paced.Scenario(plan.Simulations, plan.WarmUp));
+                break;
+            case LoadPlan.DescribeStorm:
+                scenarios.Add(new DescribeStormWorkload(ec2, topology).Scenario(plan.Simulations, plan.WarmUp, plan.MaxConcurrency));
+                break;
+        }
+
+        if (plan.Workload == LoadPlan.Mixed && plan.DescribeRate > 0)
+        {
+            scenarios.Add(new DescribeStormWorkload(ec2, topology)
+                .Scenario([new LoadSimulation.Inject(plan.DescribeRate, plan.Duration)], plan.WarmUp, plan.MaxConcurrency));
+        }
+
+        PollerWorkload? pollers = null;
+        if (tracker is not null)
+        {
+            pollers = new PollerWorkload(imdsHttp, topology, tracker, plan.PollInterval!.Value, time);
+            scenarios.Add(pollers.Scenario(plan.Duration + plan.Settle, plan.WarmUp));
+        }
+
+        log($"running {string.Join(", ", scenarios.Select(s => $"{s.Name}: {LoadSimulation.Format(s.Simulations)}"))}"
+            + (plan.WarmUp > TimeSpan.Zero ? $" after a {DelayFormat.Duration(plan.WarmUp)} warm-up" : ""));
+        var run = await LoadEngine.RunAsync(scenarios, LoadEngineOptions.Default, time, progress, cancellation).ConfigureAwait(false);
+
+        var notes = new List<string>
+        {
+            $"Topology: {topology.Instances.Count:N0} {plan.Topology.InstanceType} instances, {topology.Interfaces.Count:N0} interfaces, {topology.Addresses.Count:N0} floating addresses (seed {plan.Seed}).",
+        };
+        if (churn?.Busy > 0)
+        {
+            notes.Add($"{churn.Busy:N0} churn copies found every address busy with an earlier operation and did nothing: the address pool is small for the rate.");
+        }
+
+        if (paced?.Skipped > 0)
+        {
+            notes.Add($"{paced.Skipped:N0} change copies found every instance still waiting for its last change to show, and did nothing.");
+        }
+
+        if (run.Cancelled)
+        {
+            notes.Add("The run was stopped before its end; figures cover what ran.");
+        }
+
+        var convergence = tracker is null ? null : ReportBuilder.Convergence(tracker, model, pollers!.Interval);
+        var report = ReportBuilder.Build(
+            title: $"harness-load {plan.Workload}",
+            command: command,
+            startedAt: startedAt,
+            target: ec2Endpoint.ToString(),
+            seed: plan.Seed,
+            scenarios: scenarios,
+            run: run,
+            convergence: convergence,
+            notes: notes);
+        return new LoadOutcome(report, tracker, run);
+    }
+
+    private static async Task SetDelayAsync(Ec2Api ec2, string delay, CancellationToken cancellation)
+    {
+        using var response = await ec2.Http.PutAsJsonAsync(new Uri(ec2.Endpoint, "/_harness/propagation"), new Dictionary<string, string> { ["imds"] = delay }, cancellation)
+            .ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new LoadSetupException($"could not set the delay model on the target (PUT /_harness/propagation answered {(int)response.StatusCode}): "
+                + await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>The model private-address changes draw from: the kind's own, or the default.</summary>
+    private static async Task<DelayModel?> ReadModelAsync(Ec2Api ec2, CancellationToken cancellation)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await ec2.Http.GetStringAsync(new Uri(ec2.Endpoint, "/_harness/propagation"), cancellation).ConfigureAwait(false));
+            var root = document.RootElement;
+            var spec = root.TryGetProperty("kinds", out var kinds) && kinds.TryGetProperty("private-ipv4s", out var kind) ? kind.GetString()
+                : root.GetProperty("imds").GetString();
+            return spec is null ? null : DelaySpec.Parse(spec);
+        }
+        catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or DelaySpecException)
+        {
+            return null;
+        }
+    }
+}

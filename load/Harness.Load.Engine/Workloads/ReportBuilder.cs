@@ -1,0 +1,162 @@
+using Harness.Domain.Delays;
+using Harness.Load.Engine;
+using Harness.Load.Reports;
+using Harness.Load.Stats;
+
+namespace Harness.Load.Workloads;
+
+/// <summary>Turns what the engine and the tracker measured into the plain records every report is written from.</summary>
+public static class ReportBuilder
+{
+    /// <summary>Quantiles of the convergence chart's CDF lines.</summary>
+    private const int CdfPoints = 100;
+
+    /// <summary>Buckets of a distribution chart: log-spaced, merged from the histogram's finer ones.</summary>
+    private const int ChartBuckets = 40;
+
+    public static LoadReport Build(
+        string title,
+        string command,
+        DateTimeOffset startedAt,
+        string target,
+        int seed,
+        IReadOnlyList<LoadScenario> scenarios,
+        LoadRun run,
+        ConvergenceReport? convergence,
+        IReadOnlyList<string> notes)
+    {
+        var seconds = Math.Max(run.Elapsed.TotalSeconds, 1e-9);
+        var reports = scenarios.Zip(run.Scenarios, (scenario, stats) => new ScenarioReport(
+            scenario.Name,
+            scenario.Simulations.Select(s => s.ToString()).ToList(),
+            scenario.WarmUp.TotalSeconds,
+            stats.Started,
+            stats.Dropped,
+            stats.Steps.Select(step => Step(step, run.Elapsed, seconds)).ToList())).ToList();
+        return new LoadReport(title, command, startedAt, Math.Round(run.Elapsed.TotalSeconds, 3), target, seed, reports, convergence, notes);
+    }
+
+    private static StepReport Step(StepStats step, TimeSpan elapsed, double seconds)
+    {
+        var slotSeconds = step.SlotWidth.TotalSeconds;
+        var timeline = step.Timeline(elapsed)
+            .Select(p => new TimePoint(
+                p.At.TotalSeconds, p.Ok, p.Failed, Math.Round((p.Ok + p.Failed) / slotSeconds, 1), Ms(p.Latency.ValueAt(0.50)), Ms(p.Latency.ValueAt(0.99))))
+            .ToList();
+        return new StepReport(
+            step.Name,
+            step.Count,
+            step.Ok,
+            step.Failed,
+            step.FailuresByCode.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => new CodeCount(p.Key, p.Value)).ToList(),
+            Math.Round(step.Count / seconds, 1),
+            Summary(step.Latency),
+            timeline,
+            Distribution(step.Latency));
+    }
+
+    public static ConvergenceReport Convergence(ConvergenceTracker tracker, DelayModel? model, TimeSpan pollInterval)
+    {
+        var observed = tracker.Observed;
+        var samples = tracker.Samples();
+        var cdf = model is null ? null : DelayDistribution.Cdf(model);
+        double? ks = null;
+        var observedCdf = new List<CdfPoint>();
+        var configuredCdf = new List<CdfPoint>();
+        if (samples.Length > 0)
+        {
+            // A read shows a change up to one interval after it lands, half an interval on average: take that off.
+            var half = pollInterval.TotalSeconds / 2;
+            var adjusted = samples.Select(s => Math.Max(0, s - half)).ToArray();
+            if (cdf is not null)
+            {
+                ks = Math.Round(KolmogorovSmirnov.Distance(adjusted, cdf), 4);
+            }
+
+            Array.Sort(samples);
+            for (var i = 1; i <= CdfPoints; i++)
+            {
+                var p = (double)i / CdfPoints;
+                var x = samples[Math.Clamp((int)Math.Ceiling(p * samples.Length) - 1, 0, samples.Length - 1)];
+                observedCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), p));
+                if (cdf is not null)
+                {
+                    configuredCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), Math.Round(cdf(Math.Max(0, x - half)), 5)));
+                }
+            }
+        }
+
+        LatencySummary? configured = null;
+        if (model is not null && DelayDistribution.Quantile(model, 0.5) is not null)
+        {
+            // A model has no maximum to speak of: its "max" is the 99.99th percentile. Beyond the finite mass ("never") is 0.
+            double Q(double p) => DelayDistribution.Quantile(model, p) is { } s && double.IsFinite(s) ? Math.Round(s * 1000, 3) : 0;
+            configured = new LatencySummary(Q(0), Mean(model), Q(0.50), Q(0.75), Q(0.95), Q(0.99), Q(0.9999));
+        }
+
+        return new ConvergenceReport(
+            model?.ToString(),
+            pollInterval.TotalMilliseconds,
+            tracker.Changes,
+            tracker.Converged,
+            tracker.Superseded,
+            tracker.Unconverged,
+            tracker.Overlapped,
+            Summary(observed),
+            configured,
+            ks,
+            Distribution(observed),
+            observedCdf,
+            configuredCdf);
+    }
+
+    /// <summary>The model's mean in milliseconds, by numeric integration of 1 - CDF up to its 99.99th percentile (0 when unknown).</summary>
+    private static double Mean(DelayModel model)
+    {
+        if (DelayDistribution.Cdf(model) is not { } cdf || DelayDistribution.Quantile(model, 0.9999) is not { } top || top <= 0)
+        {
+            return 0;
+        }
+
+        const int Steps = 4000;
+        var sum = 0.0;
+        for (var i = 0; i < Steps; i++)
+        {
+            var x = (i + 0.5) * top / Steps;
+            sum += (1 - cdf(x)) * top / Steps;
+        }
+
+        return Math.Round(sum * 1000, 3);
+    }
+
+    private static LatencySummary Summary(Histogram h) => new(
+        Ms(h.Min), Math.Round(h.Mean / 1000, 3), Ms(h.ValueAt(0.50)), Ms(h.ValueAt(0.75)), Ms(h.ValueAt(0.95)), Ms(h.ValueAt(0.99)), Ms(h.Max));
+
+    /// <summary>The histogram's buckets merged into at most <see cref="ChartBuckets"/> log-spaced ones between its min and max.</summary>
+    private static List<DistributionBucket> Distribution(Histogram h)
+    {
+        if (h.Count == 0)
+        {
+            return [];
+        }
+
+        var low = Math.Max(1, h.Min);
+        var high = Math.Max(low + 1, h.Max + 1);
+        var ratio = Math.Pow((double)high / low, 1.0 / ChartBuckets);
+        var edges = Enumerable.Range(0, ChartBuckets + 1).Select(i => low * Math.Pow(ratio, i)).ToArray();
+        var counts = new long[ChartBuckets];
+        foreach (var (lower, width, count) in h.Buckets())
+        {
+            var middle = lower + (width / 2.0);
+            var index = Array.BinarySearch(edges, middle);
+            index = index >= 0 ? index : ~index - 1;
+            counts[Math.Clamp(index, 0, ChartBuckets - 1)] += count;
+        }
+
+        return counts.Select((c, i) => new DistributionBucket(Math.Round(edges[i] / 1000, 3), Math.Round(edges[i + 1] / 1000, 3), c))
+            .Where(b => b.Count > 0)
+            .ToList();
+    }
+
+    private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
+}
