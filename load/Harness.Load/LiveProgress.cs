@@ -13,7 +13,7 @@ internal sealed class LiveProgress(TextWriter output, bool quiet)
     private readonly Dictionary<(string, string), long> last = [];
     private TimeSpan lastAt;
     private int drawn;
-    private TimeSpan lastLogged = TimeSpan.MinValue;
+    private TimeSpan? lastLogged;
 
     public void Show(LoadProgress progress)
     {
@@ -39,7 +39,7 @@ internal sealed class LiveProgress(TextWriter output, bool quiet)
                 last[(scenario.Name, step.Name)] = count;
                 var rate = Math.Max(0, count - before) / seconds;
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"    {step.Name,-22} {count,10:N0} ok {step.Ok,10:N0} failed {step.Failed,8:N0} {rate,9:N0}/s p99 {step.Latency.ValueAt(0.99) / 1000.0,8:N1} ms"));
+                    $"    {step.Name,-22} {count,10:N0} calls {step.Failed,8:N0} failed {rate,9:N0}/s p99 {step.Latency.ValueAt(0.99) / 1000.0,8:N1} ms"));
             }
         }
 

@@ -61,7 +61,8 @@ public sealed record DistributionBucket(double FromMs, double ToMs, long Count);
 /// <param name="Overlapped">Converged changes that shared their interface with another change in flight (their times are not a clean sample of the model).</param>
 /// <param name="Observed">The observed times' summary.</param>
 /// <param name="Configured">The model's own quantiles, when it has closed forms (null otherwise).</param>
-/// <param name="KsDistance">Kolmogorov–Smirnov distance between the observed times less half the poll interval and the model, when the model has a CDF.</param>
+/// <param name="KsDistance">Kolmogorov–Smirnov distance between the model and the observed times, less half the poll interval, of the
+/// changes that were not overlapped (null when the model has no CDF or no change was clean).</param>
 /// <param name="ObservedCdf">Points of the observed CDF, for the chart.</param>
 /// <param name="ConfiguredCdf">Points of the model's CDF over the same range (empty without a CDF).</param>
 public sealed record ConvergenceReport(

@@ -68,7 +68,10 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
         }
     }
 
-    /// <summary>Observed times in seconds (up to the first <c>maxSamples</c>), for a KS distance against the model.</summary>
+    /// <summary>
+    /// Observed times in seconds of the changes that had their interface to themselves (up to the first
+    /// <c>maxSamples</c>): the clean samples of the delay model that a KS distance is taken over.
+    /// </summary>
     public double[] Samples()
     {
         lock (samples)
@@ -150,7 +153,7 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
 
                     lock (samples)
                     {
-                        if (samples.Count < maxSamples)
+                        if (!change.Overlapped && samples.Count < maxSamples)
                         {
                             samples.Add(elapsed.TotalSeconds);
                         }
