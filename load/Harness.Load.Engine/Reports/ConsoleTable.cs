@@ -49,6 +49,11 @@ public static class ConsoleTable
                 quantiles.Add(Quantiles("  configured", configured));
             }
 
+            if (c.Lateness is { } lateness)
+            {
+                quantiles.Add(Quantiles("  harness lateness", lateness));
+            }
+
             WriteAligned(output, new TextTable(["", "p50 ms", "p95 ms", "p99 ms", "max ms"], quantiles), []);
             if (c.KsDistance is { } ks)
             {

@@ -60,6 +60,11 @@ public static class HtmlReport
                 html.Append($"<p>Kolmogorov–Smirnov distance from the model (observed less half the poll interval): {E(ReportFormat.Number(ks, "0.000"))}</p>");
             }
 
+            if (c.Lateness is not null)
+            {
+                html.Append($"<p>{E(MarkdownReport.LatenessText)}</p>");
+            }
+
             html.Append(LoadCharts.Convergence(c));
         }
 

@@ -65,6 +65,8 @@ public sealed record DistributionBucket(double FromMs, double ToMs, long Count);
 /// changes that were not overlapped (null when the model has no CDF or no change was clean).</param>
 /// <param name="ObservedCdf">Points of the observed CDF, for the chart.</param>
 /// <param name="ConfiguredCdf">Points of the model's CDF over the same range (empty without a CDF).</param>
+/// <param name="Lateness">The harness's own error: for each private-address change it applied during the run, when it
+/// was seen less when it was due (from <c>GET /_harness/events</c>); null when the target keeps no timeline.</param>
 public sealed record ConvergenceReport(
     string? Model,
     double PollIntervalMs,
@@ -78,6 +80,7 @@ public sealed record ConvergenceReport(
     double? KsDistance,
     IReadOnlyList<DistributionBucket> Distribution,
     IReadOnlyList<CdfPoint> ObservedCdf,
-    IReadOnlyList<CdfPoint> ConfiguredCdf);
+    IReadOnlyList<CdfPoint> ConfiguredCdf,
+    LatencySummary? Lateness = null);
 
 public sealed record CdfPoint(double Ms, double P);

@@ -5,6 +5,11 @@ namespace Harness.Load.Reports;
 /// <summary>The report as Markdown: the run, a table of steps per scenario with failures by code, convergence and notes.</summary>
 public static class MarkdownReport
 {
+    /// <summary>What the lateness column means, in both the Markdown and the HTML report.</summary>
+    internal const string LatenessText =
+        "Harness lateness is the harness's own time-to-convergence error: for each private-address change it applied during the run, "
+        + "how long after its drawn due time it made the change visible (seen less due, from its timeline), polling aside.";
+
     public static string Render(LoadReport report)
     {
         var md = new StringBuilder();
@@ -46,6 +51,11 @@ public static class MarkdownReport
             if (c.KsDistance is { } ks)
             {
                 md.AppendLine().AppendLine($"Kolmogorov–Smirnov distance from the model (observed less half the poll interval): {ReportFormat.Number(ks, "0.000")}");
+            }
+
+            if (c.Lateness is not null)
+            {
+                md.AppendLine().AppendLine(LatenessText);
             }
         }
 

@@ -31,7 +31,7 @@ internal static class ReportTables
         new(["changes", "converged", "superseded", "unconverged", "overlapped"],
             [[.. new[] { c.Changes, c.Converged, c.Superseded, c.Unconverged, c.Overlapped }.Select(ReportFormat.Count)]], TextColumns: 0);
 
-    /// <summary>Observed quantiles beside the model's, when the model has closed forms.</summary>
+    /// <summary>Observed quantiles beside the model's (when it has closed forms) and the harness's lateness (when known).</summary>
     public static TextTable Quantiles(ConvergenceReport c)
     {
         IReadOnlyList<(string Name, Func<LatencySummary, double> Of)> rows =
@@ -39,8 +39,18 @@ internal static class ReportTables
             ("min", s => s.MinMs), ("mean", s => s.MeanMs), ("p50", s => s.P50Ms), ("p75", s => s.P75Ms),
             ("p95", s => s.P95Ms), ("p99", s => s.P99Ms), ("max", s => s.MaxMs),
         ];
-        return c.Configured is { } configured
-            ? new(["", "observed ms", "configured ms"], [.. rows.Select(r => (IReadOnlyList<string>)[r.Name, Ms(r.Of(c.Observed), c.Converged > 0), ReportFormat.Ms(r.Of(configured))])])
-            : new(["", "observed ms"], [.. rows.Select(r => (IReadOnlyList<string>)[r.Name, Ms(r.Of(c.Observed), c.Converged > 0)])]);
+        var columns = new List<(string Header, LatencySummary Summary, bool Measured)> { ("observed ms", c.Observed, c.Converged > 0) };
+        if (c.Configured is { } configured)
+        {
+            columns.Add(("configured ms", configured, true));
+        }
+
+        if (c.Lateness is { } lateness)
+        {
+            columns.Add(("harness lateness ms", lateness, true));
+        }
+
+        return new(["", .. columns.Select(k => k.Header)],
+            [.. rows.Select(r => (IReadOnlyList<string>)[r.Name, .. columns.Select(k => Ms(r.Of(k.Summary), k.Measured))])]);
     }
 }

@@ -100,7 +100,10 @@ public static class LoadRunner
             notes.Add("The run was stopped before its end; figures cover what ran.");
         }
 
-        var convergence = tracker is null ? null : ReportBuilder.Convergence(tracker, model, pollers!.Interval);
+        var convergence = tracker is null ? null : ReportBuilder.Convergence(tracker, model, pollers!.Interval) with
+        {
+            Lateness = await LatenessAsync(ec2, time.GetUtcNow() - run.Elapsed, notes, cancellation).ConfigureAwait(false),
+        };
         var report = ReportBuilder.Build(
             title: $"harness-load {plan.Workload}",
             command: command,
@@ -112,6 +115,56 @@ public static class LoadRunner
             convergence: convergence,
             notes: notes);
         return new LoadOutcome(report, tracker, run);
+    }
+
+    /// <summary>
+    /// Seen less due for every private-address change the harness applied since <paramref name="since"/>, from its
+    /// timeline (<c>GET /_harness/events</c>, paged). The harness keeps the last 100,000 events; older ones are gone.
+    /// </summary>
+    private static async Task<LatencySummary?> LatenessAsync(Ec2Api ec2, DateTimeOffset since, List<string> notes, CancellationToken cancellation)
+    {
+        var lateness = new Histogram();
+        long after = 0;
+        long dropped = 0;
+        try
+        {
+            while (true)
+            {
+                using var document = JsonDocument.Parse(await ec2.Http.GetStringAsync(
+                    new Uri(ec2.Endpoint, $"/_harness/events?after={after}&limit=10000"), cancellation).ConfigureAwait(false));
+                var root = document.RootElement;
+                dropped = root.GetProperty("dropped").GetInt64();
+                var events = root.GetProperty("events");
+                foreach (var e in events.EnumerateArray())
+                {
+                    after = e.GetProperty("sequence").GetInt64();
+                    if (e.GetProperty("kind").GetString() == "private-ipv4s" && e.GetProperty("status").GetString() == "applied"
+                        && e.GetProperty("dueAt").ValueKind == JsonValueKind.String && e.GetProperty("seenAt").ValueKind == JsonValueKind.String
+                        && e.GetProperty("madeAt").GetDateTimeOffset() >= since)
+                    {
+                        var late = e.GetProperty("seenAt").GetDateTimeOffset() - e.GetProperty("dueAt").GetDateTimeOffset();
+                        lateness.Record(Math.Max(0, late.Ticks / 10));
+                    }
+                }
+
+                if (events.GetArrayLength() == 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            notes.Add($"The harness's timeline could not be read for its lateness: {error.Message}");
+            return null;
+        }
+
+        if (dropped > 0)
+        {
+            notes.Add($"The harness had dropped the oldest {dropped:N0} events of its timeline; lateness covers the {lateness.Count:N0} changes it still held.");
+        }
+
+        return lateness.Count == 0 ? null : ReportBuilder.Summary(lateness);
     }
 
     private static async Task SetDelayAsync(Ec2Api ec2, string delay, CancellationToken cancellation)

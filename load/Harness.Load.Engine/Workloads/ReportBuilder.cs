@@ -129,7 +129,7 @@ public static class ReportBuilder
         return Math.Round(sum * 1000, 3);
     }
 
-    private static LatencySummary Summary(Histogram h) => new(
+    internal static LatencySummary Summary(Histogram h) => new(
         Ms(h.Min), Math.Round(h.Mean / 1000, 3), Ms(h.ValueAt(0.50)), Ms(h.ValueAt(0.75)), Ms(h.ValueAt(0.95)), Ms(h.ValueAt(0.99)), Ms(h.Max));
 
     /// <summary>The histogram's buckets merged into at most <see cref="ChartBuckets"/> log-spaced ones between its min and max.</summary>
