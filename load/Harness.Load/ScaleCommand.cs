@@ -48,7 +48,7 @@ internal static class ScaleCommand
             var grow = stage - fleet.Count;
             var clock = Stopwatch.StartNew();
             var topology = await TopologyBuilder.BuildAsync(
-                ec2, new TopologyOptions(grow, grow, perInterface, Parallel: 8), line => Console.Error.WriteLine(line), CancellationToken.None);
+                ec2, new TopologyOptions(grow, grow, perInterface, Parallel: 8) { SettleMetadata = TimeSpan.Zero }, line => Console.Error.WriteLine(line), CancellationToken.None);
             var seconds = clock.Elapsed.TotalSeconds;
             fleet.AddRange(topology.Instances);
             addresses += topology.Addresses.Count;

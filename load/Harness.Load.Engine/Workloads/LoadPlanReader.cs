@@ -109,7 +109,8 @@ public static class LoadPlanReader
         var measured = simulations.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.During);
         return new LoadPlan(
             workload,
-            topology,
+            // Only pollers care that the set-up has reached the metadata before the run starts.
+            topology with { SettleMetadata = poll is null ? TimeSpan.Zero : topology.SettleMetadata },
             simulations,
             Duration(options, "warm-up", TimeSpan.FromSeconds(3), allowZero: true),
             poll,

@@ -6,8 +6,8 @@ using Harness.Load.Reports;
 
 namespace Harness.Load.Workloads;
 
-/// <summary>What a run gives back: the report, and the tracker for whoever wants the raw samples.</summary>
-public sealed record LoadOutcome(LoadReport Report, ConvergenceTracker? Tracker, LoadRun Run);
+/// <summary>What a run gives back: the report, the fleet as the workloads left it, and the tracker for whoever wants the raw samples.</summary>
+public sealed record LoadOutcome(LoadReport Report, Topology Topology, ConvergenceTracker? Tracker, LoadRun Run);
 
 /// <summary>
 /// Runs a <see cref="LoadPlan"/> against an EC2 endpoint: sets the delay model if asked, builds the topology through
@@ -114,7 +114,7 @@ public static class LoadRunner
             run: run,
             convergence: convergence,
             notes: notes);
-        return new LoadOutcome(report, tracker, run);
+        return new LoadOutcome(report, topology, tracker, run);
     }
 
     /// <summary>

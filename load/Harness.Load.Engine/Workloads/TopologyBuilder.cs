@@ -17,6 +17,9 @@ public sealed record TopologyOptions(
     string InstanceType = "m5.xlarge",
     int Parallel = 8)
 {
+    /// <summary>How long set-up waits for the fleet's metadata to show the set-up itself; zero skips the wait.</summary>
+    public TimeSpan SettleMetadata { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A /18 has 16,379 usable addresses; leave room so a subnet never runs out mid-run.</summary>
     public const int AddressesPerSubnet = 16_000;
 
@@ -163,6 +166,11 @@ public static class TopologyBuilder
         }
 
         var hasMetadata = await FindMetadataEndpointsAsync(ec2, instances, cancellation).ConfigureAwait(false);
+        if (hasMetadata && options.SettleMetadata > TimeSpan.Zero)
+        {
+            await WaitInSyncAsync(ec2, instances, options.SettleMetadata, log, cancellation).ConfigureAwait(false);
+        }
+
         return new Topology(instances, addresses.Where(a => a is not null).SelectMany(a => a).ToList(), hasMetadata);
     }
 
@@ -203,6 +211,45 @@ public static class TopologyBuilder
         return instances.All(i => i.Imds is not null);
     }
 
+    /// <summary>
+    /// Waits until every instance's metadata shows what set-up did, so that the run's first changes are not measured
+    /// against set-up changes still on their way. Gives up after <paramref name="limit"/> (a <c>never</c> model) and says so.
+    /// </summary>
+    private static async Task WaitInSyncAsync(Ec2Api ec2, SimInstance[] instances, TimeSpan limit, Action<string> log, CancellationToken cancellation)
+    {
+        var ours = instances.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var said = false;
+        while (true)
+        {
+            var list = await ec2.Http.GetFromJsonAsync<InstanceList>(new Uri(ec2.Endpoint, "/_harness/instances"), cancellation).ConfigureAwait(false);
+            var behind = (list?.Instances ?? []).Count(i => ours.Contains(i.InstanceId) && !i.InSync);
+            if (behind == 0)
+            {
+                if (said)
+                {
+                    log($"set-up: metadata caught up in {clock.Elapsed.TotalSeconds:0.0} s");
+                }
+
+                return;
+            }
+
+            if (clock.Elapsed > limit)
+            {
+                log($"set-up: {behind:N0} instances' metadata still behind after {limit.TotalSeconds:0} s; starting anyway");
+                return;
+            }
+
+            if (!said)
+            {
+                log($"set-up: waiting for {behind:N0} instances' metadata to show the set-up");
+                said = true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellation).ConfigureAwait(false);
+        }
+    }
+
     private static ParallelOptions Options(TopologyOptions options, CancellationToken cancellation) =>
         new() { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellation };
 
@@ -220,5 +267,6 @@ public static class TopologyBuilder
 
     private sealed record InstanceEntry(
         [property: JsonPropertyName("instanceId")] string InstanceId,
-        [property: JsonPropertyName("imdsEndpoint")] string ImdsEndpoint);
+        [property: JsonPropertyName("imdsEndpoint")] string ImdsEndpoint,
+        [property: JsonPropertyName("inSync")] bool InSync);
 }
