@@ -13,7 +13,8 @@ internal static class LoadCommand
 {
     private const string Usage = """
         usage: harness-load <churn|pollers|describe-storm|mixed> [options]
-               harness-load calibrate [--rounds 3] [--duration 5s] [--connections 32] [--json FILE]
+               harness-load calibrate [--rounds 3] [--duration 5s] [--warmup 2s] [--connections 32] [--wrk-threads 1,2] [--min-ratio 0.8] [--json FILE]
+               harness-load calibrate-server [--port N] [--exit-with-stdin]
                harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10]
 
         load:      --duration 60s --rate 200        inject this many changes (describes) per second for that long
@@ -43,6 +44,7 @@ internal static class LoadCommand
         return args[0] switch
         {
             "calibrate" => await CalibrateCommand.RunAsync(args[1..]),
+            "calibrate-server" => await CalibrateServerCommand.RunAsync(args[1..]),
             "scale" => await ScaleCommand.RunAsync(args[1..]),
             _ => await RunWorkloadAsync(args[0], args[1..]),
         };

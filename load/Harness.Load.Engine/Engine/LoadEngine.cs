@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Harness.Load.Engine;
 
 /// <summary>How a run is bounded and shown.</summary>
@@ -183,7 +185,9 @@ public static class LoadEngine
         return numbered;
     }
 
-    private static async Task RunCopyAsync(LoadScenario scenario, ScenarioContext context, ScenarioStats stats, TimeProvider time)
+    // Pooled: a closed model awaits one of these per copy, back to back; the open model's are never awaited.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask RunCopyAsync(LoadScenario scenario, ScenarioContext context, ScenarioStats stats, TimeProvider time)
     {
         try
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Harness.Load.Engine;
 
 /// <summary>One copy of a scenario: its number, whether it counts, and the step timer.</summary>
@@ -28,20 +30,28 @@ public sealed class ScenarioContext
     /// <summary>
     /// Times <paramref name="call"/> as step <paramref name="name"/>. An exception counts as a failure coded with the
     /// exception's type name ("stopped" once the run is stopping) and is not rethrown: one bad call must not end a copy.
+    /// With a <paramref name="timeout"/> (real time), a call still running then is cancelled and fails as "timeout".
     /// </summary>
-    public async ValueTask<StepResult> StepAsync(string name, Func<CancellationToken, ValueTask<StepResult>> call)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<StepResult> StepAsync(string name, Func<CancellationToken, ValueTask<StepResult>> call, TimeSpan? timeout = null)
     {
         var step = stats.Step(name);
         step.Begin();
         var start = time.GetTimestamp();
         StepResult result;
+        using var limit = timeout is { } t ? CancellationTokenSource.CreateLinkedTokenSource(Stopping) : null;
+        limit?.CancelAfter(timeout!.Value);
         try
         {
-            result = await call(Stopping).ConfigureAwait(false);
+            result = await call(limit?.Token ?? Stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
         {
             result = StepResult.Fail("stopped");
+        }
+        catch (OperationCanceledException) when (limit?.IsCancellationRequested == true)
+        {
+            result = StepResult.Fail("timeout");
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {

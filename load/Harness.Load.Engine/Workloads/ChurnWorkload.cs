@@ -80,7 +80,7 @@ public sealed class ChurnWorkload
         {
             var reply = await ec2.CallAsync(action, parameters, token).ConfigureAwait(false);
             return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
-        }).ConfigureAwait(false);
+        }, StepTimeouts.Ec2).ConfigureAwait(false);
         if (!result.IsOk)
         {
             return;

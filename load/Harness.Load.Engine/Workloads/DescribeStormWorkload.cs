@@ -33,7 +33,7 @@ public sealed class DescribeStormWorkload(Ec2Api ec2, Topology topology, bool by
             return !reply.IsOk ? StepResult.Fail(reply.ErrorCode!)
                 : reply.Body.Contains(expect, StringComparison.Ordinal) || step == "describe-by-address" ? StepResult.Ok
                 : StepResult.Fail("WrongAnswer");
-        }).ConfigureAwait(false);
+        }, StepTimeouts.Ec2).ConfigureAwait(false);
     }
 
     /// <summary>A floating address: it may be unassigned just now, so an empty answer is fine.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
+using Harness.Load.Http;
 
 namespace Harness.Load.Workloads;
 
@@ -11,8 +12,9 @@ public readonly record struct Ec2Reply(int Status, string Body, string? ErrorCod
 }
 
 /// <summary>
-/// The workloads' EC2 client: the Query protocol over one pooled HttpClient, with the dummy SigV4 header that both
-/// the harness and moto route on. Calls never throw for an EC2 error; the caller reads <see cref="Ec2Reply.ErrorCode"/>.
+/// The workloads' EC2 client: the Query protocol with the dummy SigV4 header that both the harness and moto route on,
+/// over the raw keep-alive client for a loopback http endpoint (HttpClient otherwise, and always for the control
+/// API). Calls never throw for an EC2 error; the caller reads <see cref="Ec2Reply.ErrorCode"/>.
 /// </summary>
 public sealed class Ec2Api : IDisposable
 {
@@ -20,11 +22,24 @@ public sealed class Ec2Api : IDisposable
     private const string Authorization =
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261204/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000";
 
+    private const string FormType = "application/x-www-form-urlencoded; charset=utf-8";
+
+    private const string AmzDate = "20261204T000000Z";
+
     private readonly HttpClient http;
+    private readonly RawHttpClient? raw;
+    private readonly string host;
 
     public Ec2Api(Uri endpoint, int connections)
     {
         Endpoint = endpoint;
+        host = endpoint.Authority;
+        var address = endpoint.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : null;
+        if (endpoint.Scheme == Uri.UriSchemeHttp && address is not null)
+        {
+            raw = new RawHttpClient(new IPEndPoint(address, endpoint.Port));
+        }
+
         http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Math.Max(1, connections),
@@ -37,7 +52,7 @@ public sealed class Ec2Api : IDisposable
             Timeout = TimeSpan.FromSeconds(30),
         };
         http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", Authorization);
-        http.DefaultRequestHeaders.TryAddWithoutValidation("X-Amz-Date", "20261204T000000Z");
+        http.DefaultRequestHeaders.TryAddWithoutValidation("X-Amz-Date", AmzDate);
     }
 
     public Uri Endpoint { get; }
@@ -48,10 +63,22 @@ public sealed class Ec2Api : IDisposable
     public async Task<Ec2Reply> CallAsync(string action, string parameters, CancellationToken cancellation)
     {
         var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
-        using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
-        using var response = await http.PostAsync(Endpoint, content, cancellation).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
+        int status;
+        string text;
+        if (raw is not null)
+        {
+            var reply = await raw.SendAsync(
+                RawHttpClient.Post(host, Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate)), cancellation)
+                .ConfigureAwait(false);
+            (status, text) = (reply.Status, reply.BodyText);
+        }
+        else
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await http.PostAsync(Endpoint, content, cancellation).ConfigureAwait(false);
+            (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
+        }
+
         string? code = null;
         if (status is < 200 or >= 300 || text.Contains("<Errors>", StringComparison.Ordinal))
         {
@@ -99,7 +126,11 @@ public sealed class Ec2Api : IDisposable
 
     private static string Trim(string s) => s.Length <= 600 ? s : s[..600] + "…";
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        raw?.Dispose();
+        http.Dispose();
+    }
 }
 
 /// <summary>The target could not be set up for a run: the message says which call failed and how.</summary>

@@ -42,10 +42,6 @@ public static class LoadRunner
 
         var model = topology.HasMetadata ? await ReadModelAsync(ec2, cancellation).ConfigureAwait(false) : null;
         var tracker = plan.HasPollers ? new ConvergenceTracker(time) : null;
-        using var imdsHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, MaxConnectionsPerServer = 4 })
-        {
-            Timeout = TimeSpan.FromSeconds(10),
-        };
         var scenarios = new List<LoadScenario>();
         ChurnWorkload? churn = null;
         PacedChangeWorkload? paced = null;
@@ -70,10 +66,9 @@ public static class LoadRunner
                 .Scenario([new LoadSimulation.Inject(plan.DescribeRate, plan.Duration)], plan.WarmUp, plan.MaxConcurrency));
         }
 
-        PollerWorkload? pollers = null;
-        if (tracker is not null)
+        using var pollers = tracker is null ? null : new PollerWorkload(topology, tracker, plan.PollInterval!.Value, time);
+        if (pollers is not null)
         {
-            pollers = new PollerWorkload(imdsHttp, topology, tracker, plan.PollInterval!.Value, time);
             scenarios.Add(pollers.Scenario(plan.Duration + plan.Settle, plan.WarmUp));
         }
 

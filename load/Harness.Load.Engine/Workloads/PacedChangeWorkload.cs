@@ -61,7 +61,7 @@ public sealed class PacedChangeWorkload
         {
             var reply = await ec2.CallAsync(action, $"NetworkInterfaceId={home.Id}&PrivateIpAddress.1={address.Ip}", token).ConfigureAwait(false);
             return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
-        }).ConfigureAwait(false);
+        }, StepTimeouts.Ec2).ConfigureAwait(false);
         if (!result.IsOk)
         {
             ready.Enqueue(instance);

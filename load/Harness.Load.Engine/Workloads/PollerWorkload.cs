@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using Harness.Load.Engine;
+using Harness.Load.Http;
 
 namespace Harness.Load.Workloads;
 
@@ -7,14 +9,20 @@ namespace Harness.Load.Workloads;
 /// <c>pollers</c>: a metadata poller per instance, reading every one of its interfaces' <c>local-ipv4s</c> once per
 /// interval with an IMDSv2 token (renewed before it expires, or after a 401), at the instance's own metadata address.
 /// Each read goes to the <see cref="ConvergenceTracker"/>. The engine injects instances ÷ interval polls per second
-/// and each poll takes the next instance in turn, so every instance is read once an interval.
+/// and each poll takes the next instance in turn, so every instance is read once an interval. Metadata replies close
+/// their connection, as EC2's do, so every read is a new connection to the instance's own address.
 /// </summary>
-public sealed class PollerWorkload(HttpClient http, Topology topology, ConvergenceTracker tracker, TimeSpan interval, TimeProvider time)
+public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker, TimeSpan interval, TimeProvider time) : IDisposable
 {
     public const string Name = "pollers";
 
     /// <summary>What the pollers ask for: EC2 allows up to six hours.</summary>
     private const int TokenTtlSeconds = 21_600;
+    private const string TokenTtl = "21600";
+
+    private readonly RawHttpClient?[] clients = topology.Instances
+        .Select(i => i.Imds is { } imds ? new RawHttpClient(new IPEndPoint(IPAddress.Parse(imds.Host), imds.Port)) : null)
+        .ToArray();
 
     private long next = -1;
 
@@ -31,29 +39,28 @@ public sealed class PollerWorkload(HttpClient http, Topology topology, Convergen
     private async ValueTask RunAsync(ScenarioContext context)
     {
         var instance = topology.Instances[(int)(Interlocked.Increment(ref next) % topology.Instances.Count)];
-        if (instance.Imds is not { } imds)
+        if (clients[instance.Index] is not { } client)
         {
             return;
         }
 
+        var host = instance.Imds!.Authority;
         var token = instance.Token ?? default;
         if (token.Value is null || time.GetTimestamp() >= token.RenewAt)
         {
-            string? issued = null;
+            HttpReply issued = default;
             var result = await context.StepAsync("token", async cancellation =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(imds, "/latest/api/token"));
-                request.Headers.TryAddWithoutValidation("X-aws-ec2-metadata-token-ttl-seconds", TokenTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                using var response = await http.SendAsync(request, cancellation).ConfigureAwait(false);
-                issued = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
-                return response.IsSuccessStatusCode ? StepResult.Ok : StepResult.Fail(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }).ConfigureAwait(false);
-            if (!result.IsOk || issued is null)
+                issued = await client.SendAsync(
+                    RawHttpClient.Put(host, "/latest/api/token", null, "", ("X-aws-ec2-metadata-token-ttl-seconds", TokenTtl)), cancellation).ConfigureAwait(false);
+                return issued.IsSuccess ? StepResult.Ok : StepResult.Fail(issued.Status.ToString(CultureInfo.InvariantCulture));
+            }, StepTimeouts.Metadata).ConfigureAwait(false);
+            if (!result.IsOk)
             {
                 return;
             }
 
-            token = (issued, time.GetTimestamp() + ((TokenTtlSeconds - 60) * time.TimestampFrequency));
+            token = (issued.BodyText, time.GetTimestamp() + ((TokenTtlSeconds - 60) * time.TimestampFrequency));
             instance.Token = token;
         }
 
@@ -63,23 +70,30 @@ public sealed class PollerWorkload(HttpClient http, Topology topology, Convergen
             string? body = null;
             var result = await context.StepAsync("local-ipv4s", async cancellation =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(imds, $"/latest/meta-data/network/interfaces/macs/{eni.Mac}/local-ipv4s"));
-                request.Headers.TryAddWithoutValidation("X-aws-ec2-metadata-token", token.Value);
-                using var response = await http.SendAsync(request, cancellation).ConfigureAwait(false);
-                var text = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                var reply = await client.SendAsync(
+                    RawHttpClient.Get(host, $"/latest/meta-data/network/interfaces/macs/{eni.Mac}/local-ipv4s", ("X-aws-ec2-metadata-token", token.Value)),
+                    cancellation).ConfigureAwait(false);
+                if (reply.Status == (int)HttpStatusCode.Unauthorized)
                 {
                     instance.Token = null;
                 }
 
                 // 404: the interface is not in this instance's metadata yet (or any more); that is an answer too.
-                body = response.StatusCode switch { HttpStatusCode.OK => text, HttpStatusCode.NotFound => "", _ => null };
-                return body is not null ? StepResult.Ok : StepResult.Fail(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }).ConfigureAwait(false);
+                body = reply.Status switch { 200 => reply.BodyText, 404 => "", _ => null };
+                return body is not null ? StepResult.Ok : StepResult.Fail(reply.Status.ToString(CultureInfo.InvariantCulture));
+            }, StepTimeouts.Metadata).ConfigureAwait(false);
             if (result.IsOk && body is { } shown)
             {
                 tracker.Observe(eni, shown, start, time.GetTimestamp());
             }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in clients)
+        {
+            client?.Dispose();
         }
     }
 }
