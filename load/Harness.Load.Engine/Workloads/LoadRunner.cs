@@ -97,7 +97,8 @@ public static class LoadRunner
 
         var convergence = tracker is null ? null : ReportBuilder.Convergence(tracker, model, pollers!.Interval) with
         {
-            Lateness = await LatenessAsync(ec2, time.GetUtcNow() - run.Elapsed, notes, cancellation).ConfigureAwait(false),
+            // Not the run's token: a cancelled run still gives its report, lateness included (the client's timeout bounds it).
+            Lateness = await LatenessAsync(ec2, time.GetUtcNow() - run.Elapsed, notes, CancellationToken.None).ConfigureAwait(false),
         };
         var report = ReportBuilder.Build(
             title: $"harness-load {plan.Workload}",
@@ -148,7 +149,7 @@ public static class LoadRunner
                 }
             }
         }
-        catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException)
         {
             notes.Add($"The harness's timeline could not be read for its lateness: {error.Message}");
             return null;
