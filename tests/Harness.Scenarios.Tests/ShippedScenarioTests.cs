@@ -23,7 +23,7 @@ public sealed class ShippedScenarioTests
     {
         var shipped = Directory.GetFiles(Path.GetDirectoryName(Scenarios.Shipped("x"))!, "*.yaml").Select(Path.GetFileName).Order();
 
-        Assert.Equal(VirtualFiles.Concat(RealFaultFiles).Append("vip-failover.yaml").Order(), shipped);
+        Assert.Equal(VirtualFiles.Concat(RealFaultFiles).Append("vip-failover.yaml").Append("failover-under-churn.yaml").Order(), shipped);
     }
 
     [Theory]
@@ -121,6 +121,25 @@ public sealed class ShippedScenarioTests
         Assert.Equal((1, false), (agent.ExitCode, agent.TimedOut));
         Assert.Contains("gave up: metadata did not list 10.0.1.50 within 8s", agent.Stderr, StringComparison.Ordinal);
         Assert.Contains(report.Events, e => e is { Instance: "standby", Detail: "+10.0.1.50", Status: "never", Fault: "lost" });
+    }
+
+    /// <summary>The failover of vip-failover while a mixed load churns addresses around the pair: the correct agent still passes.</summary>
+    [Fact]
+    public async Task Failover_under_churn_passes_while_the_load_moves_addresses_around_it()
+    {
+        var report = await RunShippedAsync("failover-under-churn.yaml");
+
+        Assert.True(report.Passed, Failures(report));
+        Assert.All(report.Steps, s => Assert.Equal("ok", s.Outcome));
+        var agent = Assert.Single(report.Clients);
+        Assert.Equal(0, agent.ExitCode);
+        var load = Assert.Single(report.Loads);
+        Assert.Equal(LoadRunReport.Stopped, load.Outcome);
+        Assert.True(load.Running < agent.Start, $"the churn began at {load.Running}s, after the agent started at {agent.Start}s");
+        var churn = load.Report!.Scenarios.Single(s => s.Name == "churn");
+        Assert.True(churn.Steps.Sum(s => s.Count) > 50, $"{churn.Steps.Sum(s => s.Count)} churn calls");
+        Assert.True(load.Report.Convergence!.Changes > 0);
+        Assert.True(report.Duration < 30, $"the scenario ran {report.Duration}s");
     }
 
     private static Task<RunReport> RunShippedAsync(string file) =>

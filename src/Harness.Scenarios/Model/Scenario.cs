@@ -20,6 +20,9 @@ public sealed record Scenario(
     string Name, string? Description, string File, int Seed, ClockMode Clock, string Region, PropagationChange? Propagation,
     Topology Topology, IReadOnlyList<Step> Steps)
 {
+    /// <summary>The workloads of its <c>load:</c> block, which run beside the steps; empty when it has none.</summary>
+    public IReadOnlyList<LoadSpec> Load { get; init; } = [];
+
     /// <summary>The folder client commands run in and resolve relative paths from.</summary>
     public string Directory => Path.GetDirectoryName(Path.GetFullPath(File))!;
 

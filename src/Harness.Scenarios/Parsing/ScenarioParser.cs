@@ -17,7 +17,7 @@ public sealed record ScenarioOverrides(int? Seed = null, ClockMode? Clock = null
 /// </summary>
 public static partial class ScenarioParser
 {
-    private static readonly string[] TopKeys = ["name", "description", "seed", "clock", "region", "vars", "propagation", "topology", "steps"];
+    private static readonly string[] TopKeys = ["name", "description", "seed", "clock", "region", "vars", "propagation", "load", "topology", "steps"];
     private static readonly string[] StepKinds =
         ["assign", "reassign", "unassign", "attach", "detach", "associate", "disassociate", "stop", "start", "terminate",
          "propagation", "sleep", "expect", "client", "parallel", "repeat", "fault", "clearFault"];
@@ -169,8 +169,9 @@ public static partial class ScenarioParser
         }
 
         var steps = ReadSteps(reader, top.Sequence("steps"));
+        var load = top["load"] is { } loadNode ? ReadLoadBlock(reader, top.KeyNode("load"), loadNode, seed, clock) : [];
         return name is null || topology is null ? null
-            : new Scenario(name, top.String("description"), reader.File, seed, clock, region, propagation, topology, steps);
+            : new Scenario(name, top.String("description"), reader.File, seed, clock, region, propagation, topology, steps) { Load = load };
     }
 
     private static Topology? ReadTopology(YamlReader reader, YamlNode node)

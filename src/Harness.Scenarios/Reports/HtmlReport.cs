@@ -96,6 +96,7 @@ public static class HtmlReport
             html.Append("</table>");
         }
 
+        LoadSection.Html(html, report);
         html.Append("<h2>Metadata changes</h2><table><tr><th>instance</th><th>change</th><th>interface</th><th>made</th><th>due</th><th>seen</th><th>status</th></tr>");
         foreach (var e in report.Events)
         {
@@ -118,7 +119,8 @@ public static class HtmlReport
             .Concat(report.Events.Select(e => e.SeenAt ?? e.MadeAt))
             .Concat(report.Clients.Select(c => c.End))
             .Concat(report.Expectations.Select(e => e.At))
-            .Concat(report.Faults.Select(f => f.At)).Max();
+            .Concat(report.Faults.Select(f => f.At))
+            .Concat(report.Loads.Select(l => l.Ended ?? 0)).Max();
         end = Math.Max(end, 0.001) * 1.02;
         double X(double seconds) => LabelWidth + Math.Clamp(seconds, 0, end) / end * PlotWidth;
 
@@ -136,6 +138,21 @@ public static class HtmlReport
             svg.Append($"<rect x=\"{F(x1)}\" y=\"{y - 4}\" width=\"{F(Math.Max(2, x2 - x1))}\" height=\"14\" fill=\"#f3e5f5\" stroke=\"#8e24aa\">"
                 + $"<title>{E($"{w.Spec}: {S(w.Start)}–{(w.End is null ? "end" : S(w.End))}, touched {w.Touched}")}</title></rect>");
             svg.Append($"<text x=\"{F(x1 + 4)}\" y=\"{y + 7}\" fill=\"#4a148c\" font-size=\"10\">{E(w.Spec)}</text>");
+            y += RowHeight;
+        }
+
+        // The load beside the steps: its fleet's set-up lighter, its workload darker.
+        foreach (var (label, from, running, to, title) in LoadSection.Bars(report))
+        {
+            var (x1, x2) = (X(from), X(to));
+            var xr = running is { } at ? X(at) : x2;
+            svg.Append($"<text x=\"{LabelWidth - 6}\" y=\"{y + 6}\" text-anchor=\"end\" fill=\"#00695c\">{E(label)}</text>");
+            svg.Append($"<rect x=\"{F(x1)}\" y=\"{y - 4}\" width=\"{F(Math.Max(1, xr - x1))}\" height=\"14\" fill=\"#e0f2f1\" stroke=\"#80cbc4\"><title>{E(title)}</title></rect>");
+            if (running is not null)
+            {
+                svg.Append($"<rect x=\"{F(xr)}\" y=\"{y - 4}\" width=\"{F(Math.Max(2, x2 - xr))}\" height=\"14\" fill=\"#80cbc4\" stroke=\"#00897b\"><title>{E(title)}</title></rect>");
+            }
+
             y += RowHeight;
         }
 

@@ -83,6 +83,7 @@ public static class MarkdownReport
             }
         }
 
+        LoadSection.Markdown(md, report);
         md.AppendLine().AppendLine("## Metadata timeline").AppendLine()
           .AppendLine("| instance | change | interface | made | due | seen | status |").AppendLine("|---|---|---|---|---|---|---|");
         foreach (var e in report.Events)

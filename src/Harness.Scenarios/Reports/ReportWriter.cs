@@ -12,9 +12,15 @@ public static class ReportWriter
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // A load's delay model can have an unbounded maximum (+Infinity): written as such rather than costing the report.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Writes each report on its own, so that one that cannot be written does not cost the others.</summary>
+    /// <summary>
+    /// Writes each report on its own, so that one that cannot be written does not cost the others, then each load's
+    /// full reports (<c>Harness.Load.Reports.ReportFiles</c>) into its folder beside them (<c>load/</c>, or <c>load-N/</c>).
+    /// </summary>
     /// <returns>Each report's path, with why it could not be written (null when it was).</returns>
     public static IReadOnlyList<(string Path, string? Error)> WriteAll(RunReport report, string directory)
     {
@@ -34,6 +40,24 @@ public static class ReportWriter
             {
                 File.WriteAllText(path, render(report));
                 written.Add((path, null));
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                written.Add((path, error.Message));
+            }
+        }
+
+        foreach (var load in report.Loads)
+        {
+            if (load is not { Report: { } result, Directory: { } folder })
+            {
+                continue;
+            }
+
+            var path = Path.Combine(directory, folder);
+            try
+            {
+                written.AddRange(Harness.Load.Reports.ReportFiles.WriteAll(result, path).Select(p => (p, (string?)null)));
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {

@@ -15,6 +15,9 @@ public sealed record RunReport(
     /// <summary>Fault events beyond those kept in <see cref="Faults"/>.</summary>
     public long FaultsDropped { get; init; }
 
+    /// <summary>The workloads of the scenario's <c>load:</c> block, in file order; empty without one.</summary>
+    public IReadOnlyList<LoadRunReport> Loads { get; init; } = [];
+
     public int Failures => Expectations.Count(e => !e.Passed) + (Error is null ? 0 : 1);
 }
 

@@ -42,6 +42,9 @@ public sealed class RealScenarioClock(TimeProvider time) : ScenarioClock
 
     public override DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>The time it reads, for what runs beside the steps in real time (a scenario's load).</summary>
+    public TimeProvider Time => time;
+
     public override bool IsVirtual => false;
 
     public override Task WaitUntilAsync(DateTimeOffset when, CancellationToken cancellation)

@@ -9,7 +9,7 @@ public sealed partial class ScenarioRunner
     /// <summary>How many fault events a report keeps; a fault that touches every request of a long run would swamp it.</summary>
     private const int MaxFaultEvents = 5000;
 
-    private async Task<RunReport> ReportAsync(string target, DateTimeOffset startedAt, bool setUp)
+    private async Task<RunReport> ReportAsync(string target, DateTimeOffset startedAt, bool setUp, IReadOnlyList<LoadRunReport> loads)
     {
         var duration = clock.Elapsed.TotalSeconds;
         var names = instanceIds.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
@@ -86,6 +86,7 @@ public sealed partial class ScenarioRunner
         {
             Faults = faults,
             FaultsDropped = faultsDropped,
+            Loads = loads,
         };
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class ScenarioRunner
     private readonly RunProgress progress;
     private readonly Ec2Client ec2;
     private readonly ControlClient control;
+    private readonly Uri harness;
     private readonly CancellationTokenSource abort;
     private readonly Dictionary<string, string> subnetIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> instanceIds = new(StringComparer.Ordinal);
@@ -48,6 +49,7 @@ public sealed partial class ScenarioRunner
         this.progress = progress;
         ec2 = new Ec2Client(http, harness, scenario.Region);
         control = new ControlClient(http, harness);
+        this.harness = harness;
         abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
     }
 
@@ -69,6 +71,11 @@ public sealed partial class ScenarioRunner
         clock.MarkStart();
         try
         {
+            if (scenario.Load.Count > 0 && clock.IsVirtual)
+            {
+                throw new StepException("a load: block runs in real time and needs the real clock");
+            }
+
             await control.CheckHealthAsync(Token);
             await SetUpAsync();
         }
@@ -76,7 +83,7 @@ public sealed partial class ScenarioRunner
         {
             error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {Explain(failure)}";
             progress.Line(clock.Elapsed, "✗", error);
-            var failed = await ReportAsync(target, startedAt, setUp: false);
+            var failed = await ReportAsync(target, startedAt, setUp: false, LoadsNotStarted("the scenario's set-up did not finish"));
             await RestorePropagationAsync();
             await ClearFaultsAsync();
             return failed;
@@ -87,7 +94,13 @@ public sealed partial class ScenarioRunner
         var main = scenario.Steps.Where(s => s.At is null).ToList();
         var work = new List<Func<Task>> { () => RunSequenceAsync(main) };
         work.AddRange(scenario.Steps.Where(s => s.At is not null).Select(s => (Func<Task>)(() => RunGuardedAsync(s))));
+        using var stopLoads = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var loads = StartLoads(stopLoads.Token);
         await clock.RunConcurrentlyAsync(work);
+
+        // The load ends with the steps, and before the clean-up below.
+        await stopLoads.CancelAsync();
+        var loadReports = await Task.WhenAll(loads);
         if (Token.IsCancellationRequested && error is null)
         {
             error = "the run was cancelled";
@@ -95,7 +108,7 @@ public sealed partial class ScenarioRunner
 
         // Faults end with the run, before the report, so that the report shows them ending.
         await ClearFaultsAsync();
-        var report = await ReportAsync(target, startedAt, setUp: true);
+        var report = await ReportAsync(target, startedAt, setUp: true, loadReports);
         await RestorePropagationAsync();
         return report;
     }
@@ -258,7 +271,7 @@ public sealed partial class ScenarioRunner
     /// </summary>
     private static string Explain(Exception failure) => failure switch
     {
-        Ec2CallException or HttpRequestException or StepException or System.ComponentModel.Win32Exception => failure.Message,
+        Ec2CallException or HttpRequestException or StepException or System.ComponentModel.Win32Exception or Harness.Load.Workloads.LoadSetupException => failure.Message,
         TaskCanceledException => $"no answer within 30 s ({failure.Message})",
         _ => $"{failure.GetType().Name}: {failure.Message}",
     };
