@@ -79,7 +79,7 @@ step "boto3 conformance suite"
 run "$LOGS/python.log" bash tests/conformance/python/run.sh
 unittest_tally "$LOGS/python.log"
 
-step "scenario report in a browser (chromium)"
+step "scenario and load reports in a browser (chromium)"
 run "$LOGS/reports.log" python3 -m unittest discover -s tests/browser -p 'test_*.py' -v
 unittest_tally "$LOGS/reports.log"
 
