@@ -60,6 +60,12 @@ internal static class LoadCommand
             return 2;
         }
 
+        if (reportDir is not null && !CanWrite(reportDir, out var why))
+        {
+            await Console.Error.WriteLineAsync($"harness-load: --report {reportDir} cannot be written: {why}");
+            return 2;
+        }
+
         using var cancellation = new CancellationTokenSource();
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c =>
         {
@@ -95,9 +101,17 @@ internal static class LoadCommand
             ConsoleTable.Write(outcome.Report, Console.Out);
             if (reportDir is not null)
             {
-                foreach (var path in ReportFiles.WriteAll(outcome.Report, reportDir))
+                try
                 {
-                    Log($"wrote {path}");
+                    foreach (var path in ReportFiles.WriteAll(outcome.Report, reportDir))
+                    {
+                        Log($"wrote {path}");
+                    }
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"harness-load: the reports could not be written to {reportDir}: {error.Message}");
+                    return 1;
                 }
             }
 
@@ -108,14 +122,14 @@ internal static class LoadCommand
             await Console.Error.WriteLineAsync($"harness-load: {error.Message}");
             return 1;
         }
-        catch (HttpRequestException error)
-        {
-            await Console.Error.WriteLineAsync($"harness-load: cannot reach {target?.ToString() ?? "the embedded harness"}: {error.Message}");
-            return 1;
-        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("harness-load: interrupted during set-up");
+            return 1;
+        }
+        catch (Exception error) when (IsTargetTrouble(error))
+        {
+            await Console.Error.WriteLineAsync($"harness-load: cannot use {target?.ToString() ?? "the embedded harness"} as an EC2 endpoint: {error.Message}");
             return 1;
         }
         finally
@@ -126,6 +140,11 @@ internal static class LoadCommand
             }
         }
     }
+
+    /// <summary>What a target that is not (or no longer) an EC2 endpoint throws: refused, reset, not HTTP, not EC2's XML, silent.</summary>
+    internal static bool IsTargetTrouble(Exception error) =>
+        error is HttpRequestException or System.Net.Sockets.SocketException or IOException or InvalidDataException or InvalidOperationException
+            or System.Xml.XmlException or TimeoutException or System.Text.Json.JsonException;
 
     /// <summary>Reads <c>--name value</c> and <c>--name=value</c> pairs; a flag without a value is "true".</summary>
     internal static bool TryReadOptions(string[] args, out Dictionary<string, string> options, out string problem)
@@ -189,6 +208,25 @@ internal static class LoadCommand
         }
 
         return true;
+    }
+
+    /// <summary>Creates the directory and a file in it, so a bad path is found before a long run rather than after.</summary>
+    internal static bool CanWrite(string directory, out string why)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, ".harness-load-probe");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            why = "";
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            why = error.Message;
+            return false;
+        }
     }
 
     private static void Log(string line) => Console.Error.WriteLine(line);

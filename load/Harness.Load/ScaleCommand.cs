@@ -37,6 +37,19 @@ internal static class ScaleCommand
             return 2;
         }
 
+        try
+        {
+            return await RunStagesAsync(target, pid, stages, perInterface, describeFor, json);
+        }
+        catch (Exception error) when (LoadCommand.IsTargetTrouble(error) || error is LoadSetupException)
+        {
+            await Console.Error.WriteLineAsync($"harness-load scale: {target}: {error.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunStagesAsync(Uri target, int pid, int[] stages, int perInterface, TimeSpan describeFor, string? json)
+    {
         using var ec2 = new Ec2Api(target, 16);
         var fleet = new List<SimInstance>();
         var addresses = 0L;
@@ -91,7 +104,7 @@ internal static class ScaleCommand
             return false;
         }
 
-        if (!options.TryGetValue("target", out var text) || !Uri.TryCreate(text, UriKind.Absolute, out target!))
+        if (!options.TryGetValue("target", out var text) || !Uri.TryCreate(text, UriKind.Absolute, out target!) || target.Scheme is not ("http" or "https"))
         {
             problem = "--target URL of a running harness is required (its memory is what is measured)";
             return false;

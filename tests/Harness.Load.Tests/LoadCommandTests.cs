@@ -15,6 +15,7 @@ public sealed class LoadCommandTests
     [InlineData("churn --target ftp://x", "--target must be an http URL")]
     [InlineData("mixed --load keep(copies=1)", "load: expected ','")]
     [InlineData("scale --harness-pid 1", "--target URL of a running harness is required")]
+    [InlineData("describe-storm --report /dev/null/x", "--report /dev/null/x cannot be written")]
     public async Task Bad_arguments_exit_2_and_say_why(string args, string message)
     {
         var (code, _, error) = await RunAsync(args, TimeSpan.FromSeconds(30));
@@ -48,6 +49,15 @@ public sealed class LoadCommandTests
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_target_that_is_not_an_EC2_endpoint_exits_1_with_the_reason()
+    {
+        // Port 1 on loopback: nothing listens, the connection is refused.
+        var (code, _, error) = await RunAsync("churn --duration 1s --target http://127.0.0.1:1", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, code);
+        Assert.Contains("cannot use http://127.0.0.1:1/ as an EC2 endpoint", error, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string args, TimeSpan limit)

@@ -19,7 +19,9 @@ public sealed record LoadRun(IReadOnlyList<ScenarioStats> Scenarios, TimeSpan El
 
 /// <summary>
 /// Runs scenarios side by side under their load simulations: warm-up first (stats thrown away), then every phase in
-/// order, then a bounded drain. The whole run can never take longer than the longest scenario plus the drain.
+/// order, then a bounded drain. Phases end on the clock, whatever their copies are doing, so a run takes the longest
+/// scenario's phases plus at most two drains (after the warm-up and at the end) and five seconds for stopped copies to
+/// unwind.
 /// </summary>
 public static class LoadEngine
 {
@@ -60,6 +62,9 @@ public static class LoadEngine
             await Task.WhenAll(scenarios.Select((s, i) => s.WarmUp > TimeSpan.Zero
                 ? RunPhasesAsync(s, [WarmUpPhase(s)], warmStats[i], time, stopping.Token)
                 : Task.CompletedTask)).ConfigureAwait(false);
+
+            // Warm-up copies still running finish (within the drain) before measuring starts, so none is counted in neither.
+            await DrainAsync(warmStats, options.Drain, time, stopping.Token).ConfigureAwait(false);
         }
 
         Volatile.Write(ref warming, false);
@@ -69,11 +74,7 @@ public static class LoadEngine
         await Task.WhenAll(scenarios.Select((s, i) => RunPhasesAsync(s, s.Simulations, stats[i], time, stopping.Token))).ConfigureAwait(false);
 
         // Drain: copies still in flight get a bounded grace, then their token is cancelled.
-        var drainStart = time.GetTimestamp();
-        while (stats.Any(s => s.InFlight > 0) && time.GetElapsedTime(drainStart) < options.Drain && !stopping.IsCancellationRequested)
-        {
-            await Delay(IdlePoll, time, stopping.Token).ConfigureAwait(false);
-        }
+        await DrainAsync(stats, options.Drain, time, stopping.Token).ConfigureAwait(false);
 
         var elapsed = time.GetElapsedTime(start);
         await stopping.CancelAsync().ConfigureAwait(false);
@@ -85,6 +86,15 @@ public static class LoadEngine
 
         progress?.Invoke(new LoadProgress(time.GetElapsedTime(runStart), warmUp + measured, false, stats));
         return new LoadRun(stats, elapsed, cancellation.IsCancellationRequested);
+    }
+
+    private static async Task DrainAsync(ScenarioStats[] stats, TimeSpan limit, TimeProvider time, CancellationToken stopping)
+    {
+        var start = time.GetTimestamp();
+        while (stats.Any(s => s.InFlight > 0) && time.GetElapsedTime(start) < limit && !stopping.IsCancellationRequested)
+        {
+            await Delay(IdlePoll, time, stopping).ConfigureAwait(false);
+        }
     }
 
     private static LoadSimulation WarmUpPhase(LoadScenario scenario)
@@ -161,7 +171,7 @@ public static class LoadEngine
         var start = time.GetTimestamp();
         var workers = (int)Math.Ceiling(phase.PeakLevel);
         var numbered = copies;
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        _ = Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
             while (!stopping.IsCancellationRequested)
             {
@@ -181,8 +191,13 @@ public static class LoadEngine
                 await RunCopyAsync(scenario, new ScenarioContext(stats, time, Interlocked.Increment(ref numbered) - 1, stopping), stats, time)
                     .ConfigureAwait(false);
             }
-        }, CancellationToken.None))).ConfigureAwait(false);
-        return numbered;
+        }, CancellationToken.None)).ToArray();
+
+        // The phase ends on the clock (workers stop starting copies then): copies still running go on into the next
+        // phase or the drain, counted in flight, as the open model's do.
+        await Delay(phase.During - time.GetElapsedTime(start), time, stopping).ConfigureAwait(false);
+
+        return Volatile.Read(ref numbered);
     }
 
     // Pooled: a closed model awaits one of these per copy, back to back; the open model's are never awaited.
@@ -209,6 +224,11 @@ public static class LoadEngine
 
     private static async Task Delay(TimeSpan delay, TimeProvider time, CancellationToken token)
     {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         try
         {
             await Task.Delay(delay, time, token).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public static class ConsoleTable
         {
             output.WriteLine();
             output.WriteLine($"convergence: model {c.Model ?? "unknown"}, polled every {ReportFormat.Number(c.PollIntervalMs, "0.###")} ms");
-            output.WriteLine($"  changes {c.Changes}, converged {c.Converged}, superseded {c.Superseded}, unconverged {c.Unconverged}, overlapped {c.Overlapped}");
+            output.WriteLine($"  changes {c.Changes}, converged {c.Converged}, superseded {c.Superseded}, ambiguous {c.Ambiguous}, unconverged {c.Unconverged}, overlapped {c.Overlapped}");
             var quantiles = new List<IReadOnlyList<string>> { Quantiles("  observed", c.Observed, c.Converged > 0) };
             if (c.Configured is { } configured)
             {

@@ -57,7 +57,7 @@ public static class HtmlReport
             Table(html, ReportTables.Quantiles(c));
             if (c.KsDistance is { } ks)
             {
-                html.Append($"<p>Kolmogorov–Smirnov distance from the model (observed less half the poll interval): {E(ReportFormat.Number(ks, "0.000"))}</p>");
+                html.Append($"<p>Kolmogorov–Smirnov distance from the model with the wait for the next poll added (changes that had their instance to themselves): {E(ReportFormat.Number(ks, "0.000"))}</p>");
             }
 
             if (c.Lateness is not null)

@@ -61,10 +61,12 @@ public sealed record DistributionBucket(double FromMs, double ToMs, long Count);
 /// <param name="Overlapped">Converged changes that shared their interface with another change in flight (their times are not a clean sample of the model).</param>
 /// <param name="Observed">The observed times' summary.</param>
 /// <param name="Configured">The model's own quantiles, when it has closed forms (null otherwise).</param>
-/// <param name="KsDistance">Kolmogorov–Smirnov distance between the model and the observed times, less half the poll interval, of the
-/// changes that were not overlapped (null when the model has no CDF or no change was clean).</param>
+/// <param name="KsDistance">Kolmogorov–Smirnov distance between the observed times of the changes that had their instance to
+/// themselves and the model convolved with the wait for the next poll (uniform over one interval): null when the model has no
+/// CDF or no change was clean.</param>
 /// <param name="ObservedCdf">Points of the observed CDF, for the chart.</param>
 /// <param name="ConfiguredCdf">Points of the model's CDF over the same range (empty without a CDF).</param>
+/// <param name="Ambiguous">Changes not measured because their interface's last read already showed what they wanted.</param>
 /// <param name="Lateness">The harness's own error: for each private-address change it applied during the run, when it
 /// was seen less when it was due (from <c>GET /_harness/events</c>); null when the target keeps no timeline.</param>
 public sealed record ConvergenceReport(
@@ -81,6 +83,7 @@ public sealed record ConvergenceReport(
     IReadOnlyList<DistributionBucket> Distribution,
     IReadOnlyList<CdfPoint> ObservedCdf,
     IReadOnlyList<CdfPoint> ConfiguredCdf,
-    LatencySummary? Lateness = null);
+    LatencySummary? Lateness = null,
+    long Ambiguous = 0);
 
 public sealed record CdfPoint(double Ms, double P);

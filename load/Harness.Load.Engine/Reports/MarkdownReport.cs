@@ -50,7 +50,7 @@ public static class MarkdownReport
             Table(md, ReportTables.Quantiles(c));
             if (c.KsDistance is { } ks)
             {
-                md.AppendLine().AppendLine($"Kolmogorov–Smirnov distance from the model (observed less half the poll interval): {ReportFormat.Number(ks, "0.000")}");
+                md.AppendLine().AppendLine($"Kolmogorov–Smirnov distance from the model with the wait for the next poll added (changes that had their instance to themselves): {ReportFormat.Number(ks, "0.000")}");
             }
 
             if (c.Lateness is not null)

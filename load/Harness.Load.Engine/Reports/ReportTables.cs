@@ -28,8 +28,8 @@ internal static class ReportTables
             TextColumns: 2);
 
     public static TextTable ConvergenceCounts(ConvergenceReport c) =>
-        new(["changes", "converged", "superseded", "unconverged", "overlapped"],
-            [[.. new[] { c.Changes, c.Converged, c.Superseded, c.Unconverged, c.Overlapped }.Select(ReportFormat.Count)]], TextColumns: 0);
+        new(["changes", "converged", "superseded", "ambiguous", "unconverged", "overlapped"],
+            [[.. new[] { c.Changes, c.Converged, c.Superseded, c.Ambiguous, c.Unconverged, c.Overlapped }.Select(ReportFormat.Count)]], TextColumns: 0);
 
     /// <summary>Observed quantiles beside the model's (when it has closed forms) and the harness's lateness (when known).</summary>
     public static TextTable Quantiles(ConvergenceReport c)

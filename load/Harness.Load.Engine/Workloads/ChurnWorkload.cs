@@ -42,6 +42,8 @@ public sealed class ChurnWorkload
         if (!idle.TryDequeue(out var address))
         {
             Interlocked.Increment(ref busy);
+            // Nothing free: wait a little rather than spin, which a closed model would do back to back.
+            await Task.Delay(StepTimeouts.Idle, time, context.Stopping).ConfigureAwait(false);
             return;
         }
 

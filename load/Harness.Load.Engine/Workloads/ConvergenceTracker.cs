@@ -15,8 +15,11 @@ internal sealed class TrackedChange(SimInterface target, string address, bool pr
 
     public bool Measured { get; } = measured;
 
-    /// <summary>Another change to the same interface was in flight beside this one.</summary>
+    /// <summary>Another change to the same instance was in flight beside this one (delivery is in order per instance).</summary>
     public bool Overlapped { get; set; }
+
+    /// <summary>The interface's last read already showed what this change wants, so no read can tell when it arrived.</summary>
+    public bool Ambiguous { get; set; }
 
     public bool Superseded { get; set; }
 
@@ -35,6 +38,7 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
     private long changes;
     private long superseded;
     private long overlapped;
+    private long ambiguous;
 
     /// <summary>Called, outside any lock, for every change a read has just shown.</summary>
     internal event Action<TrackedChange>? Shown;
@@ -49,6 +53,9 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
     public long Superseded => Volatile.Read(ref superseded);
 
     public long Overlapped => Volatile.Read(ref overlapped);
+
+    /// <summary>Changes not measured because their interface already showed what they want (a move back before the move away was seen).</summary>
+    public long Ambiguous => Volatile.Read(ref ambiguous);
 
     /// <summary>Changes registered while measuring that no read has shown and nothing superseded.</summary>
     public long Unconverged
@@ -106,10 +113,20 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
         {
             foreach (var other in list)
             {
-                if (!other.Done && !other.Superseded && ReferenceEquals(other.Target, target))
+                if (!other.Done && !other.Superseded)
                 {
                     other.Overlapped = true;
                     change.Overlapped = true;
+                }
+            }
+
+            if (target.LastShown is { } shown && HasLine(shown, address.Ip) == present)
+            {
+                change.Ambiguous = true;
+                change.Done = true;
+                if (measured)
+                {
+                    Interlocked.Increment(ref ambiguous);
                 }
             }
 
@@ -123,15 +140,17 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
     }
 
     /// <summary>
-    /// Settles what one read of <paramref name="eni"/>'s <c>local-ipv4s</c> shows: <paramref name="readStart"/> is when
-    /// the request was sent, <paramref name="readEnd"/> when the reply was in.
+    /// Settles what one read of <paramref name="eni"/>'s <c>local-ipv4s</c> shows. A change counts from the API's reply
+    /// to <paramref name="readStart"/>, when the read was sent: what the read shows was there by then, so the time is
+    /// the delay plus the wait for the next poll, never the read's own latency.
     /// </summary>
-    public void Observe(SimInterface eni, string localIpv4s, long readStart, long readEnd)
+    public void Observe(SimInterface eni, string localIpv4s, long readStart)
     {
         var list = eni.Instance.Changes;
         List<TrackedChange>? shown = null;
         lock (list)
         {
+            eni.LastShown = localIpv4s;
             list.RemoveAll(c => c.Done || c.Superseded);
             foreach (var change in list)
             {
@@ -144,7 +163,7 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
                 (shown ??= []).Add(change);
                 if (change.Measured)
                 {
-                    var elapsed = time.GetElapsedTime(change.ReplyAt, readEnd);
+                    var elapsed = time.GetElapsedTime(change.ReplyAt, readStart);
                     Observed.Record((long)(elapsed.Ticks / 10.0));
                     if (change.Overlapped)
                     {

@@ -67,9 +67,21 @@ public sealed class Ec2Api : IDisposable
         string text;
         if (raw is not null)
         {
-            var reply = await raw.SendAsync(
-                RawHttpClient.Post(host, Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate)), cancellation)
-                .ConfigureAwait(false);
+            // As long as HttpClient would wait: a target that takes the connection and never answers must not hang the run.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            limit.CancelAfter(http.Timeout);
+            HttpReply reply;
+            try
+            {
+                reply = await raw.SendAsync(
+                    RawHttpClient.Post(host, Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate)), limit.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{Endpoint} did not answer {action} within {http.Timeout.TotalSeconds:0} s");
+            }
+
             (status, text) = (reply.Status, reply.BodyText);
         }
         else

@@ -93,6 +93,22 @@ public static class LoadPlanReader
             throw new FormatException("describe-storm changes nothing, so it has nothing to poll for: drop poll-interval");
         }
 
+        if (workload != LoadPlan.Mixed && options.ContainsKey("describe-rate"))
+        {
+            throw new FormatException($"describe-rate is the describes beside a mixed run's churn; {workload} has none: drop it");
+        }
+
+        if (poll is null && options.ContainsKey("settle"))
+        {
+            throw new FormatException("settle is how long pollers read after the last change, and this run has no pollers: drop it or add poll-interval");
+        }
+
+        var copies = simulations.Sum(s => s.IsOpen ? Math.Floor(s.StartedBy(s.During)) : s.PeakLevel);
+        if (copies < 1)
+        {
+            throw new FormatException("this load starts no copy at all: raise the rate or the duration");
+        }
+
         string? delay = null;
         if (options.TryGetValue("delay", out var spec))
         {

@@ -90,6 +90,13 @@ public static class LoadRunner
             notes.Add($"{paced.Skipped:N0} change copies found every instance still waiting for its last change to show, and did nothing.");
         }
 
+        if (pollers is not null && run.Scenarios[^1] is { } polls && polls.Dropped > polls.Started / 100)
+        {
+            notes.Add($"The pollers fell behind: {polls.Dropped:N0} polls were due while {scenarios[^1].MaxConcurrency:N0} were in flight, so some "
+                + "waits for the next poll were longer than the interval and the observed times (and the KS distance) overstate the harness's delays. "
+                + "Poll fewer instances, or less often.");
+        }
+
         if (run.Cancelled)
         {
             notes.Add("The run was stopped before its end; figures cover what ran.");

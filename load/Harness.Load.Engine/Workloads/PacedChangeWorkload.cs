@@ -50,6 +50,8 @@ public sealed class PacedChangeWorkload
         if (!ready.TryDequeue(out var instance))
         {
             Interlocked.Increment(ref skipped);
+            // Nothing free: wait a little rather than spin, which a closed model would do back to back.
+            await Task.Delay(StepTimeouts.Idle, time, context.Stopping).ConfigureAwait(false);
             return;
         }
 

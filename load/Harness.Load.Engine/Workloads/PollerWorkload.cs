@@ -48,20 +48,30 @@ public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker
         var token = instance.Token ?? default;
         if (token.Value is null || time.GetTimestamp() >= token.RenewAt)
         {
-            HttpReply issued = default;
-            var result = await context.StepAsync("token", async cancellation =>
+            // One token request per instance at a time: the other polls wait for it instead of stampeding.
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (Interlocked.CompareExchange(ref instance.TokenFetch, mine.Task, null) is { } fetching)
             {
-                issued = await client.SendAsync(
-                    RawHttpClient.Put(host, "/latest/api/token", null, "", ("X-aws-ec2-metadata-token-ttl-seconds", TokenTtl)), cancellation).ConfigureAwait(false);
-                return issued.IsSuccess ? StepResult.Ok : StepResult.Fail(issued.Status.ToString(CultureInfo.InvariantCulture));
-            }, StepTimeouts.Metadata).ConfigureAwait(false);
-            if (!result.IsOk)
+                await fetching.WaitAsync(context.Stopping).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    await FetchTokenAsync(context, client, instance, host).ConfigureAwait(false);
+                }
+                finally
+                {
+                    instance.TokenFetch = null;
+                    mine.SetResult();
+                }
+            }
+
+            token = instance.Token ?? default;
+            if (token.Value is null)
             {
                 return;
             }
-
-            token = (issued.BodyText, time.GetTimestamp() + ((TokenTtlSeconds - 60) * time.TimestampFrequency));
-            instance.Token = token;
         }
 
         foreach (var eni in instance.Interfaces)
@@ -84,8 +94,23 @@ public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker
             }, StepTimeouts.Metadata).ConfigureAwait(false);
             if (result.IsOk && body is { } shown)
             {
-                tracker.Observe(eni, shown, start, time.GetTimestamp());
+                tracker.Observe(eni, shown, start);
             }
+        }
+    }
+
+    private async Task FetchTokenAsync(ScenarioContext context, RawHttpClient client, SimInstance instance, string host)
+    {
+        HttpReply issued = default;
+        var result = await context.StepAsync("token", async cancellation =>
+        {
+            issued = await client.SendAsync(
+                RawHttpClient.Put(host, "/latest/api/token", null, "", ("X-aws-ec2-metadata-token-ttl-seconds", TokenTtl)), cancellation).ConfigureAwait(false);
+            return issued.IsSuccess ? StepResult.Ok : StepResult.Fail(issued.Status.ToString(CultureInfo.InvariantCulture));
+        }, StepTimeouts.Metadata).ConfigureAwait(false);
+        if (result.IsOk)
+        {
+            instance.Token = (issued.BodyText, time.GetTimestamp() + ((TokenTtlSeconds - 60) * time.TimestampFrequency));
         }
     }
 

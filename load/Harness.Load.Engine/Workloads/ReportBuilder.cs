@@ -25,14 +25,18 @@ public static class ReportBuilder
         ConvergenceReport? convergence,
         IReadOnlyList<string> notes)
     {
-        var seconds = Math.Max(run.Elapsed.TotalSeconds, 1e-9);
-        var reports = scenarios.Zip(run.Scenarios, (scenario, stats) => new ScenarioReport(
-            scenario.Name,
-            scenario.Simulations.Select(s => s.ToString()).ToList(),
-            scenario.WarmUp.TotalSeconds,
-            stats.Started,
-            stats.Dropped,
-            stats.Steps.Select(step => Step(step, run.Elapsed, seconds)).ToList())).ToList();
+        // Each scenario's rate is over its own phases (or as much of them as ran), not the drain or a longer neighbour.
+        var reports = scenarios.Zip(run.Scenarios, (scenario, stats) =>
+        {
+            var window = Math.Max(Math.Min(run.Elapsed.TotalSeconds, (scenario.Duration - scenario.WarmUp).TotalSeconds), 1e-9);
+            return new ScenarioReport(
+                scenario.Name,
+                scenario.Simulations.Select(s => s.ToString()).ToList(),
+                scenario.WarmUp.TotalSeconds,
+                stats.Started,
+                stats.Dropped,
+                stats.Steps.Select(step => Step(step, run.Elapsed, window)).ToList());
+        }).ToList();
         return new LoadReport(title, command, startedAt, Math.Round(run.Elapsed.TotalSeconds, 3), target, seed, reports, convergence, notes);
     }
 
@@ -63,14 +67,14 @@ public static class ReportBuilder
         double? ks = null;
         var observedCdf = new List<CdfPoint>();
         var configuredCdf = new List<CdfPoint>();
+        // A read shows a change at the first poll after it lands: the model's CDF with a uniform wait of up to one
+        // interval added, averaged over the wait.
+        var polled = cdf is null ? null : WithPollWait(cdf, pollInterval.TotalSeconds);
         if (samples.Length > 0)
         {
-            // A read shows a change up to one interval after it lands, half an interval on average: take that off.
-            var half = pollInterval.TotalSeconds / 2;
-            var adjusted = samples.Select(s => Math.Max(0, s - half)).ToArray();
-            if (cdf is not null)
+            if (polled is not null)
             {
-                ks = Math.Round(KolmogorovSmirnov.Distance(adjusted, cdf), 4);
+                ks = Math.Round(KolmogorovSmirnov.Distance(samples, polled), 4);
             }
 
             Array.Sort(samples);
@@ -79,9 +83,9 @@ public static class ReportBuilder
                 var p = (double)i / CdfPoints;
                 var x = samples[Math.Clamp((int)Math.Ceiling(p * samples.Length) - 1, 0, samples.Length - 1)];
                 observedCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), p));
-                if (cdf is not null)
+                if (polled is not null)
                 {
-                    configuredCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), Math.Round(cdf(Math.Max(0, x - half)), 5)));
+                    configuredCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), Math.Round(polled(x), 5)));
                 }
             }
         }
@@ -107,7 +111,24 @@ public static class ReportBuilder
             ks,
             Distribution(observed),
             observedCdf,
-            configuredCdf);
+            configuredCdf,
+            Ambiguous: tracker.Ambiguous);
+    }
+
+    /// <summary>The CDF of a draw from <paramref name="cdf"/> plus a uniform wait in [0, <paramref name="interval"/>) seconds.</summary>
+    internal static Func<double, double> WithPollWait(Func<double, double> cdf, double interval)
+    {
+        const int Points = 32;
+        return interval <= 0 ? cdf : x =>
+        {
+            var sum = 0.0;
+            for (var i = 0; i < Points; i++)
+            {
+                sum += cdf(x - ((i + 0.5) * interval / Points));
+            }
+
+            return sum / Points;
+        };
     }
 
     /// <summary>The model's mean in milliseconds, by numeric integration of 1 - CDF up to its 99.99th percentile (0 when unknown).</summary>

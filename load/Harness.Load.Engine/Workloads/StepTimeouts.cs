@@ -8,4 +8,7 @@ internal static class StepTimeouts
 
     /// <summary>Metadata reads: a little longer than the one-second time-outs the SDKs' metadata clients use, as a poller's budget.</summary>
     public static readonly TimeSpan Metadata = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a copy that found nothing to do waits before it ends.</summary>
+    public static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(5);
 }

@@ -17,6 +17,9 @@ public sealed class SimInstance(string id, int index)
 
     /// <summary>The poller's IMDSv2 token and when it must be renewed (a timestamp of the run's clock).</summary>
     internal (string Value, long RenewAt)? Token { get; set; }
+
+    /// <summary>The token request in flight, which other polls of this instance wait for rather than ask again.</summary>
+    internal Task? TokenFetch;
 }
 
 /// <summary>One network interface: where churned addresses go and come from.</summary>
@@ -29,6 +32,9 @@ public sealed class SimInterface(string id, string mac, string subnetId, SimInst
     public string SubnetId { get; } = subnetId;
 
     public SimInstance Instance { get; } = instance;
+
+    /// <summary>What the last metadata read of its <c>local-ipv4s</c> showed; locked with its instance's changes.</summary>
+    internal string? LastShown { get; set; }
 }
 
 /// <summary>

@@ -40,12 +40,29 @@ public sealed class LoadEngineTests
             Interlocked.Decrement(ref inFlight);
             return StepResult.Ok;
         }))
-        { Simulations = LoadSimulation.Parse("keep(copies=5,during=1s) ramp-keep(from=1,to=3,during=1s)") };
+        { Simulations = LoadSimulation.Parse("keep(copies=5,during=1s)") };
         var run = await RunAsync(time, scenario);
         Assert.Equal(5, most);
-        var count = run.Scenarios[0].Steps.Single().Count;
-        // 5 copies for 10 rounds of 100 ms, then 1 to 3 copies for 10 rounds: 50 + about 20.
-        Assert.InRange(count, 65, 75);
+        // 5 copies for 10 rounds of 100 ms.
+        Assert.InRange(run.Scenarios[0].Steps.Single().Count, 48, 52);
+    }
+
+    [Fact]
+    public async Task Phases_end_on_the_clock_even_with_nothing_running_or_copies_still_busy()
+    {
+        var time = new VirtualTimeProvider();
+        var scenario = new LoadScenario("s", async c => await c.StepAsync(c.Copy == 0 ? "slow" : "quick", async _ =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(c.Copy == 0 ? 1500 : 1), time);
+            return StepResult.Ok;
+        }))
+        { Simulations = LoadSimulation.Parse("keep(copies=1,during=500ms) keep(copies=0,during=1s) inject(rate=10,during=1s)") };
+        var run = await RunAsync(time, scenario);
+        var steps = run.Scenarios[0].Steps.ToDictionary(s => s.Name);
+        Assert.Equal(1, steps["slow"].Count);
+        Assert.Equal(10, steps["quick"].Count);
+        // 2.5 s of phases; the slow copy (0 to 1.5 s) did not hold them up.
+        Assert.InRange(run.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(2.6));
     }
 
     [Fact]

@@ -28,19 +28,19 @@ public sealed class ConvergenceTrackerTests
         var replyAt = time.GetTimestamp();
 
         // A read sent before the reply does not count, even if it shows the address.
-        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", early, replyAt);
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", early);
         // Another interface's read, or one that does not list it (10.0.0.90 is not 10.0.0.9), does not either.
-        tracker.Observe(eth1, "10.0.0.9", replyAt, replyAt);
-        tracker.Observe(eth0, "10.0.0.1\n10.0.0.90", replyAt, replyAt);
+        tracker.Observe(eth1, "10.0.0.9", replyAt);
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.90", replyAt);
         Assert.Equal(0, tracker.Converged);
 
         time.Advance(TimeSpan.FromMilliseconds(700));
         var start = time.GetTimestamp();
         time.Advance(TimeSpan.FromMilliseconds(2));
-        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", start, time.GetTimestamp());
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", start);
         Assert.Equal(1, tracker.Converged);
-        Assert.InRange(tracker.Observed.Max, 700_000, 704_000);
-        Assert.Equal(0.702, Assert.Single(tracker.Samples()), 3);
+        Assert.InRange(tracker.Observed.Max, 699_000, 701_000);
+        Assert.Equal(0.700, Assert.Single(tracker.Samples()), 3);
         Assert.Equal(0, tracker.Unconverged);
     }
 
@@ -56,7 +56,7 @@ public sealed class ConvergenceTrackerTests
         Assert.Equal(1, tracker.Unconverged);
 
         time.Advance(TimeSpan.FromSeconds(1));
-        tracker.Observe(eth1, "10.0.0.1", time.GetTimestamp(), time.GetTimestamp());
+        tracker.Observe(eth1, "10.0.0.1", time.GetTimestamp());
         Assert.Equal(1, tracker.Converged);
         Assert.Equal(0, tracker.Unconverged);
     }
@@ -72,12 +72,44 @@ public sealed class ConvergenceTrackerTests
         tracker.Register(b, eth0, present: true, time.GetTimestamp(), measured: true);
         tracker.Register(c, eth1, present: true, time.GetTimestamp(), measured: false);
         time.Advance(TimeSpan.FromSeconds(1));
-        tracker.Observe(eth0, "10.0.0.9\n10.0.0.10", time.GetTimestamp(), time.GetTimestamp());
-        tracker.Observe(eth1, "10.0.0.11", time.GetTimestamp(), time.GetTimestamp());
+        tracker.Observe(eth0, "10.0.0.9\n10.0.0.10", time.GetTimestamp());
+        tracker.Observe(eth1, "10.0.0.11", time.GetTimestamp());
         Assert.Equal(2, tracker.Converged);
         Assert.Equal(2, tracker.Overlapped);
         Assert.Empty(tracker.Samples());
         Assert.Equal(2, tracker.Changes);
+    }
+
+    [Fact]
+    public void A_change_whose_interface_already_shows_what_it_wants_is_ambiguous_not_measured()
+    {
+        var tracker = new ConvergenceTracker(time);
+        var address = new FloatingAddress("10.0.0.9", "subnet-1", eth0);
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", time.GetTimestamp());
+        tracker.Observe(eth1, "10.0.0.2", time.GetTimestamp());
+
+        // Moved to eth1 and straight back, before any read showed the move: eth0 still lists it.
+        tracker.Register(address, eth1, present: true, time.GetTimestamp(), measured: true);
+        tracker.Register(address, eth0, present: true, time.GetTimestamp(), measured: true);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", time.GetTimestamp());
+        Assert.Equal(1, tracker.Ambiguous);
+        Assert.Equal(1, tracker.Superseded);
+        Assert.Equal(0, tracker.Converged);
+        Assert.Empty(tracker.Samples());
+    }
+
+    [Fact]
+    public void Changes_on_different_interfaces_of_one_instance_overlap_because_delivery_is_in_order()
+    {
+        var tracker = new ConvergenceTracker(time);
+        tracker.Register(new FloatingAddress("10.0.0.9", "subnet-1", null), eth0, present: true, time.GetTimestamp(), measured: true);
+        tracker.Register(new FloatingAddress("10.0.0.10", "subnet-1", null), eth1, present: true, time.GetTimestamp(), measured: true);
+        time.Advance(TimeSpan.FromSeconds(1));
+        tracker.Observe(eth0, "10.0.0.9", time.GetTimestamp());
+        tracker.Observe(eth1, "10.0.0.10", time.GetTimestamp());
+        Assert.Equal(2, tracker.Overlapped);
+        Assert.Empty(tracker.Samples());
     }
 
     [Theory]

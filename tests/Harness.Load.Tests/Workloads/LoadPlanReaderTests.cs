@@ -38,6 +38,10 @@ public sealed class LoadPlanReaderTests
     [InlineData("churn", "delay", "lognormal(median=5s)", "delay: expected")]
     [InlineData("churn", "load", "inject(rate=5)", "load: expected ','")]
     [InlineData("describe-storm", "poll-interval", "1s", "nothing to poll")]
+    [InlineData("churn", "describe-rate", "5", "churn has none")]
+    [InlineData("churn", "settle", "5s", "this run has no pollers")]
+    [InlineData("churn", "duration", "0.5ms", "starts no copy at all")]
+    [InlineData("churn", "load", "pause(during=5s) keep(copies=0,during=1s)", "starts no copy at all")]
     [InlineData("pollers", "poll-interval", "0s", "poll-interval must be longer than 0")]
     public void Bad_options_say_which_and_why(string workload, string name, string value, string message)
     {
