@@ -63,7 +63,7 @@ public sealed record DistributionBucket(double FromMs, double ToMs, long Count);
 /// <param name="Configured">The model's own quantiles, when it has closed forms (null otherwise).</param>
 /// <param name="KsDistance">Kolmogorov–Smirnov distance between the observed times of the changes that had their instance to
 /// themselves and the model convolved with the wait for the next poll (uniform over one interval): null when the model has no
-/// CDF or no change was clean.</param>
+/// CDF or fewer than 30 changes were clean.</param>
 /// <param name="ObservedCdf">Points of the observed CDF, for the chart.</param>
 /// <param name="ConfiguredCdf">Points of the model's CDF over the same range (empty without a CDF).</param>
 /// <param name="Ambiguous">Changes not measured because their interface's last read already showed what they wanted.</param>

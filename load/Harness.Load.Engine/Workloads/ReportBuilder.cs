@@ -11,6 +11,9 @@ public static class ReportBuilder
     /// <summary>Quantiles of the convergence chart's CDF lines.</summary>
     private const int CdfPoints = 100;
 
+    /// <summary>The fewest clean samples a KS distance is given for.</summary>
+    private const int MinKsSamples = 30;
+
     /// <summary>Buckets of a distribution chart: log-spaced, merged from the histogram's finer ones.</summary>
     private const int ChartBuckets = 40;
 
@@ -72,7 +75,8 @@ public static class ReportBuilder
         var polled = cdf is null ? null : WithPollWait(cdf, pollInterval.TotalSeconds);
         if (samples.Length > 0)
         {
-            if (polled is not null)
+            // A handful of clean changes (churn leaves few) says nothing about a distribution: no KS below MinKsSamples.
+            if (polled is not null && samples.Length >= MinKsSamples)
             {
                 ks = Math.Round(KolmogorovSmirnov.Distance(samples, polled), 4);
             }
