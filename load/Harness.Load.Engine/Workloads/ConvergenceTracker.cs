@@ -40,7 +40,7 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
     private long overlapped;
     private long ambiguous;
 
-    /// <summary>Called, outside any lock, for every change a read has just shown.</summary>
+    /// <summary>Called, outside any lock, for every change a read has just shown, or that was ambiguous when it was made.</summary>
     internal event Action<TrackedChange>? Shown;
 
     /// <summary>Observed times in microseconds.</summary>
@@ -120,7 +120,7 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
                 }
             }
 
-            if (target.LastShown is { } shown && HasLine(shown, address.Ip) == present)
+            if (target.LastShown is { } shown && HasLine(shown.Body, address.Ip) == present)
             {
                 change.Ambiguous = true;
                 change.Done = true;
@@ -137,6 +137,11 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
                 Interlocked.Increment(ref changes);
             }
         }
+
+        if (change.Ambiguous)
+        {
+            Shown?.Invoke(change);
+        }
     }
 
     /// <summary>
@@ -150,7 +155,12 @@ public sealed class ConvergenceTracker(TimeProvider time, int maxSamples = 1_000
         List<TrackedChange>? shown = null;
         lock (list)
         {
-            eni.LastShown = localIpv4s;
+            // Reads can finish out of order: only a read begun later than the last one says what the interface shows now.
+            if (eni.LastShown is not { } last || readStart >= last.At)
+            {
+                eni.LastShown = (localIpv4s, readStart);
+            }
+
             list.RemoveAll(c => c.Done || c.Superseded);
             foreach (var change in list)
             {

@@ -33,8 +33,8 @@ public sealed class SimInterface(string id, string mac, string subnetId, SimInst
 
     public SimInstance Instance { get; } = instance;
 
-    /// <summary>What the last metadata read of its <c>local-ipv4s</c> showed; locked with its instance's changes.</summary>
-    internal string? LastShown { get; set; }
+    /// <summary>What the latest-begun metadata read of its <c>local-ipv4s</c> showed, and when it began; locked with its instance's changes.</summary>
+    internal (string Body, long At)? LastShown { get; set; }
 }
 
 /// <summary>

@@ -100,6 +100,24 @@ public sealed class ConvergenceTrackerTests
     }
 
     [Fact]
+    public void A_read_that_began_earlier_but_finished_later_does_not_stand_for_what_the_interface_shows()
+    {
+        var tracker = new ConvergenceTracker(time);
+        var address = new FloatingAddress("10.0.0.9", "subnet-1", eth0);
+        var older = time.GetTimestamp();
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        tracker.Observe(eth0, "10.0.0.1", time.GetTimestamp());
+        // The slow, older read still listed the address; it arrives last.
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", older);
+
+        tracker.Register(address, eth0, present: true, time.GetTimestamp(), measured: true);
+        Assert.Equal(0, tracker.Ambiguous);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        tracker.Observe(eth0, "10.0.0.1\n10.0.0.9", time.GetTimestamp());
+        Assert.Equal(1, tracker.Converged);
+    }
+
+    [Fact]
     public void Changes_on_different_interfaces_of_one_instance_overlap_because_delivery_is_in_order()
     {
         var tracker = new ConvergenceTracker(time);
