@@ -15,7 +15,16 @@ internal sealed class LiveProgress(TextWriter output, bool quiet)
     private int drawn;
     private TimeSpan? lastLogged;
 
+    /// <summary>Draws one block; calls may come from the timer and the end of the run at once, so one at a time.</summary>
     public void Show(LoadProgress progress)
+    {
+        lock (output)
+        {
+            Draw(progress);
+        }
+    }
+
+    private void Draw(LoadProgress progress)
     {
         if (quiet || (!terminal && progress.Elapsed - lastLogged < TimeSpan.FromSeconds(10)))
         {
@@ -44,20 +53,17 @@ internal sealed class LiveProgress(TextWriter output, bool quiet)
         }
 
         lastAt = progress.Elapsed;
-        lock (output)
+        if (terminal && drawn > 0)
         {
-            if (terminal && drawn > 0)
-            {
-                output.Write($"\u001b[{drawn}A\u001b[J");
-            }
-
-            foreach (var line in lines)
-            {
-                output.WriteLine(line);
-            }
-
-            drawn = terminal ? lines.Count : 0;
+            output.Write($"\u001b[{drawn}A\u001b[J");
         }
+
+        foreach (var line in lines)
+        {
+            output.WriteLine(line);
+        }
+
+        drawn = terminal ? lines.Count : 0;
     }
 
     /// <summary>Leaves the last block on screen: what follows is printed below it.</summary>

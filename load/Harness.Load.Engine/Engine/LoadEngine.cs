@@ -63,7 +63,7 @@ public static class LoadEngine
                 ? RunPhasesAsync(s, [WarmUpPhase(s)], warmStats[i], time, stopping.Token)
                 : Task.CompletedTask)).ConfigureAwait(false);
 
-            // Warm-up copies still running finish (within the drain) before measuring starts, so none is counted in neither.
+            // Warm-up copies still running finish (within the drain) before measuring starts, so none is counted in both.
             await DrainAsync(warmStats, options.Drain, time, stopping.Token).ConfigureAwait(false);
         }
 
@@ -84,6 +84,7 @@ public static class LoadEngine
             await Delay(IdlePoll, time, CancellationToken.None).ConfigureAwait(false);
         }
 
+        reporter?.Dispose();
         progress?.Invoke(new LoadProgress(time.GetElapsedTime(runStart), warmUp + measured, false, stats));
         return new LoadRun(stats, elapsed, cancellation.IsCancellationRequested);
     }
