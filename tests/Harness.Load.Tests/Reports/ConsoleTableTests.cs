@@ -26,7 +26,7 @@ public sealed class ConsoleTableTests
 
         var start = lines.IndexOf("convergence: model lognormal(median=800ms,sigma=0.5), polled every 50 ms");
         Assert.True(start > 0);
-        Assert.Equal("  changes 400, converged 380, superseded 12, unconverged 3, overlapped 5", lines[start + 1]);
+        Assert.Equal("  changes 400, converged 380, superseded 12, ambiguous 0, unconverged 3, overlapped 5", lines[start + 1]);
         Assert.Matches(@"^ +p50 ms +p95 ms +p99 ms +max ms$", lines[start + 2]);
         Assert.Matches(@"^  observed +830\.0 +1710\.0 +2150\.0 +3120\.0$", lines[start + 3]);
         Assert.Matches(@"^  configured +800\.0 +1821\.9 +2560\.2 +∞$", lines[start + 4]);

@@ -37,11 +37,11 @@ public sealed class MarkdownReportTests
 
         var convergence = markdown[markdown.IndexOf("## Convergence", StringComparison.Ordinal)..];
         Assert.Contains("`lognormal(median=800ms,sigma=0.5)`", convergence);
-        Assert.Contains("| 400 | 380 | 12 | 3 | 5 |", convergence);
+        Assert.Contains("| 400 | 380 | 12 | 0 | 3 | 5 |", convergence);
         Assert.Contains("|  | observed ms | configured ms |", convergence);
         Assert.Contains("| p99 | 2150.0 | 2560.2 |", convergence);
         Assert.Contains("| max | 3120.0 | ∞ |", convergence);
-        Assert.Contains("Kolmogorov–Smirnov distance from the model (observed less half the poll interval): 0.042", convergence);
+        Assert.Contains("Kolmogorov–Smirnov distance from the model with the wait for the next poll added (changes that had their instance to themselves): 0.042", convergence);
         Assert.Contains("## Notes\n\n- Warm-up calls are not counted.\n", convergence);
     }
 

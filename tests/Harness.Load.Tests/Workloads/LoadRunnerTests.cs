@@ -68,10 +68,10 @@ public sealed class LoadRunnerTests : IAsyncLifetime
         Assert.Equal(c.Changes, c.Converged);
         Assert.Equal(0, c.Overlapped);
         Assert.Equal(0, c.Superseded);
-        // The change is made before the reply, so it can show a little under 300 ms after it; a poll adds up to 10 ms,
-        // and a loaded two-core machine more: the upper bound is generous.
-        Assert.InRange(c.Observed.MinMs, 280, 400);
-        Assert.InRange(c.Observed.P50Ms, 290, 600);
+        // The delay runs from the change, made before the reply: on a loaded two-core machine a reply can take tens of
+        // milliseconds, so a change can show well under 300 ms after it; a poll adds up to 10 ms. Generous bounds both ways.
+        Assert.InRange(c.Observed.MinMs, 150, 400);
+        Assert.InRange(c.Observed.P50Ms, 250, 600);
         Assert.NotNull(c.KsDistance);
         Assert.NotNull(c.Lateness);
         Assert.Equal(300, c.Configured!.P50Ms);
