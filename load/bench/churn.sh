@@ -146,7 +146,7 @@ def read(name, rate):
         "reads": reads[1]["requestsPerSecond"] if reads else None,
         "readFailures": reads[1]["failed"] if reads else None,
         "lateness": (c.get("lateness") or {}), "converged": c.get("converged"), "changes": c.get("changes"),
-        "superseded": c.get("superseded"), "unconverged": c.get("unconverged"),
+        "superseded": c.get("superseded"), "unconverged": c.get("unconverged"), "ambiguous": c.get("ambiguous", 0),
         "shared": holders["shared"] if holders else None, "addresses": holders["addresses"] if holders else None,
         "cpu": cpu,
         "notes": [n for n in r["notes"] if not n.startswith("Topology") and "busy" not in n],
@@ -186,13 +186,13 @@ for rate, h, m in rows:
     print("| " + " | ".join([f"{rate:,}", *side(h, 2), *side(m, 1), busy, f"{shared(h, False)} / {shared(m, True)}"]) + " |")
 print("\nops/s: assign + reassign + unassign calls completed within the measured window; p50 / p99: the worst of the three calls. "
       f"Busy copies found all {instances * 2} addresses with a call in flight and did nothing (offered load the server could not take).\n")
-print("| offered /s | pollers' reads/s (target 200) | read failures | changes made / converged / superseded / unconverged | harness lateness p50 / p99 / max ms | copies dropped |")
+print("| offered /s | pollers' reads/s (target 200) | read failures | changes made / converged / superseded / ambiguous / unconverged | harness lateness p50 / p99 / max ms | copies dropped |")
 print("|---:|---:|---:|---|---|---:|")
 for rate, h, m in rows:
     if h:
         late = h["lateness"]
         lat = f"{late['p50Ms']:.2f} / {late['p99Ms']:.2f} / {late['maxMs']:.1f}" if late else "–"
-        print(f"| {rate:,} | {h['reads']:,.0f} | {h['readFailures']:,} | {h['changes']:,} / {h['converged']:,} / {h['superseded']:,} / {h['unconverged']:,} | {lat} | {h['dropped']:,} |")
+        print(f"| {rate:,} | {h['reads']:,.0f} | {h['readFailures']:,} | {h['changes']:,} / {h['converged']:,} / {h['superseded']:,} / {h['ambiguous']:,} / {h['unconverged']:,} | {lat} | {h['dropped']:,} |")
 def cpu(x):
     if x is None or not x["cpu"]:
         return ["–", "–"]

@@ -29,7 +29,9 @@ public sealed class LoadRunnerTests : IAsyncLifetime
         var steps = outcome.Report.Scenarios.Single().Steps.ToDictionary(s => s.Name);
         Assert.Equal(["assign", "reassign", "unassign"], steps.Keys.Order());
         Assert.All(steps.Values, s => Assert.Equal(0, s.Failed));
-        Assert.InRange(steps.Values.Sum(s => s.Count), 150, 200);
+        // 100/s for 2 s starts 200 copies; one that finds all 30 addresses busy (a slow machine) does nothing but is counted.
+        Assert.Equal(200, outcome.Report.Scenarios.Single().Copies);
+        Assert.InRange(steps.Values.Sum(s => s.Count), 100, 200);
         Assert.Contains(log, l => l.Contains("6 instances, 10 interfaces, 30 floating addresses", StringComparison.Ordinal));
 
         // What the API says now is what the churn's own book says: nothing lost, nothing doubled.
