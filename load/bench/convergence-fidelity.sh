@@ -53,20 +53,32 @@ LOAD_AT_START=$(cut -d" " -f1-3 /proc/loadavg)
 # shellcheck source=lib.sh
 source "$ROOT/load/bench/lib.sh"
 
-for port in "$EC2_PORT" "$IMDS_PORT"; do
-  port_free "$port" || { echo "port $port is in use; set EC2_PORT/IMDS_PORT" >&2; exit 1; }
-done
+# own_server NAME PID PATTERN: the health check answers for whatever holds the port, so wait until the process
+# started here says it is serving (PATTERN in its log), and stop if it exits first. Without this, a second copy of
+# a script started in the same minute passes the port check, fails to bind, and drives the first copy's server.
+own_server() {
+  local deadline=$((SECONDS + 60))
+  until grep -q "$3" "$OUT/$1.log" 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null && [ $SECONDS -lt $deadline ] || { echo "$1 is not the one serving (port taken?):" >&2; cat "$OUT/$1.log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
 
 log "build (Release): harness-load, and the harness with it"
 timeout 300 dotnet build -c Release --nologo -v q "$ROOT/load/Harness.Load" >"$OUT/convergence-fidelity-build.log" 2>&1 \
   || { cat "$OUT/convergence-fidelity-build.log" >&2; exit 1; }
 HARNESS=(dotnet "$ROOT/src/Harness.Host/bin/Release/net10.0/harness.dll")
 LOAD=(dotnet "$ROOT/load/Harness.Load/bin/Release/net10.0/harness-load.dll")
+for port in "$EC2_PORT" "$IMDS_PORT"; do
+  port_free "$port" || { echo "port $port is in use; set EC2_PORT/IMDS_PORT" >&2; exit 1; }
+done
 
 log "start the harness (EC2 on 127.0.0.1:$EC2_PORT, metadata on :$IMDS_PORT)"
 start_bg convergence-fidelity-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --seed 1
 HARNESS_PID=${PGIDS[-1]}
 wait_http "http://127.0.0.1:$EC2_PORT/_harness/health" 60 200 || { cat "$OUT/convergence-fidelity-harness.log" >&2; exit 1; }
+own_server convergence-fidelity-harness "$HARNESS_PID" "harness is serving"
 
 log "pollers: $INSTANCES instances polled every $POLL, $DELAY, ${DURATION}s of changes (about $CHANGES) + $SETTLE settle"
 rm -rf "$REPORT"

@@ -92,8 +92,8 @@ public static class LoadRunner
 
         if (pollers is not null && run.Scenarios[^1] is { } polls && polls.Dropped > polls.Started / 100)
         {
-            notes.Add($"The pollers fell behind: {polls.Dropped:N0} polls were due while {scenarios[^1].MaxConcurrency:N0} were in flight, so some "
-                + "waits for the next poll were longer than the interval and the observed times (and the KS distance) overstate the harness's delays. "
+            notes.Add($"The pollers fell behind: {polls.Dropped:N0} polls were due while {scenarios[^1].MaxConcurrency:N0} were in flight, so reads came "
+                + "later and less often than the interval: the observed times (and the KS distance) do not measure the harness's delays cleanly. "
                 + "Poll fewer instances, or less often.");
         }
 
