@@ -54,3 +54,14 @@ ensure_wrk() {
   fi
   command -v wrk >/dev/null
 }
+
+# own_server NAME PID PATTERN: the health check answers for whatever holds the port, so wait until the process
+# started here says it is serving (PATTERN in $OUT/NAME.log), and stop if it exits first. Without this, a second copy of
+# a script started in the same minute passes the port check, fails to bind, and drives the first copy's server.
+own_server() {
+  local deadline=$((SECONDS + 60))
+  until grep -q "$3" "$OUT/$1.log" 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null && [ $SECONDS -lt $deadline ] || { echo "$1 is not the one serving (port taken?):" >&2; cat "$OUT/$1.log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
