@@ -51,10 +51,24 @@ public static partial class Ec2ApiEndpoints
         var at = taps.Time.GetUtcNow();
         var started = taps.Time.GetTimestamp();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var (action, status, code) = await ServeAsync(http, values);
+
+        // The reply waits for its record, so a client that exits on it has the call on record (as metadata reads do).
+        var held = new HeldReplyStream(http.Response.Body);
+        http.Response.Body = held;
+        (string? Action, int Status, string? Code) served;
+        try
+        {
+            served = await ServeAsync(http, values);
+        }
+        finally
+        {
+            http.Response.Body = held.Inner;
+        }
+
         tap.Record(new TapRecord(
-            at, "ec2", http.Request.Method, action ?? "", status, code, Describe(values), taps.Time.GetElapsedTime(started).TotalMilliseconds,
-            Fault: FaultNotes.Of(http.Items)));
+            at, "ec2", http.Request.Method, served.Action ?? "", served.Status, served.Code, Describe(values),
+            taps.Time.GetElapsedTime(started).TotalMilliseconds, Fault: FaultNotes.Of(http.Items)));
+        await held.ReleaseAsync(http.RequestAborted);
     }
 
     /// <summary>The request's parameters other than the action, version and signature, as <c>Name=value</c> lines.</summary>

@@ -16,6 +16,7 @@ internal static class ClientsApi
         api.MapPost("/clients", RegisterAsync);
         api.MapGet("/clients", List);
         api.MapGet("/clients/{clientId}", Get);
+        api.MapPost("/clients/{clientId}/end", End);
         api.MapDelete("/clients/{clientId}", Delete);
         return api;
     }
@@ -60,6 +61,21 @@ internal static class ClientsApi
         return TypedResults.Ok(new ClientRecords(ClientDocument.Of(tap, http, listener), records, dropped));
     }
 
+    /// <summary>
+    /// Marks the client's end as its runner saw it (the process exited): the records before the mark are what it did while
+    /// it ran. Takes no body; answers the client's document with <c>endedAt</c> on the harness's clock.
+    /// </summary>
+    private static Results<Ok<ClientDocument>, ProblemHttpResult> End(string clientId, HttpContext http, ClientTaps taps, ImdsListener listener)
+    {
+        if (!taps.TryGet(clientId, out var tap))
+        {
+            return ControlApi.NotFound($"No client {clientId} is registered here.");
+        }
+
+        tap.End(taps.Time.GetUtcNow());
+        return TypedResults.Ok(ClientDocument.Of(tap, http, listener));
+    }
+
     private static Results<NoContent, ProblemHttpResult> Delete(string clientId, ClientTaps taps) =>
         taps.Remove(clientId) ? TypedResults.NoContent() : ControlApi.NotFound($"No client {clientId} is registered here.");
 
@@ -67,11 +83,13 @@ internal static class ClientsApi
 
     /// <param name="ImdsEndpoint">The client's metadata base URL: its instance's metadata at an address of the client's own.</param>
     /// <param name="Ec2Endpoint">The client's EC2 endpoint (AWS_ENDPOINT_URL_EC2).</param>
-    internal sealed record ClientDocument(string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt)
+    /// <param name="EndedAt">When the client's end was marked (<c>POST …/end</c>); null while it runs.</param>
+    internal sealed record ClientDocument(
+        string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt)
     {
         public static ClientDocument Of(ClientTap tap, HttpContext http, ImdsListener listener) => new(
             tap.Id, tap.Name, tap.Slot.InstanceId, $"http://{tap.AddressText}:{listener.Port}",
-            $"{http.Request.Scheme}://{http.Request.Host}/_harness/clients/{tap.Id}/ec2", tap.RegisteredAt);
+            $"{http.Request.Scheme}://{http.Request.Host}/_harness/clients/{tap.Id}/ec2", tap.RegisteredAt, tap.EndedAt);
     }
 
     internal sealed record ClientList(IReadOnlyList<ClientDocument> Clients);

@@ -76,7 +76,7 @@ public sealed partial class ImdsHandler
     /// </summary>
     private static void Drop(HttpContext http)
     {
-        if (http.Response.Body is CaptureStream)
+        if (http.Response.Body is HeldReplyStream)
         {
             http.Items[DropItem] = true;
         }
@@ -93,23 +93,26 @@ public sealed partial class ImdsHandler
         return active.Length == 0 ? Serve(http, slot, slot.View) : ServeFaultedAsync(http, slot, active);
     }
 
-    /// <summary>Serves a registered client and records the request with what it was answered.</summary>
+    /// <summary>
+    /// Serves a registered client and records the request with what it was answered, before the reply leaves: a client
+    /// that exits the instant it reads a reply has that read on record.
+    /// </summary>
     private async Task ServeRecordedAsync(HttpContext http, MetadataSlot slot, ClientTap tap)
     {
         var at = time.GetUtcNow();
         var started = time.GetTimestamp();
         var response = http.Response;
-        var capture = new CaptureStream(response.Body);
-        response.Body = capture;
+        var held = new HeldReplyStream(response.Body);
+        response.Body = held;
         try
         {
             await Respond(http, slot);
         }
         finally
         {
-            response.Body = capture.Inner;
+            response.Body = held.Inner;
             var dropped = http.RequestAborted.IsCancellationRequested || http.Items.ContainsKey(DropItem);
-            var body = dropped ? null : capture.Text;
+            var body = dropped ? null : held.Text;
             tap.Record(new TapRecord(
                 at, "imds", http.Request.Method, http.Request.Path.Value ?? "", dropped ? 0 : response.StatusCode, null,
                 body, time.GetElapsedTime(started).TotalMilliseconds, Current(http, slot, body), FaultNotes.Of(http.Items)));
@@ -118,20 +121,33 @@ public sealed partial class ImdsHandler
                 http.Abort();
             }
         }
+
+        if (!http.RequestAborted.IsCancellationRequested)
+        {
+            await held.ReleaseAsync(http.RequestAborted);
+        }
     }
 
     /// <summary>Whether a 200 reply is what the instance's metadata will answer once everything on its way has arrived.</summary>
     private bool? Current(HttpContext http, MetadataSlot slot, string? body)
     {
-        if (body is null || http.Response.StatusCode != StatusCodes.Status200OK || propagation.Describe(slot.InstanceId) is not { } status)
+        // Only a read of the tree can be stale: a token (PUT /latest/api/token) is not a view of anything, and a HEAD
+        // reply has no body to compare.
+        if (body is null || http.Response.StatusCode != StatusCodes.Status200OK || !HttpMethods.IsGet(http.Request.Method)
+            || propagation.Describe(slot.InstanceId) is not { } status)
         {
             return null;
         }
 
         var path = CollapseSlashes(http.Request.Path.Value ?? "");
         var slash = path.IndexOf('/', 1);
+        if (slash < 0 || path[slash..].TrimEnd('/') == "/api/token")
+        {
+            return null;
+        }
+
         var control = regions.Get(slot.Region).Instances.GetValueOrDefault(slot.InstanceId);
-        return slash >= 0 && MetadataTree.Resolve(status.Desired, control, path[slash..]) == body;
+        return MetadataTree.Resolve(status.Desired, control, path[slash..]) == body;
     }
 
     private Task Serve(HttpContext http, MetadataSlot slot, MetadataView view)

@@ -116,6 +116,84 @@ public sealed class ClientRunTests
         Assert.Contains("from metadata that had caught up", report.Expectations[0].Evidence);
     }
 
+    /// <summary>
+    /// The edge of the wait verdict: each agent polls its local-ipv4s and exits the instant a read lists the address,
+    /// with nothing after that read. Judged on one clock, in an order fixed by construction, every one passes; on an
+    /// embedded harness and on one reached as a target, three runs of sixteen agents each.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_agent_that_exits_the_instant_its_read_shows_the_address_passes_every_time(bool target)
+    {
+        const int Rounds = 16;
+        const string Agent = "e=$AWS_EC2_METADATA_SERVICE_ENDPOINT/latest/meta-data; m=$(curl -sf $e/mac); "
+            + "until curl -sf $e/network/interfaces/macs/$m/local-ipv4s | grep -qx 10.0.1.50; do :; done";
+        var steps = new System.Text.StringBuilder("  - assign: { instance: primary, ips: [10.0.1.50] }\n");
+        for (var round = 0; round < Rounds; round++)
+        {
+            var on = round % 2 == 0 ? "primary" : "standby";
+            if (round > 0)
+            {
+                steps.Append($"  - reassign: {{ ip: 10.0.1.50, to: {on} }}\n");
+            }
+
+            steps.Append($"  - client: {{ name: agent{round}, instance: {on}, run: \"{Agent}\", timeout: 20s }}\n")
+                .Append($"  - expect: {{ client: agent{round}, exitCode: 0, waitedForImds: 10.0.1.50 }}\n");
+        }
+
+        var scenario = ScenarioParser.Parse("test.yaml", Scenarios.With(steps.ToString(), "clock: real\npropagation: { imds: fixed(150ms) }"));
+        for (var run = 0; run < 3; run++)
+        {
+            RunReport report;
+            if (target)
+            {
+                await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, 3));
+                await app.StartAsync();
+                report = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), app.Ec2Url, new RealScenarioClock(TimeProvider.System), RunProgress.None)
+                    .WaitAsync(TimeSpan.FromMinutes(2));
+            }
+            else
+            {
+                report = await RunCommand.RunEmbeddedAsync(scenario, RunProgress.None).WaitAsync(TimeSpan.FromMinutes(2));
+            }
+
+            Assert.Null(report.Error);
+            Assert.Equal(Rounds, report.Expectations.Count);
+            Assert.All(report.Expectations, e => Assert.True(e.Passed, $"run {run}: {e.Description}: {e.Evidence}"));
+            foreach (var client in report.Clients)
+            {
+                // The read that counted is the agent's last: it exited on it.
+                var reads = client.Calls.Where(c => c.Target.EndsWith("/local-ipv4s", StringComparison.Ordinal) && !c.AfterEnd).ToList();
+                Assert.Contains("10.0.1.50", reads[^1].Body!.Split('\n'));
+                Assert.True(reads[^1].Current, $"run {run}: {client.Name}'s last read was not current");
+                Assert.True(client.Start <= reads[0].At && reads[^1].At <= client.End, $"run {run}: {client.Name}'s reads are outside {client.Start}–{client.End}");
+            }
+        }
+    }
+
+    /// <summary>A client's output lines come before the line saying it exited, in print and in time, however late they are read.</summary>
+    [Fact]
+    public async Task A_clients_output_is_shown_before_its_exit_in_order_and_in_time()
+    {
+        var scenario = ScenarioParser.Parse("test.yaml", Scenarios.With("""
+              - client: { name: c, instance: primary, run: "seq 1 2000; seq 1 500 >&2" }
+              - expect: { client: c, exitCode: 0 }
+            """, Header));
+        var output = new StringWriter();
+
+        var report = await RunCommand.RunEmbeddedAsync(scenario, new RunProgress(output)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(report.Passed, report.Error);
+        var lines = output.ToString().Split('\n');
+        var exited = Array.FindIndex(lines, l => l.Contains("■ client c exited 0", StringComparison.Ordinal));
+        var printed = lines.Select((l, i) => (Line: l, Index: i)).Where(x => x.Line.Contains("│ c: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2500, printed.Count);
+        Assert.True(printed[^1].Index < exited, "an output line came after the exit line");
+        var stamp = (string line) => double.Parse(line[1..line.IndexOf('s')], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(printed, x => Assert.True(stamp(x.Line) <= stamp(lines[exited]), $"{x.Line} is stamped after {lines[exited]}"));
+    }
+
     [Fact]
     public async Task When_the_harness_goes_away_the_run_stops_with_reports_instead_of_crashing()
     {

@@ -82,10 +82,43 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
 
     public DateTimeOffset RegisteredAt { get; } = registeredAt;
 
+    /// <summary>When whoever ran the client saw it exit (<see cref="End"/>); null while it runs.</summary>
+    public DateTimeOffset? EndedAt
+    {
+        get
+        {
+            lock (gate)
+            {
+                return endedAt;
+            }
+        }
+    }
+
+    private DateTimeOffset? endedAt;
+
+    /// <summary>
+    /// Marks the client's end, as seen by whoever ran it. Every reply the client could have read before it exited was
+    /// recorded before it left (<see cref="HeldReplyStream"/>), so the records before this mark are exactly those; anything
+    /// recorded later is marked <see cref="TapRecord.AfterEnd"/>. The first mark stands.
+    /// </summary>
+    public DateTimeOffset End(DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            endedAt ??= at;
+            return endedAt.Value;
+        }
+    }
+
     public void Record(TapRecord record)
     {
         lock (gate)
         {
+            if (endedAt is not null)
+            {
+                record = record with { AfterEnd = true };
+            }
+
             if (records.Count < Capacity)
             {
                 records.Add(record);
@@ -113,7 +146,9 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
 /// call's parameters. <paramref name="Current"/>, for a metadata reply: whether it is what the instance's metadata will
 /// answer once every change on its way has arrived (false: the reply came from a view that had not caught up).
 /// <paramref name="Fault"/>: the faults that touched the request and what each did (<c>brownout: answered 503</c>).
+/// <paramref name="AfterEnd"/>: recorded after the client's end was marked (a straggler of its group, or a request the
+/// client never saw answered), so not something it acted on.
 /// </summary>
 public sealed record TapRecord(
     DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds,
-    bool? Current = null, string? Fault = null);
+    bool? Current = null, string? Fault = null, bool AfterEnd = false);

@@ -69,7 +69,7 @@ public static class HtmlReport
             foreach (var call in c.Calls.Take(500))
             {
                 var reply = (call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error)
-                    + (call.Fault is null ? "" : $" [{call.Fault}]");
+                    + (call.Fault is null ? "" : $" [{call.Fault}]") + (call.AfterEnd ? " (answered after its exit was seen)" : "");
                 html.Append($"<tr class=\"{(call.Status is 200 ? "" : "fail")}\"><td>{S(call.At)}</td><td>{call.Channel}</td><td>{E(call.Method)} {E(call.Target)}</td>"
                     + $"<td>{(call.Status == 0 ? "dropped" : call.Status)}</td><td><code>{E(reply ?? "")}</code></td></tr>");
             }

@@ -45,7 +45,7 @@ public static class MarkdownReport
             foreach (var call in c.Calls.Take(200))
             {
                 var reply = (call.Channel == "imds" ? call.Body + (call.Current == false ? " (stale)" : "") : call.Error)
-                    + (call.Fault is null ? "" : $" [{call.Fault}]");
+                    + (call.Fault is null ? "" : $" [{call.Fault}]") + (call.AfterEnd ? " (answered after its exit was seen)" : "");
                 md.AppendLine($"| {S(call.At)} | {call.Channel} | {Cell($"{call.Method} {call.Target}")} | {(call.Status == 0 ? "dropped" : call.Status)} | {Cell(reply ?? "")} |");
             }
 

@@ -31,18 +31,23 @@ public sealed record StepReport(int Line, string Description, double? Start, dou
 /// <param name="At">When the verdict was reached.</param>
 public sealed record ExpectationReport(int Line, string Description, bool Passed, double At, string Evidence, string? Instance);
 
+/// <param name="Start">When it was registered with the harness, just before it was started (the harness's clock).</param>
+/// <param name="End">When the harness marked its end, just after its exit was seen (the harness's clock): every reply it
+/// read before it exited was recorded before this.</param>
+/// <param name="Ran">The process's own run time, from its start to its exit.</param>
 public sealed record ClientReport(
     string Name, string Instance, string InstanceId, string Command, double Start, double End, int? ExitCode, bool TimedOut,
-    string Stdout, string Stderr, IReadOnlyList<CallReport> Calls, long Dropped, string ImdsEndpoint, string Ec2Endpoint);
+    string Stdout, string Stderr, IReadOnlyList<CallReport> Calls, long Dropped, string ImdsEndpoint, string Ec2Endpoint, double Ran);
 
 /// <param name="Channel"><c>ec2</c> or <c>imds</c>.</param>
 /// <param name="Status">The HTTP status; 0 when the connection was dropped without a reply.</param>
 /// <param name="Body">For metadata reads, the reply; for EC2 calls, the parameters.</param>
 /// <param name="Current">For a metadata reply: whether it was what the metadata answers once caught up (false: a stale view).</param>
 /// <param name="Fault">The faults that touched the call and what each did (<c>brownout: answered 503</c>).</param>
+/// <param name="AfterEnd">Answered after the client was seen to exit: not something it could act on.</param>
 public sealed record CallReport(
     double At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current,
-    string? Fault = null);
+    string? Fault = null, bool AfterEnd = false);
 
 /// <summary>A change that alters what an instance's metadata shows, when it was made and when the instance saw it.</summary>
 /// <param name="Fault">The fault that held, parked or echoed the change, if any.</param>

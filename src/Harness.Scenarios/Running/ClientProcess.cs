@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace Harness.Scenarios.Running;
@@ -16,9 +17,14 @@ internal static class ClientProcess
     /// <param name="Ran">From the start to the shell's exit (or to its kill), not counting the wait for its output to end.</param>
     public sealed record Result(int? ExitCode, bool TimedOut, bool Cancelled, string Stdout, string Stderr, TimeSpan Ran);
 
+    /// <param name="exited">
+    /// Called the moment the shell is seen to exit (or is given up on), before anything it left in its group is stopped:
+    /// the scenario marks the client's end with the harness there.
+    /// </param>
+    /// <param name="echo">Each line of output, as it is read; every line is echoed before this returns.</param>
     public static async Task<Result> RunAsync(
         string command, string directory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action<string> echo,
-        CancellationToken cancellation)
+        Func<Task> exited, CancellationToken cancellation)
     {
         // setsid runs the shell in place (same pid) as the leader of a new session and process group.
         var start = new ProcessStartInfo("setsid", ["/bin/sh", "-c", command])
@@ -64,6 +70,17 @@ internal static class ClientProcess
         }
 
         var ran = Stopwatch.GetElapsedTime(started);
+        Exception? marking = null;
+        try
+        {
+            await exited();
+        }
+        catch (Exception failure)
+        {
+            // Thrown once the group is stopped: nothing of the client may outlive the run.
+            marking = failure;
+        }
+
         KillGroup(process.Id);
         try
         {
@@ -74,14 +91,23 @@ internal static class ClientProcess
             process.Kill(entireProcessTree: true);
         }
 
-        // The output ends when its last writer is gone; a writer that left the group is not waited for long.
+        // The output ends when its last writer is gone; a writer that left the group is not waited for long. Lines that
+        // come after that are not echoed, so every echoed line comes before whatever the caller prints next.
         using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
             await process.WaitForExitAsync(drained.Token);
+            await Task.WhenAll(stdout.Ended, stderr.Ended).WaitAsync(drained.Token);
         }
         catch (OperationCanceledException)
         {
+        }
+
+        stdout.Close();
+        stderr.Close();
+        if (marking is not null)
+        {
+            ExceptionDispatchInfo.Throw(marking);
         }
 
         return new Result(timedOut || cancelled ? null : process.ExitCode, timedOut, cancelled, stdout.Text, stderr.Text, ran);
@@ -115,7 +141,12 @@ internal static class ClientProcess
     private sealed class Output
     {
         private readonly StringBuilder text = new();
+        private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private long dropped;
+        private bool closed;
+
+        /// <summary>Completes when the stream reaches its end.</summary>
+        public Task Ended => ended.Task;
 
         public string Text
         {
@@ -128,16 +159,32 @@ internal static class ClientProcess
             }
         }
 
+        /// <summary>Stops echoing and keeping: the run's result is being read.</summary>
+        public void Close()
+        {
+            lock (text)
+            {
+                closed = true;
+            }
+        }
+
         public void Add(string? line, Action<string> echo)
         {
             if (line is null)
             {
+                ended.TrySetResult();
                 return;
             }
 
-            echo(line);
+            // Echoed under the lock, so that no line is echoed after Close returns.
             lock (text)
             {
+                if (closed)
+                {
+                    return;
+                }
+
+                echo(line);
                 if (text.Length + line.Length + 1 <= OutputLimit)
                 {
                     text.Append(line).Append('\n');

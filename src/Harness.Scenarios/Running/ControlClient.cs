@@ -57,6 +57,15 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
         return (await response.Content.ReadFromJsonAsync<ClientDocument>(Json, cancellation))!;
     }
 
+    /// <summary>Marks a client's end (its process was seen to exit); answers when the harness marked it, on its clock.</summary>
+    public async Task<DateTimeOffset> EndClientAsync(string clientId, CancellationToken cancellation)
+    {
+        using var response = await http.PostAsync(Url($"clients/{clientId}/end"), null, cancellation);
+        await EnsureAsync(response, cancellation);
+        return (await response.Content.ReadFromJsonAsync<ClientDocument>(Json, cancellation))!.EndedAt
+            ?? throw new InvalidOperationException($"the harness did not mark {clientId}'s end");
+    }
+
     public async Task<ClientRecords> ClientRecordsAsync(string clientId, CancellationToken cancellation) =>
         (await GetAsync<ClientRecords>($"clients/{clientId}", cancellation))!;
 
@@ -186,10 +195,11 @@ internal sealed record EventDocument(
     long Sequence, string InstanceId, string Kind, string? NetworkInterfaceId, string? Mac, string Detail, DateTimeOffset MadeAt,
     DateTimeOffset? DueAt, DateTimeOffset? SeenAt, string Status, string? Fault);
 
-internal sealed record ClientDocument(string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint);
+internal sealed record ClientDocument(
+    string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt);
 
 internal sealed record ClientRecords(ClientDocument Client, IReadOnlyList<TapRecordDocument> Records, long Dropped);
 
 internal sealed record TapRecordDocument(
     DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds, bool? Current,
-    string? Fault);
+    string? Fault, bool AfterEnd);

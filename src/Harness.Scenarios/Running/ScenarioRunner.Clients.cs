@@ -35,18 +35,29 @@ public sealed partial class ScenarioRunner
             environment[key] = value;
         }
 
-        var start = clock.Elapsed;
-        progress.Line(start, "▶", $"client {step.Name} on {step.Instance} ({instanceId}): {step.Run}");
+        // One clock for the verdict: the harness's. The client starts after its registration and ends at the mark the
+        // harness makes when its exit is seen, and every reply it read was recorded before it left; so which reads came
+        // before the end is fixed by the order of the records, not by comparing two clocks.
+        var start = Seconds(registration.RegisteredAt);
+        var ended = (DateTimeOffset?)null;
+        var seenExit = (TimeSpan?)null;
+        progress.Line(clock.Elapsed, "▶", $"client {step.Name} on {step.Instance} ({instanceId}): {step.Run}");
         var result = await ClientProcess.RunAsync(step.Run, scenario.Directory, environment, step.Timeout,
-            line => progress.Line(clock.Elapsed, "│", $"{step.Name}: {line}"), Token);
+            line => progress.Line(seenExit is { } exit && exit < clock.Elapsed ? exit : clock.Elapsed, "│", $"{step.Name}: {line}"),
+            async () =>
+            {
+                seenExit = clock.Elapsed;
+                ended = await control.EndClientAsync(registration.Id, CancellationToken.None);
+            },
+            Token);
 
-        // The client's run ends when its shell exits, not when its last output arrives.
-        var end = start + result.Ran;
+        var end = Seconds(ended!.Value);
         var records = await control.ClientRecordsAsync(registration.Id, CancellationToken.None);
         var calls = records.Records.Select(r => new CallReport(
-            (r.At - clock.Start).TotalSeconds, r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current, r.Fault)).ToList();
-        var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start.TotalSeconds, end.TotalSeconds, result.ExitCode,
-            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.ImdsEndpoint, registration.Ec2Endpoint);
+            Seconds(r.At), r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current, r.Fault, r.AfterEnd)).ToList();
+        var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start, end, result.ExitCode,
+            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.ImdsEndpoint, registration.Ec2Endpoint,
+            result.Ran.TotalSeconds);
         lock (gate)
         {
             clients[step.Name] = report;
@@ -58,9 +69,9 @@ public sealed partial class ScenarioRunner
             { Cancelled: true } => "was stopped: the run was cancelled",
             _ => $"exited {result.ExitCode}",
         };
-        progress.Line(end, "■", $"client {step.Name} {outcome} after {Durations.Format(end - start)} "
+        progress.Line(TimeSpan.FromSeconds(Math.Max(end, seenExit!.Value.TotalSeconds)), "■", $"client {step.Name} {outcome} after {Durations.Format(result.Ran)} "
             + $"({Count(calls.Count(c => c.Channel == "ec2"), "EC2 call")}, {Count(calls.Count(c => c.Channel == "imds"), "metadata request")})");
-        Record(step, new StepReport(step.Mark.Line, step.Describe(), start.TotalSeconds, end.TotalSeconds, result.Cancelled ? "interrupted" : "ok", outcome));
+        Record(step, new StepReport(step.Mark.Line, step.Describe(), start, end, result.Cancelled ? "interrupted" : "ok", outcome));
         Token.ThrowIfCancellationRequested();
     }
 }

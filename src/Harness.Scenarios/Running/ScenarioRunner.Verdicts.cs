@@ -9,7 +9,7 @@ public sealed partial class ScenarioRunner
 {
     /// <summary>
     /// A client's verdict. <c>waitedForImds: ip</c> holds only if one of the client's own reads of its instance's
-    /// <c>local-ipv4s</c> listed the address before it exited, in a reply that was current: what the instance's metadata
+    /// <c>local-ipv4s</c> listed the address before it was seen to exit, in a reply that was current: what the instance's metadata
     /// answers once every change on its way has arrived (the harness records this for each read). A listing from a
     /// view that had not caught up is stale and does not count.
     /// </summary>
@@ -28,14 +28,14 @@ public sealed partial class ScenarioRunner
 
         var failures = new List<string>();
         var notes = new List<string>();
-        var ran = $"ran {Durations.Format(TimeSpan.FromSeconds(client.End - client.Start))} ({S(client.Start)} to {S(client.End)})";
+        var ran = $"ran {Durations.Format(TimeSpan.FromSeconds(client.Ran))} ({S(client.Start)} to {S(client.End)})";
         if (expectation.ExitCode is { } exitCode)
         {
             var exited = client.TimedOut ? "timed out and was killed" : client.ExitCode is null ? "was stopped before it exited" : $"exited {client.ExitCode}";
             (client.ExitCode == exitCode ? notes : failures).Add(exited);
         }
 
-        if (expectation.MaxDuration is { } max && client.End - client.Start > max.TotalSeconds)
+        if (expectation.MaxDuration is { } max && client.Ran > max.TotalSeconds)
         {
             failures.Add($"took longer than {Durations.Format(max)}");
         }
@@ -67,8 +67,11 @@ public sealed partial class ScenarioRunner
 
     private async Task<(bool Holds, string Evidence)> JudgeWaitAsync(ClientReport client, string ip)
     {
-        // Paths as the client sent them; IMDS ignores doubled slashes, and so does this match.
-        var reads = client.Calls.Where(c => c.Channel == "imds" && LocalIpv4s().IsMatch(Slashes().Replace(c.Target, "/")) && c.At <= client.End).ToList();
+        // Paths as the client sent them; IMDS ignores doubled slashes, and so does this match. Its reads are those the
+        // harness recorded before it marked the client's end: replies wait for their record, so that is every reply the
+        // client read before it was seen to exit, and no other, whatever the clocks say.
+        var reads = client.Calls.Where(c => c.Channel == "imds" && c.Method == "GET" && !c.AfterEnd
+            && LocalIpv4s().IsMatch(Slashes().Replace(c.Target, "/"))).ToList();
         var readList = reads.Count == 0 ? "never read local-ipv4s"
             : $"read local-ipv4s {reads.Count} time{(reads.Count == 1 ? "" : "s")} ({string.Join("; ", reads.Take(5).Select(r => $"{S(r.At)}: {Shown(r)}"))}{(reads.Count > 5 ? "; …" : "")})";
         var listed = reads.Where(r => r.Status == 200 && (r.Body ?? "").Split('\n').Contains(ip)).ToList();

@@ -82,6 +82,74 @@ public sealed class ClientsApiTests(FakeClockHarness harness) : FakeClockTests(h
     }
 
     [Fact]
+    public async Task A_token_request_is_not_a_view_of_the_metadata_so_it_is_never_current_or_stale()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var alias = new Uri(client.GetProperty("imdsEndpoint").GetString()!).Host;
+        await Topology.AssignAsync(Harness, instance.Eth0.NetworkInterfaceId, "10.0.1.50");
+
+        var token = await Harness.TokenAsync(alias);
+        await Harness.GetImdsAsync(alias, "/latest/meta-data/local-ipv4", ("X-aws-ec2-metadata-token", token));
+        await Harness.GetImdsAsync(alias, $"/latest/meta-data/network/interfaces/macs/{instance.Eth0.Mac}/local-ipv4s", ("X-aws-ec2-metadata-token", token));
+
+        var records = await RecordsAsync(client);
+        Assert.Equal(["PUT", "GET", "GET"], records.Select(r => r.GetProperty("method").GetString()));
+        Assert.Equal(JsonValueKind.Null, records[0].GetProperty("current").ValueKind);
+        Assert.True(records[1].GetProperty("current").GetBoolean());
+        Assert.False(records[2].GetProperty("current").GetBoolean());
+    }
+
+    /// <summary>
+    /// Replies wait for their record: whoever sees a reply and then asks for the records finds it there, every time.
+    /// This is what lets a scenario judge a client that exits the instant it reads what it waited for.
+    /// </summary>
+    [Fact]
+    public async Task Every_reply_a_client_receives_is_on_record_before_it_arrives()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var alias = new Uri(client.GetProperty("imdsEndpoint").GetString()!).Host;
+        var ec2 = client.GetProperty("ec2Endpoint").GetString()!;
+
+        for (var i = 0; i < 100; i++)
+        {
+            if (i % 2 == 0)
+            {
+                await Harness.GetImdsAsync(alias, "/latest/meta-data/local-ipv4");
+            }
+            else
+            {
+                await SendEc2Async(ec2, "DescribeVpcs", []);
+            }
+
+            Assert.Equal(i + 1, (await RecordsAsync(client)).Count);
+        }
+    }
+
+    [Fact]
+    public async Task A_clients_end_is_marked_once_and_what_comes_after_it_is_marked_as_after_its_end()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var clientId = client.GetProperty("id").GetString()!;
+        var alias = new Uri(client.GetProperty("imdsEndpoint").GetString()!).Host;
+        Assert.Equal(JsonValueKind.Null, client.GetProperty("endedAt").ValueKind);
+        await Harness.GetImdsAsync(alias, "/latest/meta-data/local-ipv4");
+
+        var (status, ended, _) = await Harness.ControlAsync(HttpMethod.Post, $"/_harness/clients/{clientId}/end");
+        Harness.Advance(TimeSpan.FromSeconds(1));
+        await Harness.GetImdsAsync(alias, "/latest/meta-data/local-ipv4");
+        var (_, again, _) = await Harness.ControlAsync(HttpMethod.Post, $"/_harness/clients/{clientId}/end");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(Harness.Clock!.GetUtcNow() - TimeSpan.FromSeconds(1), ended.GetProperty("endedAt").GetDateTimeOffset());
+        Assert.Equal(ended.GetProperty("endedAt").GetDateTimeOffset(), again.GetProperty("endedAt").GetDateTimeOffset());
+        Assert.Equal([false, true], (await RecordsAsync(client)).Select(r => r.GetProperty("afterEnd").GetBoolean()));
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.ControlAsync(HttpMethod.Post, "/_harness/clients/client-99/end")).Status);
+    }
+
+    [Fact]
     public async Task Clients_are_listed_deleted_and_forgotten_on_reset()
     {
         var instance = await LaunchAsync();
@@ -128,6 +196,12 @@ public sealed class ClientsApiTests(FakeClockHarness harness) : FakeClockTests(h
         var (status, body, _) = await Harness.ControlAsync(HttpMethod.Post, "/_harness/clients", JsonSerializer.Serialize(new { name, instanceId }));
         Assert.Equal(HttpStatusCode.Created, status);
         return body;
+    }
+
+    private async Task<List<JsonElement>> RecordsAsync(JsonElement client)
+    {
+        var (_, body, _) = await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{client.GetProperty("id").GetString()}");
+        return [.. body.GetProperty("records").EnumerateArray()];
     }
 
     private async Task<HttpStatusCode> SendEc2Async(string endpoint, string action, Dictionary<string, string> parameters)
