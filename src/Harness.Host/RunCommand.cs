@@ -10,7 +10,7 @@ using Harness.Scenarios.Running;
 namespace Harness.Host;
 
 /// <summary>
-/// <c>run &lt;scenario.yaml&gt; [--report DIR] [--target URL] [--seed N] [--clock real|virtual] [--var NAME=VALUE]</c>:
+/// <c>run &lt;scenario.yaml&gt; [--report DIR] [--target URL] [--seed N] [--clock real|virtual] [--var NAME=VALUE] [--keep]</c>:
 /// runs a scenario on an embedded harness (or a running one), shows progress, writes the reports, and exits 0 when
 /// every expectation held, 1 when one failed, 2 when the scenario file or the arguments are invalid.
 /// </summary>
@@ -29,13 +29,14 @@ internal static class RunCommand
         var clock = new Option<string?>("--clock") { Description = "Overrides the scenario's clock: real, or virtual (simulated time: instant and deterministic for the seed)" };
         clock.AcceptOnlyFromAmong("real", "virtual");
         var variables = new Option<string[]>("--var") { Description = "Sets a variable the scenario uses as ${NAME} (repeatable): NAME=VALUE", AllowMultipleArgumentsPerToken = false };
+        var keep = new Option<bool>("--keep") { Description = "Leave the VPCs, instances, interfaces and Elastic IPs the run created in place, rather than removing them at the end" };
         var command = new Command("run", "Run a scenario: build its topology, drive its steps, judge its clients, write its reports")
         {
-            file, report, target, seed, clock, variables,
+            file, report, target, seed, clock, variables, keep,
         };
         command.SetAction((parse, cancellation) => RunAsync(
             parse.GetValue(file)!, parse.GetValue(report), parse.GetValue(target), parse.GetValue(seed), parse.GetValue(clock),
-            parse.GetValue(variables) ?? [], cancellation));
+            parse.GetValue(variables) ?? [], parse.GetValue(keep), cancellation));
         return command;
     }
 
@@ -46,7 +47,7 @@ internal static class RunCommand
     }
 
     /// <summary>Runs a scenario on a harness of its own, on free ports, seeded with the scenario's seed and on its clock.</summary>
-    public static async Task<RunReport> RunEmbeddedAsync(Scenario scenario, RunProgress progress, CancellationToken cancellation = default)
+    public static async Task<RunReport> RunEmbeddedAsync(Scenario scenario, RunProgress progress, bool keep = false, CancellationToken cancellation = default)
     {
         var virtualTime = scenario.Clock == ClockMode.Virtual ? new VirtualTimeProvider(TimeProvider.System.GetUtcNow()) : null;
         await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, scenario.Seed), virtualTime);
@@ -54,13 +55,13 @@ internal static class RunCommand
         ScenarioClock clock = virtualTime is null
             ? new RealScenarioClock(app.Services.GetRequiredService<TimeProvider>())
             : new VirtualScenarioClock(virtualTime);
-        var report = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, cancellation);
+        var report = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, keep, cancellation);
         await app.StopAsync(CancellationToken.None);
         return report;
     }
 
     private static async Task<int> RunAsync(
-        string file, string? reportDirectory, string? target, int? seed, string? clockName, string[] variables, CancellationToken cancellation)
+        string file, string? reportDirectory, string? target, int? seed, string? clockName, string[] variables, bool keep, CancellationToken cancellation)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in variables)
@@ -118,11 +119,11 @@ internal static class RunCommand
         if (targetUrl is not null)
         {
             var baseUrl = targetUrl.AbsoluteUri.EndsWith('/') ? targetUrl : new Uri(targetUrl.AbsoluteUri + "/");
-            result = await ScenarioRunner.RunAsync(scenario, baseUrl, baseUrl.AbsoluteUri, new RealScenarioClock(TimeProvider.System), progress, cancellation);
+            result = await ScenarioRunner.RunAsync(scenario, baseUrl, baseUrl.AbsoluteUri, new RealScenarioClock(TimeProvider.System), progress, keep, cancellation);
         }
         else
         {
-            result = await RunEmbeddedAsync(scenario, progress, cancellation);
+            result = await RunEmbeddedAsync(scenario, progress, keep, cancellation);
         }
 
         var files = ReportWriter.WriteAll(result, directory);

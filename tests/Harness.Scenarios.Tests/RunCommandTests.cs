@@ -91,6 +91,24 @@ public sealed class RunCommandTests
         Assert.Equal(settings, await http.GetStringAsync(harness.Ec2Url + "/_harness/propagation"));
     }
 
+    [Fact]
+    public async Task Keep_leaves_the_world_on_the_target_and_says_where_it_is()
+    {
+        await using var harness = HarnessApp.Build(new HarnessHostOptions(0, 0, 5));
+        await harness.StartAsync();
+        var file = Write(Scenarios.With("  - expect: { api: primary, has: 10.0.1.10 }", "propagation: { imds: fixed(300ms) }\nclock: real"));
+        var reports = Directory.CreateTempSubdirectory().FullName;
+
+        var (code, stdout, stderr) = await RunAsync("run", file, "--target", harness.Ec2Url, "--keep", "--report", reports);
+
+        Assert.True(code == 0, stdout + stderr);
+        using var http = new HttpClient();
+        var vpcs = await new Harness.Scenarios.Running.Ec2Client(http, new Uri(harness.Ec2Url + "/"), "us-east-1").CallAsync("DescribeVpcs", CancellationToken.None);
+        var vpc = Harness.Scenarios.Running.Ec2Client.All(vpcs, "vpcId").Single().Value;
+        Assert.Contains($"kept (--keep): VPC {vpc} (main) with 2 instances", stderr, StringComparison.Ordinal);
+        Assert.Contains($"- kept (--keep): VPC {vpc} (main)", await File.ReadAllTextAsync(Path.Combine(reports, "report.md")), StringComparison.Ordinal);
+    }
+
     private static string Write(string text)
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("harness-scenario-").FullName, "test.yaml");

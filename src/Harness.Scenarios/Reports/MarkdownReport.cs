@@ -19,6 +19,11 @@ public static class MarkdownReport
           .AppendLine($"- seed {report.Seed}, {report.Clock} clock, propagation `{report.Propagation}`, harness {report.Target}")
           .AppendLine($"- started {report.StartedAt:yyyy-MM-dd HH:mm:ss}Z, ran {S(report.Duration)}")
           .AppendLine($"- scenario file `{report.File}`");
+        if (report.CleanUp is { } cleanUp)
+        {
+            md.AppendLine($"- {cleanUp}");
+        }
+
         if (report.Error is { } error)
         {
             md.AppendLine().AppendLine($"**The run stopped:** {Cell(error)}");

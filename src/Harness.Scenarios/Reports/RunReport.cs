@@ -18,6 +18,9 @@ public sealed record RunReport(
     /// <summary>The workloads of the scenario's <c>load:</c> block, in file order; empty without one.</summary>
     public IReadOnlyList<LoadRunReport> Loads { get; init; } = [];
 
+    /// <summary>What became of the world the run built: cleaned up, kept (<c>--keep</c>), or what could not be removed and why; null when it built nothing.</summary>
+    public string? CleanUp { get; init; }
+
     public int Failures => Expectations.Count(e => !e.Passed) + (Error is null ? 0 : 1);
 }
 

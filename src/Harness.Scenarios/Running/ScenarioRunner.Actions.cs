@@ -127,18 +127,26 @@ public sealed partial class ScenarioRunner
 
     private async Task<string?> AssociateAsync(string elasticIp, string? privateIp, InterfaceRef? target, bool allowReassociation)
     {
-        var parameters = new List<(string, string)> { ("AllocationId", elasticIps[elasticIp].AllocationId) };
+        string interfaceId;
         if (target is not null)
         {
-            parameters.Add(("NetworkInterfaceId", await InterfaceIdAsync(target)));
+            interfaceId = await InterfaceIdAsync(target);
         }
         else
         {
-            var holders = await DescribeInterfacesAsync(("Filter.1.Name", "addresses.private-ip-address"), ("Filter.1.Value.1", privateIp!));
-            var holder = holders.Select(n => Ec2Client.Value(n, "networkInterfaceId")).FirstOrDefault()
-                ?? throw new StepException($"No interface holds {privateIp} to associate {elasticIp} with.");
-            parameters.Add(("NetworkInterfaceId", holder));
+            // Only among the run's own VPCs: on a shared harness, other runs' interfaces hold the same private addresses.
+            var holders = (await DescribeInterfacesAsync([("Filter.1.Name", "vpc-id"), .. Numbered("Filter.1.Value", vpcIds.Values),
+                ("Filter.2.Name", "addresses.private-ip-address"), ("Filter.2.Value.1", privateIp!)]))
+                .Select(n => Ec2Client.Value(n, "networkInterfaceId")).OfType<string>().ToList();
+            interfaceId = holders switch
+            {
+                [var holder] => holder,
+                [] => throw new StepException($"No interface of the run holds {privateIp} to associate {elasticIp} with."),
+                _ => throw new StepException($"{privateIp} is held by {string.Join(" and ", holders)}: name the interface or instance to associate {elasticIp} with."),
+            };
         }
+
+        var parameters = new List<(string, string)> { ("AllocationId", elasticIps[elasticIp].AllocationId), ("NetworkInterfaceId", interfaceId) };
 
         if (privateIp is not null)
         {
@@ -151,7 +159,7 @@ public sealed partial class ScenarioRunner
         }
 
         var reply = await ec2.CallAsync("AssociateAddress", Token, [.. parameters]);
-        return $"{elasticIps[elasticIp].PublicIp}, {Ec2Client.All(reply, "associationId").FirstOrDefault()?.Value}";
+        return $"{elasticIps[elasticIp].PublicIp} on {interfaceId}, {Ec2Client.All(reply, "associationId").FirstOrDefault()?.Value}";
     }
 
     /// <summary>The interface a reference names now: by name, or whichever is attached to the instance at that device.</summary>

@@ -18,6 +18,13 @@ public sealed partial class ScenarioRunner
     private readonly ControlClient control;
     private readonly Uri harness;
     private readonly CancellationTokenSource abort;
+
+    /// <summary>Leave the world the run built in place (<c>run --keep</c>), rather than removing it at the end.</summary>
+    private readonly bool keep;
+
+    /// <summary>Whether the harness outlives the run (<c>--target</c>): its quotas then carry what earlier runs left.</summary>
+    private readonly bool shared;
+    private readonly Dictionary<string, string> vpcIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> subnetIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> instanceIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> interfaceIds = new(StringComparer.Ordinal);
@@ -42,9 +49,12 @@ public sealed partial class ScenarioRunner
     /// <summary>The harness's propagation settings before the run, put back after it.</summary>
     private PropagationDocument? before;
 
-    private ScenarioRunner(Scenario scenario, HttpClient http, Uri harness, ScenarioClock clock, RunProgress progress, CancellationToken cancellation)
+    private ScenarioRunner(
+        Scenario scenario, HttpClient http, Uri harness, bool shared, ScenarioClock clock, RunProgress progress, bool keep, CancellationToken cancellation)
     {
         this.scenario = scenario;
+        this.shared = shared;
+        this.keep = keep;
         this.clock = clock;
         this.progress = progress;
         ec2 = new Ec2Client(http, harness, scenario.Region);
@@ -57,11 +67,12 @@ public sealed partial class ScenarioRunner
 
     /// <param name="harness">The harness's base URL (its EC2 endpoint; the control API is under <c>/_harness/</c>).</param>
     /// <param name="target">How the report names the harness: <c>embedded</c> or its URL.</param>
+    /// <param name="keep">Leave the VPCs, instances, interfaces and Elastic IPs the run created in place (<c>run --keep</c>).</param>
     public static async Task<RunReport> RunAsync(
-        Scenario scenario, Uri harness, string target, ScenarioClock clock, RunProgress progress, CancellationToken cancellation = default)
+        Scenario scenario, Uri harness, string target, ScenarioClock clock, RunProgress progress, bool keep = false, CancellationToken cancellation = default)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var runner = new ScenarioRunner(scenario, http, harness, clock, progress, cancellation);
+        var runner = new ScenarioRunner(scenario, http, harness, target != "embedded", clock, progress, keep, cancellation);
         return await runner.RunAsync(target);
     }
 
@@ -81,12 +92,12 @@ public sealed partial class ScenarioRunner
         }
         catch (Exception failure)
         {
-            error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {Explain(failure)}";
+            error = Token.IsCancellationRequested ? "the run was cancelled during set-up" : $"set-up failed: {Explain(failure)}{QuotaHint(failure)}";
             progress.Line(clock.Elapsed, "✗", error);
             var failed = await ReportAsync(target, startedAt, setUp: false, LoadsNotStarted("the scenario's set-up did not finish"));
             await RestorePropagationAsync();
             await ClearFaultsAsync();
-            return failed;
+            return failed with { CleanUp = await CleanUpAsync() };
         }
 
         clock.MarkStart();
@@ -110,7 +121,9 @@ public sealed partial class ScenarioRunner
         await ClearFaultsAsync();
         var report = await ReportAsync(target, startedAt, setUp: true, loadReports);
         await RestorePropagationAsync();
-        return report;
+
+        // After the report, which reads the world, and after the run's overrides on its instances are gone.
+        return report with { CleanUp = await CleanUpAsync() };
     }
 
     /// <summary>Clears the faults the run put in force that are still there, so a shared harness is left as it was.</summary>
@@ -313,6 +326,7 @@ public sealed partial class ScenarioRunner
         {
             var created = await ec2.CallAsync("CreateVpc", Token, ("CidrBlock", vpc.Cidr));
             var vpcId = Ec2Client.All(created, "vpcId").First().Value;
+            vpcIds[vpc.Name] = vpcId;
             await NameAsync(vpcId, vpc.Name);
             foreach (var subnet in vpc.Subnets)
             {
@@ -393,6 +407,25 @@ public sealed partial class ScenarioRunner
         baseline = await control.LastEventAsync(Token);
         faultBaseline = await control.LastFaultEventAsync(Token);
     }
+
+    /// <summary>
+    /// EC2's per-region quotas: what holds them may be no part of this run. (A subnet out of addresses is not among them:
+    /// set-up launches into subnets of its own.)
+    /// </summary>
+    private static readonly HashSet<string> QuotaCodes = new(StringComparer.Ordinal)
+    {
+        "AddressLimitExceeded", "InstanceLimitExceeded", "VcpuLimitExceeded", "VpcLimitExceeded", "SubnetLimitExceeded",
+        "NetworkInterfaceLimitExceeded", "SecurityGroupLimitExceeded",
+    };
+
+    /// <summary>For a set-up refused by a quota: who else may hold it, and how to free it.</summary>
+    private string QuotaHint(Exception failure) => failure is Ec2CallException { Code: var code } && QuotaCodes.Contains(code)
+        ? shared
+            ? $"; the quota is the region's, on a harness shared through --target: earlier runs (kept with --keep, or interrupted"
+                + $" before their clean-up) or other users of {harness} may hold it. Free it by releasing what they left (ReleaseAddress,"
+                + " TerminateInstances, …), or with POST /_harness/reset, which empties the whole harness"
+            : "; the embedded harness starts empty, so the scenario alone asks for more than the region's quota allows"
+        : "";
 
     private static string Count(int count, string what) => $"{count} {what}{(count == 1 ? "" : "s")}";
 
