@@ -52,9 +52,18 @@ internal sealed partial class RegionGrain
         }
         else
         {
-            var pool = command.CustomerOwnedIpv4Pool is null ? PublicPool : [CustomerOwnedPool];
-            address = pool.SelectMany(c => Enumerable.Range(1, (int)c.Size - 2).Select(i => (uint)(c.Network + i)))
-                .FirstOrDefault(a => !allocatedIps.Contains(a) && !releasedIps.Contains(a));
+            // A fresh address first, so that a released one stays recoverable for as long as possible; once the pool has
+            // none left, released ones go out again (as EC2 gives released addresses to others), so a long-lived
+            // harness never runs dry.
+            var pool = (command.CustomerOwnedIpv4Pool is null ? PublicPool : [CustomerOwnedPool])
+                .SelectMany(c => Enumerable.Range(1, (int)c.Size - 2).Select(i => (uint)(c.Network + i)))
+                .Where(a => !allocatedIps.Contains(a)).ToList();
+            address = pool.FirstOrDefault(a => !releasedIps.Contains(a));
+            if (address == 0)
+            {
+                address = pool.FirstOrDefault();
+            }
+
             if (address == 0)
             {
                 throw new Ec2Exception("AddressLimitExceeded", "The maximum number of addresses has been reached.");

@@ -169,6 +169,21 @@ public sealed class RegionGrainAddressesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AllocateAddressAsync_PoolUsedUp_HandsOutReleasedAddressesAgainFreshOnesFirst()
+    {
+        var seen = new HashSet<uint>();
+        var poolSize = 2 * 254;
+        for (var i = 0; i < poolSize + 100; i++)
+        {
+            var eip = await AllocateAsync();
+            Assert.True(seen.Add(eip.PublicIp) || i >= poolSize, $"allocation {i} reused {eip.PublicIp} while fresh addresses were left");
+            await host.Region.ReleaseAddressAsync(eip.AllocationId, null);
+        }
+
+        Assert.Equal(poolSize, seen.Count);
+    }
+
+    [Fact]
     public async Task AssociateAddressAsync_UnknownAllocation_ThrowsNotFound()
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
