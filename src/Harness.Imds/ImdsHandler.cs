@@ -51,7 +51,7 @@ public sealed partial class ImdsHandler
         this.taps = taps;
         this.faults = faults;
         this.time = time;
-        tokens = new ImdsTokens(options, time, () => propagation.Generation);
+        tokens = new ImdsTokens(time, () => propagation.Generation);
     }
 
     public Task HandleAsync(HttpContext http)

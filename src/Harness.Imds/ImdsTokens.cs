@@ -1,23 +1,22 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Harness.ControlPlane;
-using Harness.Domain.Delays;
 
 namespace Harness.Imds;
 
 /// <summary>
 /// IMDSv2 session tokens: self-contained (instance id and expiry, sealed with an HMAC), so the harness keeps no
-/// per-token state however many clients ask. The key comes from the seed and the reset generation: a replayed run
-/// issues the same tokens, and a token from before a reset is refused by the instance that reuses its id after.
+/// per-token state however many clients ask. The key is a secret: drawn from a CSPRNG for each process and each reset
+/// generation, never from the seed, so nobody who knows the seed can mint a token, a token from before a restart is
+/// refused after it, and a token from before a reset is refused by the instance that reuses its id after.
 /// </summary>
-internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time, Func<long> generation)
+internal sealed class ImdsTokens(TimeProvider time, Func<long> generation)
 {
     public const int MaxTtlSeconds = 21600;
     private const byte Version = 1;
     private const int MacLength = 16;
 
-    private GenerationKey current = new(0, KeyFrom(options.Seed, 0));
+    private GenerationKey current = new(generation(), RandomNumberGenerator.GetBytes(32));
 
     public string Issue(string instanceId, int ttlSeconds)
     {
@@ -55,25 +54,15 @@ internal sealed class ImdsTokens(HarnessOptions options, TimeProvider time, Func
     {
         var now = generation();
         var snapshot = Volatile.Read(ref current);
-        if (snapshot.Generation != now)
+        while (snapshot.Generation < now)
         {
-            snapshot = new GenerationKey(now, KeyFrom(options.Seed, now));
-            Volatile.Write(ref current, snapshot);
+            // Readers racing at a reset agree on one key: the first swap wins, the others take its key.
+            var fresh = new GenerationKey(now, RandomNumberGenerator.GetBytes(32));
+            var seen = Interlocked.CompareExchange(ref current, fresh, snapshot);
+            snapshot = ReferenceEquals(seen, snapshot) ? fresh : seen;
         }
 
         return snapshot.Key;
-    }
-
-    private static byte[] KeyFrom(int seed, long generation)
-    {
-        var random = SeededRandom.For(seed, "imds-token-key", generation);
-        var key = new byte[32];
-        for (var i = 0; i < key.Length; i += 8)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(key.AsSpan(i), random.NextUInt64());
-        }
-
-        return key;
     }
 
     private sealed record GenerationKey(long Generation, byte[] Key);
