@@ -87,6 +87,8 @@ internal static class LoadCommand
                 embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed));
                 await embedded.StartAsync(cancellation.Token);
                 endpoint = new Uri(embedded.Ec2Url + "/");
+                // The embedded harness is the run's own, so its set-up's pending changes can be flushed rather than waited for.
+                plan = plan with { Topology = plan.Topology with { FlushPending = true } };
                 Log($"embedded harness: EC2 {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}");
             }
             else

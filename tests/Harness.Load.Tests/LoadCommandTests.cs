@@ -37,6 +37,10 @@ public sealed class LoadCommandTests
             Assert.Contains("pollers / local-ipv4s", output, StringComparison.Ordinal);
             Assert.Contains("convergence: model fixed(100ms)", output, StringComparison.Ordinal);
             Assert.Contains("embedded harness", error, StringComparison.Ordinal);
+            // The embedded harness is the run's own: its set-up's metadata is flushed rather than waited for.
+            Assert.Contains("set-up: flushed", error, StringComparison.Ordinal);
+            Assert.Contains("Ran mixed (inject(rate=40,during=2s)", output, StringComparison.Ordinal);
+            Assert.Contains("\"headline\": [", await File.ReadAllTextAsync(Path.Combine(dir, "report.json")), StringComparison.Ordinal);
             foreach (var file in new[] { "report.md", "report.html", "report.json", "steps.csv", "timeline.csv", "convergence.csv" })
             {
                 Assert.True(new FileInfo(Path.Combine(dir, file)).Length > 100, file);

@@ -11,8 +11,22 @@ public static class ConsoleTable
     {
         output.WriteLine(report.Title);
         output.WriteLine($"{report.Command} · {report.Target} · started {ReportFormat.Instant(report.StartedAt)} · "
-            + $"{ReportFormat.Seconds(report.DurationSeconds)} · seed {report.Seed}");
+            + $"set-up {ReportFormat.Seconds(report.SetUpSeconds)} · run {ReportFormat.Seconds(report.DurationSeconds)} · seed {report.Seed}");
         output.WriteLine();
+        foreach (var warning in report.Warnings)
+        {
+            output.WriteLine($"WARNING: {warning}");
+        }
+
+        foreach (var line in report.Headline)
+        {
+            output.WriteLine(line);
+        }
+
+        if (report.Warnings.Count + report.Headline.Count > 0)
+        {
+            output.WriteLine();
+        }
 
         var rows = new List<(IReadOnlyList<string> Cells, IReadOnlyList<string> Under)>();
         foreach (var scenario in report.Scenarios)

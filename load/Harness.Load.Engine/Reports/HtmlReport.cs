@@ -19,12 +19,16 @@ public static class HtmlReport
             body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
             table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
             td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}
+            .warning{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em}.headline{font-size:1.05em}
             svg{display:block;margin:1em 0}svg text{font-size:11px;font-family:system-ui,sans-serif}
             </style></head><body>
             <h1>{{E(report.Title)}}</h1>
             """);
+        html.AppendJoin("", report.Warnings.Select(w => $"<p class=\"warning\"><strong>Warning:</strong> {E(w)}</p>"))
+            .AppendJoin("", report.Headline.Select(line => $"<p class=\"headline\">{E(line)}</p>"));
         html.Append($"<p><code>{E(report.Command)}</code></p><table>")
             .Append($"<tr><th>target</th><td>{E(report.Target)}</td></tr><tr><th>started</th><td>{ReportFormat.Instant(report.StartedAt)}</td></tr>")
+            .Append($"<tr><th>set-up</th><td>{E(ReportFormat.Seconds(report.SetUpSeconds))}</td></tr>")
             .Append($"<tr><th>duration</th><td>{E(ReportFormat.Seconds(report.DurationSeconds))}</td></tr><tr><th>seed</th><td>{report.Seed}</td></tr></table>");
         foreach (var scenario in report.Scenarios)
         {

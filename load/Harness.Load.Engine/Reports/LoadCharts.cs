@@ -35,7 +35,10 @@ internal static class LoadCharts
         return chart.Render();
     }
 
-    /// <summary>The observed times as a histogram, with the observed CDF and the configured model's CDF on the right axis.</summary>
+    /// <summary>
+    /// The observed times as a histogram, with the clean samples' CDF and the configured model's CDF on the right axis;
+    /// both lines run over the same range (see <c>ConvergenceCdf</c>), so the axis takes it from them.
+    /// </summary>
     public static string Convergence(ConvergenceReport c)
     {
         const int bins = 40;
@@ -44,11 +47,11 @@ internal static class LoadCharts
         var shares = Shares(c.Distribution, x, bins);
         var title = "Time to convergence" + (c.KsDistance is { } ks ? $" (KS distance {ReportFormat.Number(ks, "0.000")})" : "");
         var chart = new SvgChart(title, x, ChartAxis.Linear("% of converged changes", shares, "%"), ChartAxis.Linear("cumulative", [100], "%"));
-        chart.Bars("observed", "#90a4ae", shares.Select((share, b) => Bar(x, b, bins, share, $"{ReportFormat.Number(share, "0.0")} % of converged changes")));
-        chart.Line("observed CDF", "#1565c0", false, c.ObservedCdf.Select(p => (p.Ms, p.P * 100)), onRight: true);
+        chart.Bars($"observed, all {ReportFormat.Count(c.Converged)} converged changes", "#90a4ae", shares.Select((share, b) => Bar(x, b, bins, share, $"{ReportFormat.Number(share, "0.0")} % of converged changes")));
+        chart.Line($"observed CDF of the {ReportFormat.Count(c.Clean)} clean changes", "#1565c0", false, c.ObservedCdf.Select(p => (p.Ms, p.P * 100)), onRight: true);
         if (c.ConfiguredCdf.Count > 0)
         {
-            chart.Line($"configured CDF{(c.Model is null ? "" : $" {c.Model}")}", "#c62828", true, c.ConfiguredCdf.Select(p => (p.Ms, p.P * 100)), onRight: true);
+            chart.Line($"configured CDF{(c.Model is null ? "" : $" {c.Model}")} with the poll wait", "#c62828", true, c.ConfiguredCdf.Select(p => (p.Ms, p.P * 100)), onRight: true);
         }
 
         return chart.Render();

@@ -13,7 +13,17 @@ public sealed record LoadReport(
     int Seed,
     IReadOnlyList<ScenarioReport> Scenarios,
     ConvergenceReport? Convergence,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>What the run's verdict rests on, first in every report: what ran, whether it kept up, what convergence looked like.</summary>
+    public IReadOnlyList<string> Headline { get; init; } = [];
+
+    /// <summary>Reasons not to trust the figures below, shown at the top (e.g. too few clean convergence samples).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Seconds spent before the run: setting the delay model, building the fleet, waiting for its metadata.</summary>
+    public double SetUpSeconds { get; init; }
+}
 
 /// <param name="Simulations">The phases as spec text, e.g. <c>inject(rate=2000,during=60s)</c>.</param>
 /// <param name="Dropped">Copies the open model could not start because too many were in flight.</param>
@@ -64,11 +74,13 @@ public sealed record DistributionBucket(double FromMs, double ToMs, long Count);
 /// <param name="KsDistance">Kolmogorov–Smirnov distance between the observed times of the changes that had their instance to
 /// themselves and the model convolved with the wait for the next poll (uniform over one interval): null when the model has no
 /// CDF or fewer than 30 changes were clean.</param>
-/// <param name="ObservedCdf">Points of the observed CDF, for the chart.</param>
-/// <param name="ConfiguredCdf">Points of the model's CDF over the same range (empty without a CDF).</param>
+/// <param name="ObservedCdf">The observed CDF of the clean samples as a staircase from the origin, for the chart.</param>
+/// <param name="ConfiguredCdf">The model's CDF with the wait for the next poll, evenly spaced from 0 past the model's p99 and
+/// the slowest clean sample, the range the observed line also ends at (empty without a CDF).</param>
 /// <param name="Ambiguous">Changes not measured because their interface's last read already showed what they wanted.</param>
 /// <param name="Lateness">The harness's own error: for each private-address change it applied during the run, when it
 /// was seen less when it was due (from <c>GET /_harness/events</c>); null when the target keeps no timeline.</param>
+/// <param name="Clean">Converged changes that had their interface to themselves: the samples the KS distance and the CDF are taken over.</param>
 public sealed record ConvergenceReport(
     string? Model,
     double PollIntervalMs,
@@ -84,6 +96,7 @@ public sealed record ConvergenceReport(
     IReadOnlyList<CdfPoint> ObservedCdf,
     IReadOnlyList<CdfPoint> ConfiguredCdf,
     LatencySummary? Lateness = null,
-    long Ambiguous = 0);
+    long Ambiguous = 0,
+    long Clean = 0);
 
 public sealed record CdfPoint(double Ms, double P);

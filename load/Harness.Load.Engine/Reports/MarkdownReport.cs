@@ -13,10 +13,21 @@ public static class MarkdownReport
     public static string Render(LoadReport report)
     {
         var md = new StringBuilder();
-        md.AppendLine($"# {Cell(report.Title)}").AppendLine()
-          .AppendLine($"- command: {Code(report.Command)}")
+        md.AppendLine($"# {Cell(report.Title)}").AppendLine();
+        foreach (var warning in report.Warnings)
+        {
+            md.AppendLine($"> **Warning:** {Cell(warning)}").AppendLine();
+        }
+
+        foreach (var line in report.Headline)
+        {
+            md.AppendLine(Cell(line)).AppendLine();
+        }
+
+        md.AppendLine($"- command: {Code(report.Command)}")
           .AppendLine($"- target: {Cell(report.Target)}")
           .AppendLine($"- started: {ReportFormat.Instant(report.StartedAt)}")
+          .AppendLine($"- set-up: {ReportFormat.Seconds(report.SetUpSeconds)} (delay model, fleet, waiting for its metadata)")
           .AppendLine($"- duration: {ReportFormat.Seconds(report.DurationSeconds)}")
           .AppendLine($"- seed: {report.Seed}");
         foreach (var scenario in report.Scenarios)

@@ -26,6 +26,7 @@ public static class LoadRunner
         CancellationToken cancellation)
     {
         using var ec2 = new Ec2Api(ec2Endpoint, Math.Min(plan.MaxConcurrency, 512));
+        var setUpStarted = time.GetTimestamp();
         if (plan.Delay is { } delay)
         {
             await SetDelayAsync(ec2, delay, cancellation).ConfigureAwait(false);
@@ -41,6 +42,7 @@ public static class LoadRunner
         }
 
         var model = topology.HasMetadata ? await ReadModelAsync(ec2, cancellation).ConfigureAwait(false) : null;
+        var setUp = time.GetElapsedTime(setUpStarted);
         var tracker = plan.HasPollers ? new ConvergenceTracker(time) : null;
         var scenarios = new List<LoadScenario>();
         ChurnWorkload? churn = null;
@@ -76,10 +78,8 @@ public static class LoadRunner
             + (plan.WarmUp > TimeSpan.Zero ? $" after a {DelayFormat.Duration(plan.WarmUp)} warm-up" : ""));
         var run = await LoadEngine.RunAsync(scenarios, LoadEngineOptions.Default, time, progress, cancellation).ConfigureAwait(false);
 
-        var notes = new List<string>
-        {
-            $"Topology: {topology.Instances.Count:N0} {plan.Topology.InstanceType} instances, {topology.Interfaces.Count:N0} interfaces, {topology.Addresses.Count:N0} floating addresses (seed {plan.Seed}).",
-        };
+        var fleet = $"{topology.Instances.Count:N0} {plan.Topology.InstanceType} instances, {topology.Interfaces.Count:N0} interfaces, {topology.Addresses.Count:N0} floating addresses";
+        var notes = new List<string> { $"Topology: {fleet} (seed {plan.Seed})." };
         if (churn?.Busy > 0)
         {
             notes.Add($"{churn.Busy:N0} churn copies found every address busy with an earlier operation and did nothing: the address pool is small for the rate.");
@@ -116,7 +116,12 @@ public static class LoadRunner
             scenarios: scenarios,
             run: run,
             convergence: convergence,
-            notes: notes);
+            notes: notes) with { SetUpSeconds = Math.Round(setUp.TotalSeconds, 3) };
+        report = report with
+        {
+            Headline = RunHeadline.Lines(report, plan, fleet, scenarios.Select(s => ReportBuilder.Window(s, run)).ToList(), churn?.Busy ?? 0),
+            Warnings = RunHeadline.Warnings(convergence),
+        };
         return new LoadOutcome(report, topology, tracker, run);
     }
 

@@ -8,11 +8,8 @@ namespace Harness.Load.Workloads;
 /// <summary>Turns what the engine and the tracker measured into the plain records every report is written from.</summary>
 public static class ReportBuilder
 {
-    /// <summary>Quantiles of the convergence chart's CDF lines.</summary>
-    private const int CdfPoints = 100;
-
-    /// <summary>The fewest clean samples a KS distance is given for.</summary>
-    private const int MinKsSamples = 30;
+    /// <summary>The fewest clean samples a KS distance is given for, and below which the report warns that they say little.</summary>
+    internal const int MinKsSamples = 30;
 
     /// <summary>Buckets of a distribution chart: log-spaced, merged from the histogram's finer ones.</summary>
     private const int ChartBuckets = 40;
@@ -28,10 +25,9 @@ public static class ReportBuilder
         ConvergenceReport? convergence,
         IReadOnlyList<string> notes)
     {
-        // Each scenario's rate is over its own phases (or as much of them as ran), not the drain or a longer neighbour.
         var reports = scenarios.Zip(run.Scenarios, (scenario, stats) =>
         {
-            var window = Math.Max(Math.Min(run.Elapsed.TotalSeconds, (scenario.Duration - scenario.WarmUp).TotalSeconds), 1e-9);
+            var window = Window(scenario, run);
             return new ScenarioReport(
                 scenario.Name,
                 scenario.Simulations.Select(s => s.ToString()).ToList(),
@@ -42,6 +38,10 @@ public static class ReportBuilder
         }).ToList();
         return new LoadReport(title, command, startedAt, Math.Round(run.Elapsed.TotalSeconds, 3), target, seed, reports, convergence, notes);
     }
+
+    /// <summary>The seconds a scenario's rates are over: its own phases (or as much of them as ran), not the drain or a longer neighbour.</summary>
+    internal static double Window(LoadScenario scenario, LoadRun run) =>
+        Math.Max(Math.Min(run.Elapsed.TotalSeconds, (scenario.Duration - scenario.WarmUp).TotalSeconds), 1e-9);
 
     private static StepReport Step(StepStats step, TimeSpan elapsed, double seconds)
     {
@@ -68,31 +68,19 @@ public static class ReportBuilder
         var samples = tracker.Samples();
         var cdf = model is null ? null : DelayDistribution.Cdf(model);
         double? ks = null;
-        var observedCdf = new List<CdfPoint>();
-        var configuredCdf = new List<CdfPoint>();
         // A read shows a change at the first poll after it lands: the model's CDF with a uniform wait of up to one
         // interval added, averaged over the wait.
         var polled = cdf is null ? null : WithPollWait(cdf, pollInterval.TotalSeconds);
-        if (samples.Length > 0)
+        // A handful of clean changes (churn leaves few) says nothing about a distribution: no KS below MinKsSamples.
+        if (polled is not null && samples.Length >= MinKsSamples)
         {
-            // A handful of clean changes (churn leaves few) says nothing about a distribution: no KS below MinKsSamples.
-            if (polled is not null && samples.Length >= MinKsSamples)
-            {
-                ks = Math.Round(KolmogorovSmirnov.Distance(samples, polled), 4);
-            }
-
-            Array.Sort(samples);
-            for (var i = 1; i <= CdfPoints; i++)
-            {
-                var p = (double)i / CdfPoints;
-                var x = samples[Math.Clamp((int)Math.Ceiling(p * samples.Length) - 1, 0, samples.Length - 1)];
-                observedCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), p));
-                if (polled is not null)
-                {
-                    configuredCdf.Add(new CdfPoint(Math.Round(x * 1000, 3), Math.Round(polled(x), 5)));
-                }
-            }
+            ks = Math.Round(KolmogorovSmirnov.Distance(samples, polled), 4);
         }
+
+        Array.Sort(samples);
+        var top = ConvergenceCdf.Top(model, pollInterval.TotalSeconds, samples);
+        var observedCdf = ConvergenceCdf.Observed(samples, top);
+        var configuredCdf = polled is null ? [] : ConvergenceCdf.Configured(polled, top);
 
         LatencySummary? configured = null;
         if (model is not null && DelayDistribution.Quantile(model, 0.5) is not null)
@@ -116,7 +104,8 @@ public static class ReportBuilder
             Distribution(observed),
             observedCdf,
             configuredCdf,
-            Ambiguous: tracker.Ambiguous);
+            Ambiguous: tracker.Ambiguous,
+            Clean: samples.Length);
     }
 
     /// <summary>The CDF of a draw from <paramref name="cdf"/> plus a uniform wait in [0, <paramref name="interval"/>) seconds.</summary>

@@ -20,6 +20,13 @@ public sealed record TopologyOptions(
     /// <summary>How long set-up waits for the fleet's metadata to show the set-up itself; zero skips the wait.</summary>
     public TimeSpan SettleMetadata { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Flush the harness's pending metadata changes once the fleet is built, as scenarios do at set-up, rather than wait
+    /// for the set-up's own changes to arrive. The flush is harness-wide (the control API cannot scope it to some
+    /// instances), so only a run that owns its harness (the embedded one) should ask for it.
+    /// </summary>
+    public bool FlushPending { get; init; }
+
     /// <summary>A /18 has 16,379 usable addresses; leave room so a subnet never runs out mid-run.</summary>
     public const int AddressesPerSubnet = 16_000;
 
@@ -166,6 +173,11 @@ public static class TopologyBuilder
         }
 
         var hasMetadata = await FindMetadataEndpointsAsync(ec2, instances, cancellation).ConfigureAwait(false);
+        if (hasMetadata && options.FlushPending)
+        {
+            await FlushAsync(ec2, log, cancellation).ConfigureAwait(false);
+        }
+
         if (hasMetadata && options.SettleMetadata > TimeSpan.Zero)
         {
             await WaitInSyncAsync(ec2, instances, options.SettleMetadata, log, cancellation).ConfigureAwait(false);
@@ -209,6 +221,19 @@ public static class TopologyBuilder
         }
 
         return instances.All(i => i.Imds is not null);
+    }
+
+    /// <summary>Set-up is not what a run measures: applies every pending metadata change now (<c>POST /_harness/propagation/flush</c>).</summary>
+    private static async Task FlushAsync(Ec2Api ec2, Action<string> log, CancellationToken cancellation)
+    {
+        using var response = await ec2.Http.PostAsync(new Uri(ec2.Endpoint, "/_harness/propagation/flush"), null, cancellation).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new LoadSetupException($"could not flush the fleet's pending metadata (POST /_harness/propagation/flush answered {(int)response.StatusCode})");
+        }
+
+        var flushed = await response.Content.ReadFromJsonAsync<FlushReply>(cancellation).ConfigureAwait(false);
+        log(string.Create(CultureInfo.InvariantCulture, $"set-up: flushed {flushed?.Applied ?? 0:N0} pending metadata changes"));
     }
 
     /// <summary>
@@ -262,6 +287,8 @@ public static class TopologyBuilder
             log(string.Create(CultureInfo.InvariantCulture, $"set-up: {done:N0}/{total:N0} {what}"));
         }
     }
+
+    private sealed record FlushReply([property: JsonPropertyName("applied")] int Applied);
 
     private sealed record InstanceList([property: JsonPropertyName("instances")] IReadOnlyList<InstanceEntry> Instances);
 

@@ -45,6 +45,18 @@ public sealed class ConsoleTableTests
         Assert.DoesNotContain(lines, l => l.Contains("NaN", StringComparison.Ordinal) || l.Contains("KS", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Write_HeadedReport_OpensWithTheWarningThenTheHeadlineAndShowsSetUpTime()
+    {
+        var lines = Write(SampleReports.Headed());
+
+        Assert.Contains("set-up 16.9 s · run 4.2 s", lines[1]);
+        Assert.Equal("WARNING: Only 4 of 400 changes gave a clean convergence sample.", lines[3]);
+        Assert.Equal(SampleReports.Headed().Headline, lines[4..7]);
+        Assert.True(lines.FindIndex(l => l.StartsWith("scenario / step", StringComparison.Ordinal)) > 7);
+        Assert.DoesNotContain(Write(SampleReports.Full()), l => l.StartsWith("WARNING", StringComparison.Ordinal));
+    }
+
     private static List<string> Write(LoadReport report)
     {
         using var output = new StringWriter { NewLine = "\n" };

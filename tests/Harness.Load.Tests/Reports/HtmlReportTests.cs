@@ -38,7 +38,7 @@ public sealed partial class HtmlReportTests
         }
 
         Assert.All(new[] { charts[2], charts[5], charts[6] }, c => Assert.NotEmpty(Bars(c)));
-        Assert.Equal(["observed CDF", "configured CDF lognormal(median=800ms,sigma=0.5)"], charts[6].Descendants(Svg + "polyline").Select(p => p.Value));
+        Assert.Equal(["observed CDF of the 375 clean changes", "configured CDF lognormal(median=800ms,sigma=0.5) with the poll wait"], charts[6].Descendants(Svg + "polyline").Select(p => p.Value));
         Assert.All(charts, c => Assert.True(c.Descendants(Svg + "text").Count(t => char.IsAsciiDigit(t.Value[0])) >= 6, "tick labels"));
     }
 
@@ -139,6 +139,49 @@ public sealed partial class HtmlReportTests
         XDocument.Parse(html);
         Assert.DoesNotContain("NaN", html);
         Assert.DoesNotContain("Infinity", html);
+    }
+
+    [Fact]
+    public void Render_HeadedReport_OpensWithTheWarningThenTheHeadlineAndShowsSetUpTime()
+    {
+        var body = XDocument.Parse(HtmlReport.Render(SampleReports.Headed())).Root!.Element("body")!.Elements().ToList();
+
+        Assert.Equal("h1", body[0].Name.LocalName);
+        Assert.Equal("warning", body[1].Attribute("class")?.Value);
+        Assert.Equal("Warning: Only 4 of 400 changes gave a clean convergence sample.", body[1].Value);
+        Assert.Equal(SampleReports.Headed().Headline, body.Skip(2).Take(3).Select(p => p.Value));
+        Assert.Contains(body, e => e.Name.LocalName == "table" && e.Value.Contains("set-up16.9 s", StringComparison.Ordinal));
+        Assert.DoesNotContain("class=\"warning\"", HtmlReport.Render(SampleReports.Full()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ConvergenceOfOneCleanSample_DrawsTwoDistinctNonDegenerateLines()
+    {
+        var model = Harness.Domain.Delays.DelaySpec.Parse("lognormal(median=2s,p99=20s)");
+        var samples = new[] { 0.78 };
+        var top = Harness.Load.Workloads.ConvergenceCdf.Top(model, 1, samples);
+        var configured = Harness.Load.Workloads.ConvergenceCdf.Configured(
+            Harness.Load.Workloads.ReportBuilder.WithPollWait(Harness.Load.Stats.DelayDistribution.Cdf(model)!, 1), top);
+        var convergence = SampleReports.Full().Convergence! with
+        {
+            Converged = 1, Clean = 1, KsDistance = null,
+            Distribution = [new(779, 781, 1)],
+            ObservedCdf = Harness.Load.Workloads.ConvergenceCdf.Observed(samples, top),
+            ConfiguredCdf = configured,
+        };
+
+        var chart = Charts(HtmlReport.Render(SampleReports.Full() with { Convergence = convergence }))[^1];
+
+        var lines = chart.Descendants(Svg + "polyline").Select(Points).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line =>
+        {
+            Assert.True(line.Select(p => p.X).Distinct().Count() >= 3, "a line spread along x");
+            Assert.True(line.Max(p => p.Y) - line.Min(p => p.Y) > 150, "a line rising through most of the plot's height");
+        });
+        Assert.NotEqual(lines[0], lines[1]);
+        // Both lines end at the same right-hand edge: the shared range.
+        Assert.Equal(lines[0].Max(p => p.X), lines[1].Max(p => p.X), 0.5);
     }
 
     private static List<XElement> Charts(string html) => [.. XDocument.Parse(html).Descendants(Svg + "svg")];

@@ -5,6 +5,18 @@ namespace Harness.Load.Tests.Reports;
 public sealed class MarkdownReportTests
 {
     [Fact]
+    public void Render_HeadedReport_OpensWithTheWarningThenTheHeadlineAndShowsSetUpTime()
+    {
+        var markdown = MarkdownReport.Render(SampleReports.Headed());
+
+        Assert.StartsWith("# IMDS under churn\n\n> **Warning:** Only 4 of 400 changes gave a clean convergence sample.\n\n"
+            + "Ran churn (inject(rate=200,during=4s)) against 10 instances.\n\n", markdown);
+        Assert.True(markdown.IndexOf("Convergence: 380 of 400", StringComparison.Ordinal) < markdown.IndexOf("- command:", StringComparison.Ordinal));
+        Assert.Contains("- set-up: 16.9 s", markdown);
+        Assert.DoesNotContain("Warning", MarkdownReport.Render(SampleReports.Full()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_FullReport_HasARowPerStepWithItsP99()
     {
         var markdown = MarkdownReport.Render(SampleReports.Full());

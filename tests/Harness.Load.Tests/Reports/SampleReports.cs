@@ -31,8 +31,17 @@ internal static class SampleReports
             0.042,
             [new(0, 500, 60), new(500, 1000, 180), new(1000, 1500, 90), new(1500, 2000, 35), new(2000, 3500, 15)],
             [new(210, 0), new(500, 0.16), new(1000, 0.63), new(1500, 0.87), new(2000, 0.96), new(3120, 1)],
-            [new(0, 0), new(500, 0.17), new(1000, 0.67), new(1500, 0.89), new(2000, 0.96), new(3120, 0.99)]),
+            [new(0, 0), new(500, 0.17), new(1000, 0.67), new(1500, 0.89), new(2000, 0.96), new(3120, 0.99)],
+            Clean: 375),
         ["Warm-up calls are not counted.", "One host ran both the harness & the load."]);
+
+    /// <summary>The full report as a run hands it over: with its headline, a warning and its set-up time.</summary>
+    public static LoadReport Headed() => Full() with
+    {
+        Headline = ["Ran churn (inject(rate=200,during=4s)) against 10 instances.", "Kept up: churn offered 200.0/s.", "Convergence: 380 of 400 changes converged."],
+        Warnings = ["Only 4 of 400 changes gave a clean convergence sample."],
+        SetUpSeconds = 16.9,
+    };
 
     /// <summary>Nothing measured at all.</summary>
     public static LoadReport Empty() => new("empty", "harness-load churn", DateTimeOffset.UnixEpoch, 0, "", 0, [], null, []);

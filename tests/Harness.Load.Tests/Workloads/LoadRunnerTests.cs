@@ -83,6 +83,24 @@ public sealed class LoadRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Set_up_flushes_its_fleets_pending_metadata_when_asked_and_reports_how_long_it_took()
+    {
+        // Every set-up change draws 20 s: waiting for them would take 20 s, flushing them next to nothing.
+        var plan = Plan("churn", ("rate", "10"), ("duration", "1s"), ("instances", "3"), ("delay", "fixed(20s)"), ("warm-up", "0s"));
+        plan = plan with { Topology = plan.Topology with { FlushPending = true } };
+        var log = new List<string>();
+        var outcome = await LoadRunner.RunAsync(plan, Endpoint, "test", TimeProvider.System, log.Add, null, CancellationToken.None);
+
+        Assert.Contains(log, l => l.StartsWith("set-up: flushed ", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("waiting for", StringComparison.Ordinal));
+        Assert.InRange(outcome.Report.SetUpSeconds, 0.001, 10);
+        Assert.Equal(3, outcome.Report.Headline.Count);
+        Assert.EndsWith($"set-up took {Harness.Load.Reports.ReportFormat.Seconds(outcome.Report.SetUpSeconds)}.", outcome.Report.Headline[0]);
+        Assert.Equal("Convergence was not measured (nothing polled metadata).", outcome.Report.Headline[2]);
+        Assert.Empty(outcome.Report.Warnings);
+    }
+
+    [Fact]
     public async Task Describe_storm_answers_every_kind_of_question_right()
     {
         var plan = Plan("describe-storm", ("rate", "80"), ("duration", "2s"), ("instances", "4"), ("warm-up", "0s"));
