@@ -26,7 +26,8 @@ internal static partial class PropagationApi
 
     private static Ok<SettingsDocument> Get(MetadataPropagation propagation) => TypedResults.Ok(SettingsDocument.Of(propagation.Settings));
 
-    private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutAsync(HttpContext http, MetadataPropagation propagation)
+    private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutAsync(
+        HttpContext http, MetadataPropagation propagation, RegionDirectory regions)
     {
         var (body, problem) = await ReadObjectAsync(http);
         if (problem is not null)
@@ -87,8 +88,21 @@ internal static partial class PropagationApi
                     var on = property.Value.GetBoolean();
                     edits.Add(property.Name == "reorder" ? s => s with { Reorder = on } : s => s with { ForcedDetachStaysStale = on });
                     break;
+                case "instances" or "interfaces":
+                    var instances = property.Name == "instances";
+                    var current = instances ? propagation.Settings.Instances : propagation.Settings.Interfaces;
+                    if (!TryOverrides(property, current, instances ? id => propagation.TryGetByInstanceId(id, out _)
+                        : id => regions.All.Any(r => r.NetworkInterfaces.ContainsKey(id)), out var changes, out problem))
+                    {
+                        return problem;
+                    }
+
+                    edits.Add(instances
+                        ? s => s with { Instances = changes.Aggregate(s.Instances, Apply) }
+                        : s => s with { Interfaces = changes.Aggregate(s.Interfaces, Apply) });
+                    break;
                 default:
-                    return Bad($"Unknown setting '{property.Name}'. Known: imds, kinds, reorder, forcedDetachStaysStale.", property.Name);
+                    return Bad($"Unknown setting '{property.Name}'. Known: {string.Join(", ", Settings)}.", property.Name);
             }
         }
 
