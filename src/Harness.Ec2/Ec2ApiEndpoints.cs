@@ -72,6 +72,8 @@ public static partial class Ec2ApiEndpoints
         {
             await ReadParametersAsync(http.Request, values);
             values.TryGetValue("Action", out action);
+            // EC2 checks who is calling, and where, before what is asked.
+            var region = SigV4Scope.RegionOf(http.Request.Headers.Authorization, values.GetValueOrDefault("X-Amz-Credential"));
             if (string.IsNullOrEmpty(action))
             {
                 throw new Ec2Exception("MissingAction", "The request must contain the parameter Action");
@@ -87,7 +89,6 @@ public static partial class Ec2ApiEndpoints
                 throw Ec2Errors.UnknownParameter(unknown);
             }
 
-            var region = SigV4Scope.RegionOf(http.Request.Headers.Authorization, values.GetValueOrDefault("X-Amz-Credential"));
             var state = services.GetRequiredService<RegionDirectory>().Get(region);
             var faults = services.GetRequiredService<FaultBook>();
             if (faults.Ec2 is { Length: > 0 } active)
