@@ -29,12 +29,14 @@ public static partial class Ec2ApiEndpoints
         endpoints.MapGet("/", HandleAsync);
 
         // A registered client's own endpoint (AWS_ENDPOINT_URL_EC2 in a scenario): the same API, with each call recorded.
-        endpoints.MapPost(TappedPath, HandleTappedAsync);
-        endpoints.MapGet(TappedPath, HandleTappedAsync);
+        endpoints.MapPost(TappedPath, HandleTappedAsync).WithDescription(TappedDescription);
+        endpoints.MapGet(TappedPath, HandleTappedAsync).WithDescription(TappedDescription);
         return endpoints;
     }
 
     private const string TappedPath = "/_harness/clients/{clientId}/ec2";
+
+    private const string TappedDescription = "A registered client's own EC2 endpoint: the Query API, every call recorded";
 
     private static Task HandleAsync(HttpContext http) => ServeAsync(http, new Dictionary<string, string>(StringComparer.Ordinal));
 

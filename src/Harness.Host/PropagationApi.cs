@@ -14,13 +14,13 @@ internal static partial class PropagationApi
 {
     public static RouteGroupBuilder MapPropagationApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/propagation", Get);
-        api.MapPut("/propagation", PutAsync);
-        api.MapPost("/propagation/flush", Flush);
-        api.MapPut("/propagation/instances/{instanceId}", PutInstanceAsync);
-        api.MapDelete("/propagation/instances/{instanceId}", DeleteInstance);
-        api.MapPut("/propagation/interfaces/{networkInterfaceId}", PutInterfaceAsync);
-        api.MapDelete("/propagation/interfaces/{networkInterfaceId}", DeleteInterface);
+        api.MapGet("/propagation", Get).WithDescription("The delay models changes draw from: imds, kinds, instances, interfaces, reorder, forcedDetachStaysStale");
+        api.MapPut("/propagation", PutAsync).WithDescription("Sets any of the fields GET returns, for changes made from then on");
+        api.MapPost("/propagation/flush", Flush).WithDescription("Applies every pending metadata change now");
+        api.MapPut("/propagation/instances/{instanceId}", PutInstanceAsync).WithDescription("Sets one instance's delay model, {\"imds\":\"<spec>\"}");
+        api.MapDelete("/propagation/instances/{instanceId}", DeleteInstance).WithDescription("Removes one instance's delay model");
+        api.MapPut("/propagation/interfaces/{networkInterfaceId}", PutInterfaceAsync).WithDescription("Sets one network interface's delay model, {\"imds\":\"<spec>\"}");
+        api.MapDelete("/propagation/interfaces/{networkInterfaceId}", DeleteInterface).WithDescription("Removes one network interface's delay model");
         return api;
     }
 
