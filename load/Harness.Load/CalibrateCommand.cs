@@ -21,7 +21,7 @@ internal static class CalibrateCommand
         var options = CalibrateOptions.Parse(args, out var error);
         if (error is not null)
         {
-            await Console.Error.WriteLineAsync($"calibrate: {error}\n{CalibrateOptions.Usage}");
+            await Console.Error.WriteLineAsync($"harness-load calibrate: {error}");
             return 2;
         }
 

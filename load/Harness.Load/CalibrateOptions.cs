@@ -50,9 +50,9 @@ internal sealed record CalibrateOptions(
 
             if (!Names.Contains(name) || (inline is null && i + 1 >= args.Count))
             {
-                error = !name.StartsWith("--", StringComparison.Ordinal) ? $"unexpected '{name}'"
+                error = !name.StartsWith('-') ? $"unexpected argument '{name}'"
                     : Names.Contains(name) ? $"{name} needs a value"
-                    : $"unknown option {name}";
+                    : $"unknown option '{name}'; calibrate takes {string.Join(", ", Names.Append("--in-process"))}, --help";
                 break;
             }
 

@@ -14,26 +14,43 @@ namespace Harness.Load;
 /// </summary>
 internal static class CalibrateServerCommand
 {
+    public const string Usage = "usage: harness-load calibrate-server [--port N] [--exit-with-stdin]";
+
     public static ReadOnlyMemory<byte> Body { get; } = "Hello, World!"u8.ToArray();
 
     public static async Task<int> RunAsync(string[] args)
     {
         var port = 0;
         var exitWithStdin = false;
-        for (var i = 0; i < args.Length; i++)
+        string? problem = null;
+        for (var i = 0; i < args.Length && problem is null; i++)
         {
             switch (args[i])
             {
-                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535:
-                    i++;
+                case "--port" when i + 1 >= args.Length:
+                    problem = "--port needs a value";
+                    break;
+                case "--port":
+                    var text = args[++i];
+                    problem = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535
+                        ? null
+                        : $"--port must be a port number from 0 (any free port) to 65535, not '{text}'";
                     break;
                 case "--exit-with-stdin":
                     exitWithStdin = true;
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"calibrate-server: unexpected '{args[i]}'; usage: harness-load calibrate-server [--port N] [--exit-with-stdin]");
-                    return 2;
+                    problem = args[i].StartsWith('-')
+                        ? $"unknown option '{args[i]}'; calibrate-server takes --port, --exit-with-stdin, --help"
+                        : $"unexpected argument '{args[i]}'";
+                    break;
             }
+        }
+
+        if (problem is not null)
+        {
+            await Console.Error.WriteLineAsync($"harness-load calibrate-server: {problem}");
+            return 2;
         }
 
         await using var app = Build(port);

@@ -33,12 +33,28 @@ internal static class LoadCommand
                    --seed 1 --quiet
         """;
 
+    /// <summary>The options of a workload command that are the command's rather than the plan's.</summary>
+    private static readonly string[] OwnNames = ["target", "report", "quiet"];
+
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0 || args[0] == "help")
         {
             await (args.Length == 0 ? Console.Error : Console.Out).WriteLineAsync(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            // Help wins wherever it stands and whatever else is wrong, as in harness's commands.
+            await Console.Out.WriteLineAsync(args[0] switch
+            {
+                "calibrate" => CalibrateOptions.Usage,
+                "calibrate-server" => CalibrateServerCommand.Usage,
+                "scale" => ScaleCommand.Usage,
+                _ => Usage,
+            });
+            return 0;
         }
 
         return args[0] switch
@@ -52,17 +68,26 @@ internal static class LoadCommand
 
     private static async Task<int> RunWorkloadAsync(string workload, string[] args)
     {
+        if (!LoadPlan.Workloads.Contains(workload))
+        {
+            await Console.Error.WriteLineAsync(
+                $"harness-load: unknown command '{workload}'; the commands are {string.Join(", ", LoadPlan.Workloads)}, calibrate, calibrate-server, scale, help");
+            return 2;
+        }
+
         if (!TryReadOptions(args, out var options, out var problem)
+            || !TryKnown(workload, options, [.. LoadPlanReader.Names, .. OwnNames], out problem)
             || !TryTakeOwn(options, out var target, out var reportDir, out var quiet, out problem)
             || !LoadPlanReader.TryRead(workload, options, out var plan, out problem))
         {
-            await Console.Error.WriteLineAsync($"harness-load: {problem}\n\n{Usage}");
+            // One sentence, exit 2, the way harness's own commands refuse arguments.
+            await Console.Error.WriteLineAsync($"harness-load {workload}: {problem}");
             return 2;
         }
 
         if (reportDir is not null && !CanWrite(reportDir, out var why))
         {
-            await Console.Error.WriteLineAsync($"harness-load: --report {reportDir} cannot be written: {why}");
+            await Console.Error.WriteLineAsync($"harness-load {workload}: --report {reportDir} cannot be written: {why}");
             return 2;
         }
 
@@ -158,7 +183,9 @@ internal static class LoadCommand
             var arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
             {
-                problem = $"unexpected argument '{arg}': options are --name value";
+                problem = arg.StartsWith('-') && arg.Length > 1
+                    ? $"unknown option '{arg}': options are --name value"
+                    : $"unexpected argument '{arg}': options are --name value";
                 return false;
             }
 
@@ -193,6 +220,14 @@ internal static class LoadCommand
         return true;
     }
 
+    /// <summary>Refuses an option the command does not take, naming every one it does.</summary>
+    internal static bool TryKnown(string command, Dictionary<string, string> options, IReadOnlyList<string> names, out string problem)
+    {
+        var unknown = options.Keys.FirstOrDefault(k => !names.Contains(k));
+        problem = unknown is null ? "" : $"unknown option '--{unknown}'; {command} takes {string.Join(", ", names.Select(n => "--" + n))}, --help";
+        return unknown is null;
+    }
+
     /// <summary>Takes the options that are the command's rather than the plan's.</summary>
     private static bool TryTakeOwn(Dictionary<string, string> options, out Uri? target, out string? reportDir, out bool quiet, out string problem)
     {
@@ -204,7 +239,7 @@ internal static class LoadCommand
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out target) || target.Scheme is not ("http" or "https"))
             {
-                problem = $"--target must be an http URL such as http://127.0.0.1:4580, not '{text}'";
+                problem = $"--target must be the harness's base URL, such as http://127.0.0.1:4580, not '{text}'";
                 return false;
             }
         }

@@ -28,12 +28,18 @@ internal sealed record ScaleStage(
 /// </summary>
 internal static class ScaleCommand
 {
+    public const string Usage =
+        "usage: harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10] [--describe-for 5s] [--json FILE]";
+
+    private static readonly string[] Names = ["target", "harness-pid", "stages", "addresses-per-interface", "describe-for", "json"];
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (!LoadCommand.TryReadOptions(args, out var options, out var problem)
+            || !LoadCommand.TryKnown("scale", options, Names, out problem)
             || !TryRead(options, out var target, out var pid, out var stages, out var perInterface, out var describeFor, out var json, out problem))
         {
-            await Console.Error.WriteLineAsync($"harness-load scale: {problem}\n\nusage: harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10] [--describe-for 5s] [--json FILE]");
+            await Console.Error.WriteLineAsync($"harness-load scale: {problem}");
             return 2;
         }
 
@@ -97,13 +103,6 @@ internal static class ScaleCommand
         describeFor = TimeSpan.FromSeconds(5);
         problem = "";
         json = options.GetValueOrDefault("json");
-        var unknown = options.Keys.Except(["target", "harness-pid", "stages", "addresses-per-interface", "describe-for", "json"]).FirstOrDefault();
-        if (unknown is not null)
-        {
-            problem = $"unknown option --{unknown}";
-            return false;
-        }
-
         if (!options.TryGetValue("target", out var text) || !Uri.TryCreate(text, UriKind.Absolute, out target!) || target.Scheme is not ("http" or "https"))
         {
             problem = "--target URL of a running harness is required (its memory is what is measured)";

@@ -29,12 +29,14 @@ public static partial class Ec2ApiEndpoints
         endpoints.MapGet("/", HandleAsync);
 
         // A registered client's own endpoint (AWS_ENDPOINT_URL_EC2 in a scenario): the same API, with each call recorded.
-        endpoints.MapPost(TappedPath, HandleTappedAsync);
-        endpoints.MapGet(TappedPath, HandleTappedAsync);
+        endpoints.MapPost(TappedPath, HandleTappedAsync).WithDescription(TappedDescription);
+        endpoints.MapGet(TappedPath, HandleTappedAsync).WithDescription(TappedDescription);
         return endpoints;
     }
 
     private const string TappedPath = "/_harness/clients/{clientId}/ec2";
+
+    private const string TappedDescription = "A registered client's own EC2 endpoint: the Query API, every call recorded";
 
     private static Task HandleAsync(HttpContext http) => ServeAsync(http, new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -86,6 +88,8 @@ public static partial class Ec2ApiEndpoints
         {
             await ReadParametersAsync(http.Request, values);
             values.TryGetValue("Action", out action);
+            // EC2 checks who is calling, and where, before what is asked.
+            var region = SigV4Scope.RegionOf(http.Request.Headers.Authorization, values.GetValueOrDefault("X-Amz-Credential"));
             if (string.IsNullOrEmpty(action))
             {
                 throw new Ec2Exception("MissingAction", "The request must contain the parameter Action");
@@ -101,7 +105,6 @@ public static partial class Ec2ApiEndpoints
                 throw Ec2Errors.UnknownParameter(unknown);
             }
 
-            var region = SigV4Scope.RegionOf(http.Request.Headers.Authorization, values.GetValueOrDefault("X-Amz-Credential"));
             var state = services.GetRequiredService<RegionDirectory>().Get(region);
             var faults = services.GetRequiredService<FaultBook>();
             if (faults.Ec2 is { Length: > 0 } active)

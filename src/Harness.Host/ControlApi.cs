@@ -9,8 +9,10 @@ internal static class ControlApi
     public static IEndpointRouteBuilder MapControlApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/_harness");
-        api.MapGet("/health", Health);
-        api.MapPost("/reset", Reset);
+        api.MapGet("/", (HttpContext http) => ControlApiIndex.Answer(http, endpoints))
+            .WithDescription("This list of the control API's endpoints: JSON, or a page for a browser (Accept: text/html)");
+        api.MapGet("/health", Health).WithDescription("Readiness: 200 {\"status\":\"ok\"} once the harness serves");
+        api.MapPost("/reset", Reset).WithDescription("Empties every region, forgets every instance's metadata and timeline, restores the start settings");
         api.MapPropagationApi();
         api.MapInstancesApi();
         api.MapClientsApi();
@@ -31,6 +33,7 @@ internal static class ControlApi
     /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>
     private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["/_harness"] = "GET",
         ["/_harness/health"] = "GET",
         ["/_harness/reset"] = "POST",
         ["/_harness/propagation"] = "GET, PUT",

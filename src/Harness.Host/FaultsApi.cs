@@ -14,12 +14,12 @@ internal static class FaultsApi
 {
     public static RouteGroupBuilder MapFaultsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/faults", AddAsync);
-        api.MapGet("/faults", List);
-        api.MapDelete("/faults", Clear);
-        api.MapGet("/faults/events", Events);
-        api.MapGet("/faults/{id}", Get);
-        api.MapDelete("/faults/{id}", Delete);
+        api.MapPost("/faults", AddAsync).WithDescription("Puts a fault in force, {\"spec\":\"<fault spec>\"}");
+        api.MapGet("/faults", List).WithDescription("The faults in force, with how many requests each touched");
+        api.MapDelete("/faults", Clear).WithDescription("Clears every fault");
+        api.MapGet("/faults/events", Events).WithDescription("The fault timeline, paged");
+        api.MapGet("/faults/{id}", Get).WithDescription("One fault in force");
+        api.MapDelete("/faults/{id}", Delete).WithDescription("Clears one fault");
         return api;
     }
 

@@ -18,11 +18,11 @@ internal static class InstancesApi
 
     public static RouteGroupBuilder MapInstancesApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/instances", List);
-        api.MapGet("/instances/{instanceId}", Get);
-        api.MapGet("/instances/{instanceId}/pending", Pending);
-        api.MapGet("/instances/{instanceId}/metadata", Metadata);
-        api.MapGet("/events", Events);
+        api.MapGet("/instances", List).WithDescription("Every instance with its metadata endpoint and whether its metadata is in sync");
+        api.MapGet("/instances/{instanceId}", Get).WithDescription("One instance: its metadata endpoint, state, pending changes and delay model");
+        api.MapGet("/instances/{instanceId}/pending", Pending).WithDescription("The changes still on their way to one instance's metadata");
+        api.MapGet("/instances/{instanceId}/metadata", Metadata).WithDescription("What one instance's metadata shows now, beside what the control plane holds");
+        api.MapGet("/events", Events).WithDescription("The timeline of changes and when each instance saw them, paged");
         return api;
     }
 

@@ -75,6 +75,55 @@ internal static partial class PropagationApi
         }
     }
 
+    /// <summary>Every field GET returns, so a GET's body can be PUT back as it is.</summary>
+    private static readonly string[] Settings = ["imds", "kinds", "instances", "interfaces", "reorder", "forcedDetachStaysStale"];
+
+    /// <summary>
+    /// Reads <c>"instances"</c> or <c>"interfaces"</c>: an object of id to delay spec, null removing an override. An id
+    /// must name something that exists, or already have an override (so a GET's body still goes back after a terminate).
+    /// </summary>
+    private static bool TryOverrides(
+        JsonProperty property, ImmutableDictionary<string, DelayModel> current, Func<string, bool> exists,
+        out List<(string Id, DelayModel? Model)> changes, out ProblemHttpResult problem)
+    {
+        changes = [];
+        problem = null!;
+        var what = property.Name == "instances" ? "instance" : "network interface";
+        if (property.Value.ValueKind != JsonValueKind.Object)
+        {
+            problem = Bad($"\"{property.Name}\" must be an object of {what} id to delay spec (null removes an override).", property.Name);
+            return false;
+        }
+
+        foreach (var entry in property.Value.EnumerateObject())
+        {
+            var field = property.Name + "." + entry.Name;
+            if (!current.ContainsKey(entry.Name) && !exists(entry.Name))
+            {
+                problem = Bad($"No {what} {entry.Name}.", field);
+                return false;
+            }
+
+            if (entry.Value.ValueKind == JsonValueKind.Null)
+            {
+                changes.Add((entry.Name, null));
+                continue;
+            }
+
+            if (!TryModel(entry.Value, field, out var model, out problem))
+            {
+                return false;
+            }
+
+            changes.Add((entry.Name, model));
+        }
+
+        return true;
+    }
+
+    private static ImmutableDictionary<string, DelayModel> Apply(ImmutableDictionary<string, DelayModel> overrides, (string Id, DelayModel? Model) change) =>
+        change.Model is null ? overrides.Remove(change.Id) : overrides.SetItem(change.Id, change.Model);
+
     private static bool TryModel(JsonElement value, string field, out DelayModel model, out ProblemHttpResult problem)
     {
         model = null!;

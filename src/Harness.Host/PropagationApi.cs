@@ -14,19 +14,20 @@ internal static partial class PropagationApi
 {
     public static RouteGroupBuilder MapPropagationApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/propagation", Get);
-        api.MapPut("/propagation", PutAsync);
-        api.MapPost("/propagation/flush", Flush);
-        api.MapPut("/propagation/instances/{instanceId}", PutInstanceAsync);
-        api.MapDelete("/propagation/instances/{instanceId}", DeleteInstance);
-        api.MapPut("/propagation/interfaces/{networkInterfaceId}", PutInterfaceAsync);
-        api.MapDelete("/propagation/interfaces/{networkInterfaceId}", DeleteInterface);
+        api.MapGet("/propagation", Get).WithDescription("The delay models changes draw from: imds, kinds, instances, interfaces, reorder, forcedDetachStaysStale");
+        api.MapPut("/propagation", PutAsync).WithDescription("Sets any of the fields GET returns, for changes made from then on");
+        api.MapPost("/propagation/flush", Flush).WithDescription("Applies every pending metadata change now");
+        api.MapPut("/propagation/instances/{instanceId}", PutInstanceAsync).WithDescription("Sets one instance's delay model, {\"imds\":\"<spec>\"}");
+        api.MapDelete("/propagation/instances/{instanceId}", DeleteInstance).WithDescription("Removes one instance's delay model");
+        api.MapPut("/propagation/interfaces/{networkInterfaceId}", PutInterfaceAsync).WithDescription("Sets one network interface's delay model, {\"imds\":\"<spec>\"}");
+        api.MapDelete("/propagation/interfaces/{networkInterfaceId}", DeleteInterface).WithDescription("Removes one network interface's delay model");
         return api;
     }
 
     private static Ok<SettingsDocument> Get(MetadataPropagation propagation) => TypedResults.Ok(SettingsDocument.Of(propagation.Settings));
 
-    private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutAsync(HttpContext http, MetadataPropagation propagation)
+    private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutAsync(
+        HttpContext http, MetadataPropagation propagation, RegionDirectory regions)
     {
         var (body, problem) = await ReadObjectAsync(http);
         if (problem is not null)
@@ -87,8 +88,21 @@ internal static partial class PropagationApi
                     var on = property.Value.GetBoolean();
                     edits.Add(property.Name == "reorder" ? s => s with { Reorder = on } : s => s with { ForcedDetachStaysStale = on });
                     break;
+                case "instances" or "interfaces":
+                    var instances = property.Name == "instances";
+                    var current = instances ? propagation.Settings.Instances : propagation.Settings.Interfaces;
+                    if (!TryOverrides(property, current, instances ? id => propagation.TryGetByInstanceId(id, out _)
+                        : id => regions.All.Any(r => r.NetworkInterfaces.ContainsKey(id)), out var changes, out problem))
+                    {
+                        return problem;
+                    }
+
+                    edits.Add(instances
+                        ? s => s with { Instances = changes.Aggregate(s.Instances, Apply) }
+                        : s => s with { Interfaces = changes.Aggregate(s.Interfaces, Apply) });
+                    break;
                 default:
-                    return Bad($"Unknown setting '{property.Name}'. Known: imds, kinds, reorder, forcedDetachStaysStale.", property.Name);
+                    return Bad($"Unknown setting '{property.Name}'. Known: {string.Join(", ", Settings)}.", property.Name);
             }
         }
 

@@ -24,12 +24,19 @@ internal static class RunCommand
     {
         var file = new Argument<string>("scenario") { Description = "The scenario file (YAML)" };
         var report = new Option<string?>("--report") { Description = "Folder for report.md, report.html, report.json and junit.xml (default ./reports/<name>-<timestamp>)" };
-        var target = new Option<string?>("--target") { Description = "Base URL of a running harness (e.g. http://127.0.0.1:4580); without it one is embedded" };
-        var seed = new Option<int?>("--seed") { Description = "Overrides the scenario's seed" };
+        var target = CommandOptions.Url("--target", "Base URL of a running harness (e.g. http://127.0.0.1:4580); without it one is embedded");
+        var seed = CommandOptions.OptionalWhole("--seed", 0, int.MaxValue, "Overrides the scenario's seed");
         var clock = new Option<string?>("--clock") { Description = "Overrides the scenario's clock: real, or virtual (simulated time: instant and deterministic for the seed)" };
-        clock.AcceptOnlyFromAmong("real", "virtual");
+        CommandOptions.OneOf(clock, "real", "virtual");
         var variables = new Option<string[]>("--var") { Description = "Sets a variable the scenario uses as ${NAME} (repeatable): NAME=VALUE", AllowMultipleArgumentsPerToken = false };
         var keep = new Option<bool>("--keep") { Description = "Leave the VPCs, instances, interfaces and Elastic IPs the run created in place, rather than removing them at the end" };
+        variables.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault(t => t.Value.IndexOf('=', StringComparison.Ordinal) <= 0) is { } bad)
+            {
+                result.AddError($"--var must be NAME=VALUE, not '{bad.Value}'.");
+            }
+        });
         var command = new Command("run", "Run a scenario: build its topology, drive its steps, judge its clients, write its reports")
         {
             file, report, target, seed, clock, variables, keep,
@@ -61,26 +68,14 @@ internal static class RunCommand
     }
 
     private static async Task<int> RunAsync(
-        string file, string? reportDirectory, string? target, int? seed, string? clockName, string[] variables, bool keep, CancellationToken cancellation)
+        string file, string? reportDirectory, Uri? targetUrl, int? seed, string? clockName, string[] variables, bool keep, CancellationToken cancellation)
     {
+        // The arguments were checked as they were parsed (ArgumentProblem): every --var has its '='.
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in variables)
         {
-            var equals = variable.IndexOf('=');
-            if (equals <= 0)
-            {
-                Console.Error.WriteLine($"--var must be NAME=VALUE, not '{variable}'.");
-                return Invalid;
-            }
-
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
             values[variable[..equals]] = variable[(equals + 1)..];
-        }
-
-        Uri? targetUrl = null;
-        if (target is not null && (!Uri.TryCreate(target, UriKind.Absolute, out targetUrl) || targetUrl.Scheme is not ("http" or "https")))
-        {
-            Console.Error.WriteLine($"--target must be the harness's base URL, such as http://127.0.0.1:4580, not '{target}'.");
-            return Invalid;
         }
 
         Scenario scenario;

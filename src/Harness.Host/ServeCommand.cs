@@ -14,25 +14,14 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var ec2Port = new Option<int>("--ec2-port") { Description = "Port of the EC2 facade and control API on 127.0.0.1", DefaultValueFactory = _ => 4580 };
-        var imdsPort = new Option<int>("--imds-port") { Description = "Port of the instance metadata service", DefaultValueFactory = _ => 4581 };
-        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (ids, MACs, zones, propagation delays, IMDSv2 tokens)", DefaultValueFactory = _ => 1 };
+        var ec2Port = CommandOptions.Port("--ec2-port", 4580, "Port of the EC2 facade and control API on 127.0.0.1");
+        var imdsPort = CommandOptions.Port("--imds-port", 4581, "Port of the instance metadata service");
+        var seed = CommandOptions.Whole("--seed", 1, 0, int.MaxValue, "Seed of every random choice (ids, MACs, zones, propagation delays, IMDSv2 tokens)");
         var listenAny = new Option<bool>("--listen-any")
         {
             Description = "Listen on every network interface, not only loopback (for containers; also HARNESS_LISTEN_ANY=1)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_LISTEN_ANY") == "1",
         };
-        foreach (var port in new[] { ec2Port, imdsPort })
-        {
-            port.Validators.Add(result =>
-            {
-                var value = result.GetValueOrDefault<int>();
-                if (value is < 0 or > 65535)
-                {
-                    result.AddError($"{result.Option.Name} must be between 0 and 65535, not {value}.");
-                }
-            });
-        }
 
         var propagation = new Option<string>("--propagation")
         {

@@ -7,12 +7,24 @@ public sealed class LoadCommandTests
 {
     [Theory]
     [InlineData("", "usage: harness-load")]
-    [InlineData("flood", "unknown workload 'flood'")]
+    [InlineData("flood", "harness-load: unknown command 'flood'; the commands are churn, pollers, describe-storm, mixed, calibrate")]
     [InlineData("churn --rate fast", "rate must be a number")]
     [InlineData("churn --duration", "--duration needs a value")]
     [InlineData("churn --rate 5 --rate 6", "--rate is given twice")]
     [InlineData("churn stray", "unexpected argument 'stray'")]
-    [InlineData("churn --target ftp://x", "--target must be an http URL")]
+    [InlineData("churn --target ftp://x", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://x'")]
+    [InlineData("churn --target", "harness-load churn: --target needs a value")]
+    [InlineData("churn --warp 9", "harness-load churn: unknown option '--warp'; churn takes --duration, --rate, --load, --warm-up, --instances, --interfaces, "
+        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --max-concurrency, --delay, --seed, --settle, --target, --report, --quiet, --help")]
+    [InlineData("pollers -x", "harness-load pollers: unknown option '-x'")]
+    [InlineData("scale --target http://127.0.0.1:1 --colour red", "harness-load scale: unknown option '--colour'; scale takes --target, --harness-pid, --stages, "
+        + "--addresses-per-interface, --describe-for, --json, --help")]
+    [InlineData("calibrate --colour red", "harness-load calibrate: unknown option '--colour'; calibrate takes --rounds, --duration, --warmup, --connections, "
+        + "--wrk-threads, --port, --min-ratio, --json, --in-process, --help")]
+    [InlineData("calibrate-server --port abc", "harness-load calibrate-server: --port must be a port number from 0 (any free port) to 65535, not 'abc'")]
+    [InlineData("calibrate-server --port 70000", "harness-load calibrate-server: --port must be a port number from 0 (any free port) to 65535, not '70000'")]
+    [InlineData("calibrate-server --port", "harness-load calibrate-server: --port needs a value")]
+    [InlineData("calibrate-server --bind x", "harness-load calibrate-server: unknown option '--bind'; calibrate-server takes --port, --exit-with-stdin, --help")]
     [InlineData("mixed --load keep(copies=1)", "load: expected ','")]
     [InlineData("scale --harness-pid 1", "--target URL of a running harness is required")]
     [InlineData("describe-storm --report /dev/null/x", "--report /dev/null/x cannot be written")]
@@ -21,6 +33,27 @@ public sealed class LoadCommandTests
         var (code, _, error) = await RunAsync(args, TimeSpan.FromSeconds(30));
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
+        if (args.Length > 0 && !args.StartsWith("mixed", StringComparison.Ordinal))
+        {
+            // One sentence, as harness's commands say it (a load spec's problem alone points at it on further lines).
+            Assert.Single(error.TrimEnd().Split('\n'));
+        }
+    }
+
+    [Theory]
+    [InlineData("churn --help", "usage: harness-load <churn|pollers|describe-storm|mixed>")]
+    [InlineData("churn --rate fast -h", "--report DIR")]
+    [InlineData("--help", "harness-load calibrate-server")]
+    [InlineData("help", "harness-load scale")]
+    [InlineData("calibrate --colour red --help", "usage: harness-load calibrate [--rounds 3]")]
+    [InlineData("calibrate-server --help", "usage: harness-load calibrate-server [--port N]")]
+    [InlineData("scale -h", "usage: harness-load scale --target URL")]
+    public async Task Help_anywhere_prints_the_usage_and_exits_0(string args, string usage)
+    {
+        var (code, output, error) = await RunAsync(args, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, code);
+        Assert.Contains(usage, output, StringComparison.Ordinal);
+        Assert.Equal("", error);
     }
 
     [Fact]

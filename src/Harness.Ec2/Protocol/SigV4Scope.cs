@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Harness.Domain.Errors;
 
 namespace Harness.Ec2.Protocol;
 
@@ -10,6 +11,11 @@ internal static partial class SigV4Scope
 {
     public const string DefaultRegion = "us-east-1";
 
+    /// <summary>
+    /// The scope's region; <see cref="DefaultRegion"/> when the request carries no scope (unsigned, or a credential not
+    /// of the five-part form). A scope naming something that is not a real region is refused as EC2 refuses credentials
+    /// it cannot validate, rather than quietly served from another region's state.
+    /// </summary>
     public static string RegionOf(string? authorization, string? credentialParameter)
     {
         var credential = credentialParameter;
@@ -20,12 +26,16 @@ internal static partial class SigV4Scope
         }
 
         var parts = credential?.Split('/');
-        return parts is { Length: 5 } && RegionPattern().IsMatch(parts[2]) ? parts[2] : DefaultRegion;
+        if (parts is not { Length: 5 })
+        {
+            return DefaultRegion;
+        }
+
+        return AwsRegions.All.Contains(parts[2])
+            ? parts[2]
+            : throw new Ec2Exception("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
     }
 
     [GeneratedRegex(@"Credential=([^,\s]+)")]
     private static partial Regex CredentialPattern();
-
-    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+$")]
-    private static partial Regex RegionPattern();
 }

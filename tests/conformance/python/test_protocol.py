@@ -180,3 +180,17 @@ class RegionIsolationTest(HarnessTestCase):
         self.assertNotIn(vpc.encode(), body)
         status, body = raw({"Action": "DescribeVpcs"}, region="us-east-1")
         self.assertIn(vpc.encode(), body)
+
+    def test_a_region_that_is_not_a_region_is_AuthFailure(self):
+        vpc = self.vpc()
+        for region in ("us-east1", "mars-1"):
+            with self.assertRaises(ClientError) as caught:
+                harness_process.client(region).describe_vpcs()
+            error = caught.exception.response
+            self.assertEqual(error["ResponseMetadata"]["HTTPStatusCode"], 401)
+            self.assertEqual(error["Error"]["Code"], "AuthFailure")
+            self.assertEqual(error["Error"]["Message"], "AWS was not able to validate the provided access credentials")
+        # unsigned: the default region
+        url = harness_process.endpoint() + "/?Action=DescribeVpcs&Version=2016-11-15"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            self.assertIn(vpc.encode(), r.read())

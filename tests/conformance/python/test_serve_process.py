@@ -57,11 +57,30 @@ class ServeProcessTest(unittest.TestCase):
     def test_sigterm_stops_cleanly(self):
         self.run_and_stop(signal.SIGTERM)
 
-    def test_bad_port_is_refused_with_a_message(self):
-        proc = start("serve", "--ec2-port", "70000")
-        out, _ = proc.communicate(timeout=60)
-        self.assertNotEqual(proc.returncode, 0)
-        self.assertIn("--ec2-port must be between 0 and 65535", out)
+    def test_bad_port_is_refused_with_one_sentence_and_exit_2(self):
+        for port in ("70000", "0", "abc"):
+            proc = start("serve", "--ec2-port", port)
+            out, _ = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 2, out)
+            self.assertEqual(out, f"harness serve: --ec2-port must be a port number from 1 to 65535, not '{port}'\n")
+
+    def test_control_api_index_is_served_where_the_banner_points(self):
+        port, imds = _free_port(), _free_port()
+        proc = start("serve", "--ec2-port", str(port), "--imds-port", str(imds))
+        try:
+            self.assertIn(f"control API:  http://127.0.0.1:{port}/_harness/", self.banner(proc))
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_harness/", timeout=5) as r:
+                self.assertEqual(r.headers.get_content_type(), "application/json")
+                listed = {(e["method"], e["path"]) for e in json.load(r)["endpoints"]}
+            self.assertIn(("GET", "/_harness/health"), listed)
+            self.assertIn(("PUT", "/_harness/propagation"), listed)
+            page = urllib.request.Request(f"http://127.0.0.1:{port}/_harness/", headers={"Accept": "text/html"})
+            with urllib.request.urlopen(page, timeout=5) as r:
+                self.assertEqual(r.headers.get_content_type(), "text/html")
+                self.assertIn("/_harness/faults", r.read().decode())
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=60)
 
     def test_bad_propagation_spec_is_refused_with_its_position(self):
         proc = start("serve", "--ec2-port", str(_free_port()), "--imds-port", str(_free_port()), "--propagation", "uniform(1s,2x)")
@@ -135,7 +154,7 @@ class ServeProcessTest(unittest.TestCase):
     def test_unknown_command_is_refused(self):
         proc = start("launch-rockets")
         out, _ = proc.communicate(timeout=60)
-        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(proc.returncode, 2)
         self.assertIn("launch-rockets", out)
 
 

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+
+namespace Harness.Ec2.Tests;
+
+/// <summary>
+/// <c>harness serve</c>, <c>run</c> and <c>health</c> as processes: every argument they cannot use is one sentence on
+/// stderr and exit 2, before anything starts; <c>--help</c> anywhere is the command's usage and exit 0.
+/// </summary>
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("serve --ec2-port abc", "harness serve: --ec2-port must be a port number from 1 to 65535, not 'abc'")]
+    [InlineData("serve --ec2-port 0", "harness serve: --ec2-port must be a port number from 1 to 65535, not '0'")]
+    [InlineData("serve --imds-port 65536", "harness serve: --imds-port must be a port number from 1 to 65535, not '65536'")]
+    [InlineData("serve --imds-port -1", "harness serve: --imds-port must be a port number from 1 to 65535, not '-1'")]
+    [InlineData("serve --seed x", "harness serve: --seed must be a whole number from 0 to 2147483647, not 'x'")]
+    [InlineData("serve --ec2-port", "harness serve: --ec2-port needs a value")]
+    [InlineData("serve --propagation uniform(1s,2x)", "harness serve: --propagation: expected a duration")]
+    [InlineData("serve --fault imds-error(status=404)", "harness serve: --fault: imds-error answers with 500, 503, not 404")]
+    [InlineData("serve stray", "harness serve: unexpected argument 'stray'")]
+    [InlineData("serve --colour red",
+        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --help")]
+    [InlineData("health --url http://127.0.0.1:4580", "harness health: unknown option '--url'; health takes --target, --help")]
+    [InlineData("health --target 127.0.0.1:4580", "harness health: --target must be the harness's base URL, such as http://127.0.0.1:4580, not '127.0.0.1:4580'")]
+    [InlineData("health --target", "harness health: --target needs a value")]
+    [InlineData("run", "harness run: run needs a <scenario> argument")]
+    [InlineData("run x.yaml --seed many", "harness run: --seed must be a whole number from 0 to 2147483647, not 'many'")]
+    [InlineData("run x.yaml --clock sometimes", "harness run: --clock must be real or virtual, not 'sometimes'")]
+    [InlineData("run x.yaml --var novalue", "harness run: --var must be NAME=VALUE, not 'novalue'")]
+    [InlineData("run x.yaml --target ftp://example", "harness run: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://example'")]
+    [InlineData("run x.yaml --report", "harness run: --report needs a value")]
+    [InlineData("run x.yaml y.yaml", "harness run: unexpected argument 'y.yaml'")]
+    [InlineData("run x.yaml --quiet", "harness run: unknown option '--quiet'; run takes --report, --target, --seed, --clock, --var, --help")]
+    [InlineData("launch-rockets", "harness: unknown command 'launch-rockets'; the commands are serve, health, run")]
+    [InlineData("", "usage: harness <serve|run|health>")]
+    public async Task BadArguments_AreOneSentenceAndExit2(string args, string sentence)
+    {
+        var (code, output, error) = await RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(sentence, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Usage:", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+        if (!args.Contains("--propagation", StringComparison.Ordinal) && !args.Contains("--fault", StringComparison.Ordinal))
+        {
+            // Only a spec's problem points at it on further lines.
+            Assert.Single(error.TrimEnd().Split('\n'));
+        }
+    }
+
+    [Theory]
+    [InlineData("serve --help", "harness serve [options]")]
+    [InlineData("serve -h", "--ec2-port")]
+    [InlineData("serve --ec2-port abc --help", "--imds-port")]
+    [InlineData("run --help", "harness run <scenario> [options]")]
+    [InlineData("run x.yaml --clock never -h", "--clock")]
+    [InlineData("health --help", "--target")]
+    [InlineData("health --url x --help", "harness health [options]")]
+    [InlineData("--help", "serve")]
+    public async Task Help_AnywhereIsTheCommandsUsageAndExit0(string args, string expected)
+    {
+        var (code, output, error) = await RunAsync(args);
+
+        Assert.Equal(0, code);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task Health_TargetOfAHarnessThatIsNotThere_Exits1()
+    {
+        // Port 1 on loopback: nothing listens.
+        var (code, _, error) = await RunAsync("health --target http://127.0.0.1:1");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("harness is not answering", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_TargetOfARunningHarness_Exits0()
+    {
+        var server = new HarnessServer();
+        await server.InitializeAsync();
+        try
+        {
+            var (code, output, _) = await RunAsync($"health --target {server.BaseAddress}");
+
+            Assert.Equal(0, code);
+            Assert.Equal("200 OK", output.Trim());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "harness.dll"));
+        foreach (var arg in args.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}
