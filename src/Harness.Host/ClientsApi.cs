@@ -13,18 +13,11 @@ internal static class ClientsApi
 {
     public static RouteGroupBuilder MapClientsApi(this RouteGroupBuilder api)
     {
-<<<<<<< HEAD
-        api.MapPost("/clients", RegisterAsync);
-        api.MapGet("/clients", List);
-        api.MapGet("/clients/{clientId}", Get);
-        api.MapPost("/clients/{clientId}/end", End);
-        api.MapDelete("/clients/{clientId}", Delete);
-=======
         api.MapPost("/clients", RegisterAsync).WithDescription("Registers a program under test on an instance, with metadata and EC2 endpoints of its own");
         api.MapGet("/clients", List).WithDescription("Every registered client");
         api.MapGet("/clients/{clientId}", Get).WithDescription("One client and everything it did");
+        api.MapPost("/clients/{clientId}/end", End).WithDescription("Marks a client's end as its runner saw it: what it did before is what it did while it ran");
         api.MapDelete("/clients/{clientId}", Delete).WithDescription("Unregisters a client");
->>>>>>> i12-edges
         return api;
     }
 
