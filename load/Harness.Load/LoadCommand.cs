@@ -27,6 +27,7 @@ internal static class LoadCommand
                    --settle 10s                     pollers keep reading this long after the last change
                    --delay SPEC                     sets the harness's delay model first, e.g. lognormal(median=500ms,p99=3s)
         mixed:     --describe-rate N                describes per second beside the churn (default rate/4)
+                   --launch-rate N                  instances launched and terminated per second beside it (default 0)
         target:    --target URL                     a running harness (or moto, for churn and describe-storm);
                                                     otherwise one is embedded on loopback
         output:    --report DIR                     report.md, report.html, report.json, steps.csv, timeline.csv, convergence.csv

@@ -15,7 +15,7 @@ public sealed class LoadCommandTests
     [InlineData("churn --target ftp://x", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://x'")]
     [InlineData("churn --target", "harness-load churn: --target needs a value")]
     [InlineData("churn --warp 9", "harness-load churn: unknown option '--warp'; churn takes --duration, --rate, --load, --warm-up, --instances, --interfaces, "
-        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --max-concurrency, --delay, --seed, --settle, --target, --report, --quiet, --help")]
+        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --launch-rate, --max-concurrency, --delay, --seed, --settle, --target, --report, --quiet, --help")]
     [InlineData("pollers -x", "harness-load pollers: unknown option '-x'")]
     [InlineData("scale --target http://127.0.0.1:1 --colour red", "harness-load scale: unknown option '--colour'; scale takes --target, --harness-pid, --stages, "
         + "--addresses-per-interface, --describe-for, --json, --help")]

@@ -31,6 +31,9 @@ public sealed record LoadPlan(
 
     public static IReadOnlyList<string> Workloads { get; } = [Churn, Pollers, DescribeStorm, Mixed];
 
+    /// <summary>Instances launched and terminated per second beside a mixed run's churn (<see cref="LifecycleWorkload"/>); 0: none.</summary>
+    public double LaunchRate { get; init; }
+
     /// <summary>The pollers run whenever there is an interval; the pollers and mixed workloads always have one.</summary>
     public bool HasPollers => PollInterval is not null;
 

@@ -13,7 +13,7 @@ public static class LoadPlanReader
     public static IReadOnlyList<string> Names { get; } =
     [
         "duration", "rate", "load", "warm-up", "instances", "interfaces", "addresses-per-interface", "instance-type",
-        "poll-interval", "describe-rate", "max-concurrency", "delay", "seed", "settle",
+        "poll-interval", "describe-rate", "launch-rate", "max-concurrency", "delay", "seed", "settle",
     ];
 
     public static bool TryRead(string workload, IReadOnlyDictionary<string, string> options, out LoadPlan plan, out string problem)
@@ -98,6 +98,11 @@ public static class LoadPlanReader
             throw new FormatException($"describe-rate is the describes beside a mixed run's churn; {workload} has none: drop it");
         }
 
+        if (workload != LoadPlan.Mixed && options.ContainsKey("launch-rate"))
+        {
+            throw new FormatException($"launch-rate is the launches beside a mixed run's churn; {workload} has none: drop it");
+        }
+
         if (poll is null && options.ContainsKey("settle"))
         {
             throw new FormatException("settle is how long pollers read after the last change, and this run has no pollers: drop it or add poll-interval");
@@ -134,7 +139,10 @@ public static class LoadPlanReader
             Int(options, "max-concurrency", 10_000, 1, 1_000_000),
             Int(options, "seed", 1, 0, int.MaxValue),
             delay,
-            poll is null ? TimeSpan.Zero : Duration(options, "settle", measured < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(10), allowZero: true));
+            poll is null ? TimeSpan.Zero : Duration(options, "settle", measured < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(10), allowZero: true))
+        {
+            LaunchRate = workload == LoadPlan.Mixed ? Number(options, "launch-rate", 0, 0, 10_000) : 0,
+        };
     }
 
     private static TimeSpan Duration(IReadOnlyDictionary<string, string> options, string name, TimeSpan fallback, bool allowZero = false)

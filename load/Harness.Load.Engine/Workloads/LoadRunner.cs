@@ -68,6 +68,12 @@ public static class LoadRunner
                 .Scenario([new LoadSimulation.Inject(plan.DescribeRate, plan.Duration)], plan.WarmUp, plan.MaxConcurrency));
         }
 
+        if (plan.LaunchRate > 0)
+        {
+            scenarios.Add(new LifecycleWorkload(ec2, topology, plan.Topology.InstanceType)
+                .Scenario([new LoadSimulation.Inject(plan.LaunchRate, plan.Duration)], plan.WarmUp, plan.MaxConcurrency));
+        }
+
         using var pollers = tracker is null ? null : new PollerWorkload(topology, tracker, plan.PollInterval!.Value, time);
         if (pollers is not null)
         {

@@ -39,6 +39,7 @@ public sealed class LoadPlanReaderTests
     [InlineData("churn", "load", "inject(rate=5)", "load: expected ','")]
     [InlineData("describe-storm", "poll-interval", "1s", "nothing to poll")]
     [InlineData("churn", "describe-rate", "5", "churn has none")]
+    [InlineData("pollers", "launch-rate", "5", "pollers has none")]
     [InlineData("churn", "settle", "5s", "this run has no pollers")]
     [InlineData("churn", "duration", "0.5ms", "starts no copy at all")]
     [InlineData("churn", "load", "pause(during=5s) keep(copies=0,during=1s)", "starts no copy at all")]

@@ -101,6 +101,21 @@ public sealed class LoadRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mixed_runs_launches_terminate_every_instance_they_launched()
+    {
+        var plan = Plan("mixed", ("rate", "20"), ("duration", "2s"), ("instances", "4"), ("launch-rate", "10"), ("describe-rate", "0"), ("warm-up", "0s"), ("settle", "0s"));
+        var outcome = await LoadRunner.RunAsync(plan, Endpoint, "test", TimeProvider.System, _ => { }, null, CancellationToken.None);
+
+        var lifecycle = outcome.Report.Scenarios.Single(s => s.Name == LifecycleWorkload.Name).Steps.ToDictionary(s => s.Name);
+        Assert.Equal(20, lifecycle["launch"].Count);
+        Assert.Equal(20, lifecycle["terminate"].Count);
+        Assert.Equal(0, lifecycle["launch"].Failed + lifecycle["terminate"].Failed);
+        using var ec2 = new Ec2Api(Endpoint, 1);
+        var running = XElement.Parse((await ec2.CallAsync("DescribeInstances", "Filter.1.Name=instance-state-name&Filter.1.Value.1=running", CancellationToken.None)).Body);
+        Assert.Equal(4, Ec2Api.All(running, "instanceId").Count());
+    }
+
+    [Fact]
     public async Task Describe_storm_answers_every_kind_of_question_right()
     {
         var plan = Plan("describe-storm", ("rate", "80"), ("duration", "2s"), ("instances", "4"), ("warm-up", "0s"));
