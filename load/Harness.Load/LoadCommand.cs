@@ -84,7 +84,8 @@ internal static class LoadCommand
             Uri endpoint;
             if (target is null)
             {
-                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed));
+                // Fleets of up to a million instances: no vCPU quota may stop the load before the harness does.
+                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed) { VcpuLimit = int.MaxValue });
                 await embedded.StartAsync(cancellation.Token);
                 endpoint = new Uri(embedded.Ec2Url + "/");
                 Log($"embedded harness: EC2 {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}");
