@@ -110,7 +110,8 @@ internal static class LoadCommand
             Uri endpoint;
             if (target is null)
             {
-                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed));
+                // Fleets of up to a million instances: no vCPU quota may stop the load before the harness does.
+                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed) { VcpuLimit = int.MaxValue });
                 await embedded.StartAsync(cancellation.Token);
                 endpoint = new Uri(embedded.Ec2Url + "/");
                 // The embedded harness is the run's own, so its set-up's pending changes can be flushed rather than waited for.

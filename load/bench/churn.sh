@@ -54,7 +54,7 @@ MOTO_URL="http://127.0.0.1:$MOTO_PORT/"
 rm -rf "$DIR" && mkdir -p "$DIR"
 
 log "start the harness (EC2 on 127.0.0.1:$EC2_PORT, metadata on :$IMDS_PORT)"
-start_bg churn-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --seed 1
+start_bg churn-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --vcpu-limit "$VCPU_LIMIT" --seed 1
 HARNESS_PID=${PGIDS[-1]}
 wait_http "${HARNESS_URL}_harness/health" 60 200 || { cat "$OUT/churn-harness.log" >&2; exit 1; }
 own_server churn-harness "$HARNESS_PID" "harness is serving"

@@ -65,7 +65,7 @@ for port in "$EC2_PORT" "$IMDS_PORT"; do
 done
 
 log "start the harness (EC2 on 127.0.0.1:$EC2_PORT, metadata on :$IMDS_PORT)"
-start_bg convergence-fidelity-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --seed 1
+start_bg convergence-fidelity-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --vcpu-limit "$VCPU_LIMIT" --seed 1
 HARNESS_PID=${PGIDS[-1]}
 wait_http "http://127.0.0.1:$EC2_PORT/_harness/health" 60 200 || { cat "$OUT/convergence-fidelity-harness.log" >&2; exit 1; }
 own_server convergence-fidelity-harness "$HARNESS_PID" "harness is serving"

@@ -52,7 +52,7 @@ HARNESS_OK=0
 log "build and start the harness on :$HARNESS_PORT"
 rm -f "$OUT/harness.json" "$OUT/moto.json"
 if timeout 300 dotnet build -c Release --nologo -v q "$ROOT/src/Harness.Host" >"$OUT/harness-build.log" 2>&1; then
-  start_bg harness dotnet run -c Release --no-build --project "$ROOT/src/Harness.Host" -- serve --ec2-port "$HARNESS_PORT" --imds-port "$HARNESS_IMDS_PORT"
+  start_bg harness dotnet run -c Release --no-build --project "$ROOT/src/Harness.Host" -- serve --ec2-port "$HARNESS_PORT" --imds-port "$HARNESS_IMDS_PORT" --vcpu-limit "$VCPU_LIMIT"
   if wait_http "http://127.0.0.1:$HARNESS_PORT/_harness/health" 120 200; then
     HARNESS_OK=1
   else

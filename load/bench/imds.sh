@@ -63,7 +63,7 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
 
   if command -v wrk >/dev/null; then
     log "start the harness (EC2 on 127.0.0.1:$EC2_PORT, IMDS on :$IMDS_PORT)"
-    start_bg imds-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --seed 1 --propagation "fixed(1500ms)"
+    start_bg imds-harness "${HARNESS[@]}" serve --ec2-port "$EC2_PORT" --imds-port "$IMDS_PORT" --vcpu-limit "$VCPU_LIMIT" --seed 1 --propagation "fixed(1500ms)"
     HARNESS_PID=${PGIDS[-1]}
     wait_http "http://127.0.0.1:$EC2_PORT/_harness/health" 60 200 || { cat "$OUT/imds-harness.log" >&2; exit 1; }
 

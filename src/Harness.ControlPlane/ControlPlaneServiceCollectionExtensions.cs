@@ -2,6 +2,8 @@ using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Grains;
+using Harness.ControlPlane.Lifecycle;
+using Harness.ControlPlane.Limits;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Runtime;
@@ -21,6 +23,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ReadLag>();
         services.AddSingleton<MetadataPropagation>();
         services.AddSingleton<ClientTaps>();
+        services.AddSingleton<VcpuLedger>();
+        services.AddSingleton<TerminatedInstances>();
         return services.AddGrainRuntime(grains => grains
             .Add<IRegionGrain, RegionGrain>()
             .Add<ISubnetGrain, SubnetGrain>()

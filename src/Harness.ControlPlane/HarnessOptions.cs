@@ -6,6 +6,9 @@ namespace Harness.ControlPlane;
 /// <summary>Settings of the simulated account.</summary>
 public sealed record HarnessOptions
 {
+    /// <summary>The default of <see cref="VcpuLimit"/>.</summary>
+    public const int DefaultVcpuLimit = 1152;
+
     /// <summary>Seeds every random choice (ids, MACs, zones, propagation delays), so a run can be replayed.</summary>
     public int Seed { get; init; } = 1;
 
@@ -22,4 +25,17 @@ public sealed record HarnessOptions
 
     /// <summary>How many timeline entries the harness keeps; older ones are dropped and counted.</summary>
     public int TimelineCapacity { get; init; } = 100_000;
+
+    /// <summary>
+    /// How long a terminated instance is still listed (EC2: about an hour) before the harness forgets it everywhere:
+    /// Describe*, the control API, its metadata and its loopback address (<c>serve --terminated-retention</c>).
+    /// </summary>
+    public TimeSpan TerminatedRetention { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// vCPUs that running instances may hold per region and instance bucket (<c>serve --vcpu-limit</c>). 1,152 is the
+    /// quota of Running On-Demand Standard instances that established accounts got when EC2 moved to vCPU limits;
+    /// new accounts often start lower.
+    /// </summary>
+    public int VcpuLimit { get; init; } = DefaultVcpuLimit;
 }

@@ -36,7 +36,14 @@ public static class HarnessApp
             builder.Services.AddSingleton(time);
         }
 
-        builder.Services.AddControlPlane(new HarnessOptions { Seed = options.Seed, Propagation = options.Propagation, Faults = options.Faults });
+        builder.Services.AddControlPlane(new HarnessOptions
+        {
+            Seed = options.Seed,
+            Propagation = options.Propagation,
+            Faults = options.Faults,
+            TerminatedRetention = options.TerminatedRetention,
+            VcpuLimit = options.VcpuLimit,
+        });
         builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();
 

@@ -1,3 +1,4 @@
+using Harness.ControlPlane;
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Faults;
 
@@ -14,4 +15,10 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
 
     /// <summary>Faults in force from the start and after every reset (<c>serve --fault</c>, <c>--ec2-throttling</c>).</summary>
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
+
+    /// <summary>How long terminated instances are still listed before they are forgotten (<c>serve --terminated-retention</c>).</summary>
+    public TimeSpan TerminatedRetention { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>vCPUs running instances may hold per region and instance bucket (<c>serve --vcpu-limit</c>).</summary>
+    public int VcpuLimit { get; init; } = HarnessOptions.DefaultVcpuLimit;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Harness.ControlPlane;
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
@@ -7,7 +8,7 @@ using Harness.Ec2;
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]</c>:
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling] [--terminated-retention 1h] [--vcpu-limit N]</c>:
 /// runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
@@ -57,9 +58,34 @@ internal static class ServeCommand
             Description = "Throttle the EC2 API with EC2's own token buckets (RequestLimitExceeded, HTTP 503); the same as --fault ec2-throttle",
         };
 
+        var retention = new Option<string>("--terminated-retention")
+        {
+            Description = "How long a terminated instance is still listed before it is forgotten everywhere, e.g. 1h, 10m, 0s (default 1h, as EC2)",
+            DefaultValueFactory = _ => "1h",
+        };
+        retention.Validators.Add(result =>
+        {
+            if (!DurationText.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError($"--terminated-retention must be a whole number with ms, s, m or h, at most {DurationText.Max.TotalDays:N0} days, not '{result.GetValueOrDefault<string>()}'.");
+            }
+        });
+        var vcpuLimit = new Option<int>("--vcpu-limit")
+        {
+            Description = $"vCPUs running instances may hold per region and instance bucket; past it RunInstances and StartInstances answer VcpuLimitExceeded (default {HarnessOptions.DefaultVcpuLimit})",
+            DefaultValueFactory = _ => HarnessOptions.DefaultVcpuLimit,
+        };
+        vcpuLimit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError($"--vcpu-limit must be 0 or more, not {result.GetValueOrDefault<int>()}.");
+            }
+        });
+
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -70,6 +96,8 @@ internal static class ServeCommand
                     .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
                     .. parse.GetValue(throttling) ? [FaultSpec.Parse(FaultKinds.Ec2Throttle)] : Array.Empty<FaultSpec>(),
                 ],
+                TerminatedRetention = DurationText.TryParse(parse.GetValue(retention), out var kept) ? kept : TimeSpan.FromHours(1),
+                VcpuLimit = parse.GetValue(vcpuLimit),
             };
             await using var app = HarnessApp.Build(options);
             try
@@ -91,6 +119,7 @@ internal static class ServeCommand
                   metadata:     port {app.ImdsPort}, one address per instance (imdsEndpoint in GET {ec2Url}/_harness/instances/<id>)
                                 tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id
                   propagation:  {options.Propagation.Imds}
+                  limits:       {options.VcpuLimit:N0} vCPUs per instance bucket; terminated instances forgotten after {DelayFormat.Duration(options.TerminatedRetention)}
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
 
                 point a client at it:

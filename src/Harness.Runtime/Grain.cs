@@ -26,5 +26,16 @@ public abstract class Grain
     protected IDisposable RegisterTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period) =>
         Activation.RegisterTimer(callback, dueTime, period);
 
+    /// <summary>
+    /// Drops this activation once its current turn ends, as Orleans's <c>DeactivateOnIdle</c> does: calls already
+    /// queued still run on it, and the next call to its key activates a fresh grain. For a grain whose resource is gone,
+    /// so that its activation does not outlive it.
+    /// </summary>
+    protected void DeactivateOnIdle()
+    {
+        Activation.Runtime.Forget(Activation);
+        Activation.Deactivate();
+    }
+
     internal void Attach(GrainActivation owner) => activation = owner;
 }

@@ -19,11 +19,16 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     private readonly ServiceProvider services;
 
     public ControlPlaneHost(int seed = 1)
+        : this(new HarnessOptions { Seed = seed })
+    {
+    }
+
+    public ControlPlaneHost(HarnessOptions options)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(Time);
-        collection.AddControlPlane(new HarnessOptions { Seed = seed });
+        collection.AddControlPlane(options);
         services = collection.BuildServiceProvider();
         Grains = services.GetRequiredService<IGrainFactory>();
         State = services.GetRequiredService<RegionDirectory>().Get(RegionName);
@@ -36,6 +41,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     public RegionState State { get; }
 
     public IRegionGrain Region => Grains.GetGrain<IRegionGrain>(RegionName);
+
+    public T Get<T>()
+        where T : notnull => services.GetRequiredService<T>();
 
     public static uint Ip(string text) => Ipv4.TryParse(text, out var address) ? address : throw new ArgumentException($"Not an address: {text}", nameof(text));
 

@@ -10,7 +10,20 @@ public sealed class HarnessServer : IAsyncLifetime
 {
     public static readonly XNamespace Ec2 = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
+    private readonly HarnessHostOptions options;
+    private readonly TimeProvider? time;
     private HarnessApplication? app;
+
+    public HarnessServer()
+        : this(new HarnessHostOptions(Ec2Port: 0, ImdsPort: 0, Seed: 7), null)
+    {
+    }
+
+    private HarnessServer(HarnessHostOptions options, TimeProvider? time)
+    {
+        this.options = options;
+        this.time = time;
+    }
 
     public HttpClient Http { get; } = new();
 
@@ -18,10 +31,18 @@ public sealed class HarnessServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = HarnessApp.Build(new HarnessHostOptions(Ec2Port: 0, ImdsPort: 0, Seed: 7));
+        app = HarnessApp.Build(options, time);
         await app.StartAsync();
         BaseAddress = new Uri(app.Ec2Url);
         Http.BaseAddress = BaseAddress;
+    }
+
+    /// <summary>A harness of its own, with <paramref name="options"/> (ports 0) and, when given, on fake time.</summary>
+    public static async Task<HarnessServer> StartAsync(HarnessHostOptions options, TimeProvider? time = null)
+    {
+        var server = new HarnessServer(options with { Ec2Port = 0, ImdsPort = 0 }, time);
+        await server.InitializeAsync();
+        return server;
     }
 
     public async Task DisposeAsync()

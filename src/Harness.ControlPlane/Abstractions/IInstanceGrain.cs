@@ -22,6 +22,12 @@ public interface IInstanceGrain : IGrainWithStringKey
     /// <summary>Undoes a launch of a RunInstances call that failed as a whole: as if the instance never existed.</summary>
     Task AbortLaunchAsync(ImmutableArray<string> createdInterfaces);
 
+    /// <summary>
+    /// Forgets a terminated instance once the retention has passed since it terminated: EC2 stops listing it, and the
+    /// harness drops its view, its metadata and its grain. Does nothing to an instance that is not due.
+    /// </summary>
+    Task ForgetAsync();
+
     Task<MetadataOptionsView> ModifyMetadataOptionsAsync(MetadataOptionsPatch patch);
 
     Task UpdateTagsAsync(TagUpdate update);

@@ -13,6 +13,12 @@ public interface IRegionGrain : IGrainWithStringKey
 
     Task<InterfaceIdentity> NewInterfaceAsync();
 
+    /// <summary>
+    /// How many instances of the type, at most <paramref name="maxCount"/>, the region's vCPU quota has room for now; throws
+    /// <c>VcpuLimitExceeded</c> when fewer than <paramref name="minCount"/> fit. Reserves nothing: each instance takes its own.
+    /// </summary>
+    Task<int> InstancesThatFitAsync(string instanceType, int minCount, int maxCount);
+
     Task<VpcView> CreateVpcAsync(CreateVpcCommand command);
 
     Task DeleteVpcAsync(string vpcId);

@@ -19,15 +19,22 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
 
     public IEnumerable<ClientTap> All => byId.Values;
 
-    /// <summary>Registers a client running on <paramref name="instanceId"/>; null when that instance has no metadata here.</summary>
+    /// <summary>
+    /// Registers a client running on <paramref name="instanceId"/>; null when that instance has no metadata here. While the
+    /// client is registered, the instance's own address goes to no other instance, even once the instance is forgotten.
+    /// </summary>
     public ClientTap? Register(string name, string instanceId)
     {
-        if (!propagation.TryGetByInstanceId(instanceId, out var slot))
+        if (!propagation.TryGetByInstanceId(instanceId, out var slot) || !propagation.Pin(slot))
         {
             return null;
         }
 
-        var tap = new ClientTap(Interlocked.Increment(ref next), name, slot, propagation.ReserveAddress(), time.GetUtcNow());
+        var generation = propagation.Generation;
+        var tap = new ClientTap(Interlocked.Increment(ref next), name, slot, propagation.ReserveAddress(), time.GetUtcNow())
+        {
+            Generation = generation,
+        };
         byAddress[tap.Address] = tap;
         byId[tap.Id] = tap;
         return tap;
@@ -45,6 +52,8 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
         }
 
         byAddress.TryRemove(tap.Address, out _);
+        propagation.Unpin(tap.Slot);
+        propagation.ReleaseAddress(tap.Address, tap.Generation);
         return true;
     }
 
@@ -79,6 +88,9 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
     public uint Address { get; } = address;
 
     public string AddressText { get; } = Domain.Net.Ipv4.Format(address);
+
+    /// <summary>The propagation generation its alias was taken in: after a reset the alias is not given back twice.</summary>
+    internal long Generation { get; init; }
 
     public DateTimeOffset RegisteredAt { get; } = registeredAt;
 

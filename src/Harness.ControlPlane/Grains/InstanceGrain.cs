@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Lifecycle;
+using Harness.ControlPlane.Limits;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
@@ -11,12 +13,16 @@ namespace Harness.ControlPlane.Grains;
 
 /// <summary>
 /// A simulated instance. Lifecycle transitions complete at once in the control plane (the API answers with
-/// EC2's intermediate state, Describe shows the settled one); calls go down to interfaces, never back up.
+/// EC2's intermediate state, Describe shows the settled one); calls go down to interfaces, never back up. A running
+/// instance holds its vCPUs in the <see cref="VcpuLedger"/>; a terminated one is forgotten after the retention.
 /// </summary>
-internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation propagation) : Grain, IInstanceGrain
+internal sealed class InstanceGrain(
+    RegionDirectory regions, MetadataPropagation propagation, VcpuLedger vcpus, TerminatedInstances terminated) : Grain, IInstanceGrain
 {
     private InstanceView? view;
     private string region = "";
+    private bool holdsVcpus;
+    private DateTimeOffset terminatedAt;
 
     private InstanceView View => view ?? throw NotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
 
@@ -31,6 +37,10 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
     public async Task<InstanceView> LaunchAsync(LaunchSpec spec)
     {
         var type = InstanceTypeCatalog.All[spec.InstanceType];
+
+        // Taken first, so that a launch that does not fit attaches nothing; RunInstances launches what fits of its count.
+        vcpus.Take(region, spec.InstanceType);
+        holdsVcpus = true;
         var primaryNic = spec.Interfaces.Single(n => n.DeviceIndex == 0 && n.NetworkCardIndex == 0);
         var attachments = ImmutableArray.CreateBuilder<InstanceAttachment>();
         try
@@ -50,6 +60,7 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
                 await Interface(attached.NetworkInterfaceId).DetachAsync(attached.AttachmentId);
             }
 
+            ReleaseVcpus(spec.InstanceType);
             throw;
         }
 
@@ -134,6 +145,7 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
         }
 
         var reported = current.State.Name == "stopped" ? InstanceStateView.Stopped : InstanceStateView.Stopping;
+        ReleaseVcpus(current.InstanceType);
         return Task.FromResult(Transition(current, reported, InstanceStateView.Stopped, "User initiated"));
     }
 
@@ -143,6 +155,13 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
         if (current.State.Name is "terminated" or "shutting-down")
         {
             throw Ec2Errors.IncorrectInstanceState($"The instance '{current.InstanceId}' is not in a state from which it can be started.");
+        }
+
+        if (!holdsVcpus)
+        {
+            // A stopped instance holds none: starting it may meet the quota as a launch does.
+            vcpus.Take(region, current.InstanceType);
+            holdsVcpus = true;
         }
 
         var reported = current.State.Name == "running" ? InstanceStateView.Running : InstanceStateView.Pending;
@@ -160,6 +179,9 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
         // The instance is gone before its interfaces are let go, so its metadata sees one termination, not a detach per interface.
         view = current with { State = InstanceStateView.Terminated };
         Publish();
+        ReleaseVcpus(current.InstanceType);
+        terminatedAt = TimeProvider.GetUtcNow();
+        terminated.Terminated(GetPrimaryKeyString(), terminatedAt);
         var state = regions.Get(region);
         foreach (var attachment in current.Attachments)
         {
@@ -195,7 +217,24 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
 
         regions.Get(region).Instances.TryRemove(current.InstanceId, out _);
         propagation.InstanceRemoved(current.InstanceId);
+        ReleaseVcpus(current.InstanceType);
         view = null;
+        DeactivateOnIdle();
+    }
+
+    public Task ForgetAsync()
+    {
+        // A stale reminder (the harness was reset and the id drawn again) finds a live instance, or one not yet due.
+        if (view is not { State.Name: "terminated" } current || TimeProvider.GetUtcNow() < terminatedAt + terminated.Retention)
+        {
+            return Task.CompletedTask;
+        }
+
+        regions.Get(region).Instances.TryRemove(current.InstanceId, out _);
+        propagation.InstanceRemoved(current.InstanceId);
+        view = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public Task<MetadataOptionsView> ModifyMetadataOptionsAsync(MetadataOptionsPatch patch)
@@ -237,6 +276,15 @@ internal sealed class InstanceGrain(RegionDirectory regions, MetadataPropagation
         view = current with { State = settled, StateTransitionReason = reason.Length == 0 ? "" : $"{reason} ({TimeProvider.GetUtcNow():yyyy-MM-dd HH:mm:ss} GMT)" };
         Publish();
         return new StateChange(current.InstanceId, current.State, reported);
+    }
+
+    private void ReleaseVcpus(string instanceType)
+    {
+        if (holdsVcpus)
+        {
+            vcpus.Release(region, instanceType);
+            holdsVcpus = false;
+        }
     }
 
     private INetworkInterfaceGrain Interface(string id) => GrainFactory.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(region, id));

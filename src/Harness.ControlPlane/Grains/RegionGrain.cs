@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Limits;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
@@ -10,7 +11,7 @@ using Harness.Runtime;
 namespace Harness.ControlPlane.Grains;
 
 /// <summary>Ids, VPCs and their subnet layout, security groups. Elastic IPs are in <c>RegionGrain.Addresses.cs</c>.</summary>
-internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options) : Grain, IRegionGrain
+internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, VcpuLedger vcpus) : Grain, IRegionGrain
 {
     private readonly Dictionary<string, List<SubnetLayout>> subnetsByVpc = new(StringComparer.Ordinal);
     private Random random = new(0);
@@ -32,6 +33,9 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
 
     public Task<InterfaceIdentity> NewInterfaceAsync() =>
         Task.FromResult(new InterfaceIdentity(ResourceIds.New("eni", random), ResourceIds.NewMac(random), ++sequence));
+
+    public Task<int> InstancesThatFitAsync(string instanceType, int minCount, int maxCount) =>
+        Task.FromResult(vcpus.Fitting(state.Name, instanceType, minCount, maxCount));
 
     public Task<VpcView> CreateVpcAsync(CreateVpcCommand command)
     {

@@ -46,6 +46,7 @@ public sealed partial class MetadataPropagation
             timeline.Clear();
             sequence = 0;
             nextAddressIndex = 0;
+            freeAddresses.Clear();
             Volatile.Write(ref settings, options.Propagation);
             Generation++;
             Arm(time.GetUtcNow());

@@ -28,6 +28,7 @@ public sealed partial class MetadataPropagation : IDisposable
     private readonly ConcurrentDictionary<uint, MetadataSlot> slotsByAddress = new();
     private readonly PriorityQueue<PendingChange, (long DueTicks, long Sequence)> queue = new();
     private readonly TimelineLog<PendingChange> timeline;
+    private readonly Queue<uint> freeAddresses = new();
     private PropagationSettings settings;
     private long sequence;
     private uint nextAddressIndex;
@@ -77,12 +78,12 @@ public sealed partial class MetadataPropagation : IDisposable
 
     public IEnumerable<MetadataSlot> Slots => slotsById.Values;
 
-    /// <summary>Takes the next metadata address for something other than an instance's own endpoint (a client's alias).</summary>
+    /// <summary>Takes a metadata address for something other than an instance's own endpoint (a client's alias).</summary>
     public uint ReserveAddress()
     {
         lock (gate)
         {
-            return AddressAt(nextAddressIndex++);
+            return TakeAddress();
         }
     }
 
@@ -179,7 +180,10 @@ public sealed partial class MetadataPropagation : IDisposable
         }
     }
 
-    /// <summary>A launch was undone: the instance never existed, so neither does its metadata.</summary>
+    /// <summary>
+    /// A launch was undone, or a terminated instance is forgotten: its metadata goes, and its address goes back to the
+    /// pool once no registered client reaches the instance through it (<see cref="Pin"/>).
+    /// </summary>
     internal void InstanceRemoved(string instanceId)
     {
         lock (gate)
@@ -195,6 +199,16 @@ public sealed partial class MetadataPropagation : IDisposable
                 }
 
                 track.Waiting.Clear();
+                track.Slot.Forgotten = true;
+                if (track.Slot.Pins == 0)
+                {
+                    freeAddresses.Enqueue(track.Slot.Address);
+                }
+
+                if (settings.Instances.ContainsKey(instanceId))
+                {
+                    Volatile.Write(ref settings, settings with { Instances = settings.Instances.Remove(instanceId) });
+                }
             }
         }
     }
@@ -228,7 +242,7 @@ public sealed partial class MetadataPropagation : IDisposable
     {
         var identity = MetadataProjection.IdentityOf(state, instance, options.AccountId);
         var launched = MetadataProjection.Project(state, instance, identity);
-        var slot = new MetadataSlot(instance.InstanceId, state.Name, AddressAt(nextAddressIndex++), launched);
+        var slot = new MetadataSlot(instance.InstanceId, state.Name, TakeAddress(), launched) { Generation = Generation };
         tracks[instance.InstanceId] = new InstanceTrack(identity, launched, slot) { LastDue = now };
         slotsById[instance.InstanceId] = slot;
         slotsByAddress[slot.Address] = slot;

@@ -31,6 +31,15 @@ public sealed class MetadataSlot(string instanceId, string region, uint address,
 
     public MetadataView View => view;
 
+    /// <summary>The propagation generation (resets so far) it was made in.</summary>
+    internal long Generation { get; init; }
+
+    /// <summary>Registered clients that reach the instance through an alias. Under the propagation lock.</summary>
+    internal int Pins { get; set; }
+
+    /// <summary>The instance is gone; its address is free once <see cref="Pins"/> is zero. Under the propagation lock.</summary>
+    internal bool Forgotten { get; set; }
+
     /// <summary>The view the instance showed at <paramref name="at"/>, as far back as the slot remembers.</summary>
     public MetadataView ViewAt(DateTimeOffset at)
     {

@@ -60,4 +60,9 @@ public static class Ec2Errors
     public static Ec2Exception IncorrectInstanceState(string message) => new("IncorrectInstanceState", message);
 
     public static Ec2Exception TagLimitExceeded() => new("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+
+    /// <summary>A launch or start that would take the running instances of a bucket past the account's vCPU quota.</summary>
+    public static Ec2Exception VcpuLimitExceeded(long limit) => new(
+        "VcpuLimitExceeded",
+        $"You have requested more vCPU capacity than your current vCPU limit of {limit} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");
 }

@@ -54,7 +54,7 @@ internal static class InstanceActions
         var filters = Filters<Described>.Parse(p, FilterFields, d => d.View.Tags);
         context.ThrowIfDryRun();
         var candidates = ids.Count > 0 ? ids.Distinct().Select(id => region.Instances[id]) : region.Instances.Values;
-        var matching = candidates.Select(v => new Described(v, Interfaces(context, v))).Where(filters.Matches);
+        var matching = candidates.Select(v => new Described(v, context)).Where(filters.Matches);
         var (page, next) = Paging.Page(p, matching, d => d.View.InstanceId, "instancesSet", ids.Count > 0);
         var reservations = page.GroupBy(d => d.View.ReservationId).ToList();
         context.Response.Set("reservationSet", reservations, (x, r) => x
@@ -140,5 +140,13 @@ internal static class InstanceActions
             .Where(n => n.v is not null)
             .ToList();
 
-    private sealed record Described(InstanceView View, List<(NetworkInterfaceView View, InterfaceAddresses Addresses)> Interfaces);
+    /// <summary>An instance and, looked up only when a filter asks, its interfaces: a page costs little per instance it skips.</summary>
+    private sealed class Described(InstanceView view, Ec2Context context)
+    {
+        private List<(NetworkInterfaceView View, InterfaceAddresses Addresses)>? interfaces;
+
+        public InstanceView View => view;
+
+        public List<(NetworkInterfaceView View, InterfaceAddresses Addresses)> Interfaces => interfaces ??= InstanceActions.Interfaces(context, view);
+    }
 }

@@ -126,7 +126,12 @@ internal static class RunInstancesAction
         }
 
         context.ThrowIfDryRun();
-        return await Launch(context, imageId, typeName, minCount, (int)capacity, plans, subnet, metadata, instanceTags, nicTags);
+
+        // The account's vCPU quota bounds what one call may launch (EC2 documents no other per-call maximum): as many as
+        // fit between MinCount and MaxCount, or VcpuLimitExceeded. A launch running at the same time may take some of
+        // the room first; Launch then stops at what still fits, or undoes everything below MinCount.
+        var count = await context.RegionGrain.InstancesThatFitAsync(typeName, minCount, (int)capacity);
+        return await Launch(context, imageId, typeName, minCount, count, plans, subnet, metadata, instanceTags, nicTags);
     }
 
     private static async Task<List<InstanceView>> Launch(
