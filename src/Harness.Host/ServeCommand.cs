@@ -17,7 +17,7 @@ internal static class ServeCommand
     {
         var ec2Port = CommandOptions.Port("--ec2-port", 4580, "Port of the EC2 facade and control API on 127.0.0.1");
         var imdsPort = CommandOptions.Port("--imds-port", 4581, "Port of the instance metadata service");
-        var seed = CommandOptions.Whole("--seed", 1, 0, int.MaxValue, "Seed of every random choice (ids, MACs, zones, propagation delays, IMDSv2 tokens)");
+        var seed = CommandOptions.Whole("--seed", 1, 0, int.MaxValue, "Seed of every random choice (ids, MACs, zones, propagation delays; never secrets such as IMDSv2 tokens)");
         var listenAny = new Option<bool>("--listen-any")
         {
             Description = "Listen on every network interface, not only loopback (for containers; also HARNESS_LISTEN_ANY=1)",
@@ -70,18 +70,9 @@ internal static class ServeCommand
                 result.AddError($"--terminated-retention must be a whole number with ms, s, m or h, at most {DurationText.Max.TotalDays:N0} days, not '{result.GetValueOrDefault<string>()}'.");
             }
         });
-        var vcpuLimit = new Option<int>("--vcpu-limit")
-        {
-            Description = $"vCPUs running instances may hold per region and instance bucket; past it RunInstances and StartInstances answer VcpuLimitExceeded (default {HarnessOptions.DefaultVcpuLimit})",
-            DefaultValueFactory = _ => HarnessOptions.DefaultVcpuLimit,
-        };
-        vcpuLimit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError($"--vcpu-limit must be 0 or more, not {result.GetValueOrDefault<int>()}.");
-            }
-        });
+        var vcpuLimit = CommandOptions.Whole(
+            "--vcpu-limit", HarnessOptions.DefaultVcpuLimit, 0, int.MaxValue,
+            $"vCPUs running instances may hold per region and instance bucket; past it RunInstances and StartInstances answer VcpuLimitExceeded (default {HarnessOptions.DefaultVcpuLimit})");
 
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
