@@ -9,6 +9,7 @@ using Harness.Ec2.Protocol;
 using Harness.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -140,9 +141,32 @@ public static partial class Ec2ApiEndpoints
             FormParser.Parse(request.QueryString.Value!, values);
         }
 
-        if (request.HasFormContentType && !await FormParser.ReadBodyAsync(request.BodyReader, values))
+        // A declared Content-Length over the cap is then refused by Kestrel on the first read (or on draining a body that
+        // is not a form), before the body is sent.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            throw Ec2Errors.InvalidParameterValue($"The request body exceeds {FormParser.MaxBodyBytes} bytes.");
+            limit.MaxRequestBodySize = FormParser.MaxBodyBytes;
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!await FormParser.ReadBodyAsync(request.BodyReader, values))
+            {
+                throw TransportErrors.BodyTooLarge();
+            }
+        }
+        catch (BadHttpRequestException error)
+        {
+            throw TransportErrors.From(error);
+        }
+        catch (IOException error)
+        {
+            throw TransportErrors.From(error);
         }
     }
 

@@ -48,6 +48,7 @@ public static class HarnessApp
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
+        app.UseMalformedBodyAs400();
         app.MapControlApi();
         app.MapEc2Api();
         return app;

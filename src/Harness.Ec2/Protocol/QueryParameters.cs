@@ -7,10 +7,34 @@ namespace Harness.Ec2.Protocol;
 
 /// <summary>
 /// The flattened Query parameters of a request, seen from a prefix: <c>Filter.1.</c> sees <c>Name</c> and
-/// <c>Value.N</c>. Lists are 1-based and may be sparse; they come back in index order.
+/// <c>Value.N</c>. Lists may be sparse and any decimal index names an element (<see cref="ListIndex"/>); they come
+/// back in index order, at most <see cref="MaxListLength"/> elements each.
 /// </summary>
-internal sealed class QueryParameters(IReadOnlyDictionary<string, string> values, string prefix = "")
+internal sealed class QueryParameters
 {
+    /// <summary>
+    /// The longest list any action takes. EC2 documents 1000 for CreateTags' resource ids; no action here needs more,
+    /// and the bound keeps every handler's work on a 1 MiB body linear.
+    /// </summary>
+    public const int MaxListLength = 1000;
+
+    private readonly IReadOnlyDictionary<string, string> values;
+    private readonly string prefix;
+    private readonly ListIndex lists;
+
+    /// <summary>Indexes every list member of the request up front: two spellings of one index are refused here.</summary>
+    public QueryParameters(IReadOnlyDictionary<string, string> values)
+        : this(values, "", new ListIndex(values.Keys))
+    {
+    }
+
+    private QueryParameters(IReadOnlyDictionary<string, string> values, string prefix, ListIndex lists)
+    {
+        this.values = values;
+        this.prefix = prefix;
+        this.lists = lists;
+    }
+
     /// <summary>The request's parameters in a canonical order, for ClientToken fingerprints.</summary>
     public string Fingerprint(params string[] excluded) => string.Join('&', values
         .Where(kv => !excluded.Contains(kv.Key) && !kv.Key.StartsWith("X-Amz-", StringComparison.Ordinal))
@@ -18,8 +42,6 @@ internal sealed class QueryParameters(IReadOnlyDictionary<string, string> values
         .Select(kv => kv.Key + "=" + kv.Value));
 
     public string? Get(string name) => values.TryGetValue(prefix + name, out var value) ? value : null;
-
-    public bool Has(string name) => values.ContainsKey(prefix + name) || values.Keys.Any(k => k.StartsWith(prefix + name + ".", StringComparison.Ordinal));
 
     public string Require(string name) =>
         Get(name) is { Length: > 0 } value ? value : throw Ec2Errors.MissingParameter(name);
@@ -45,12 +67,16 @@ internal sealed class QueryParameters(IReadOnlyDictionary<string, string> values
         var t => throw Ec2Errors.InvalidValue(name, t),
     };
 
+    /// <summary>How many elements the list <paramref name="name"/> has (for limits checked before parsing them).</summary>
+    public int CountOf(string name) => lists.Count(prefix + name);
+
     /// <summary>A list of scalars: <c>Name.1</c>, <c>Name.2</c>, …</summary>
-    public List<string> GetList(string name) => Indexes(name).Select(i => values[$"{prefix}{name}.{i}"]).ToList();
+    public List<string> GetList(string name) =>
+        Members(name, structured: false).ConvertAll(m => values[$"{prefix}{name}.{m.Spelling}"]);
 
     /// <summary>A list of structures: <c>Name.1.Field</c>, … each seen through its own prefix.</summary>
     public List<QueryParameters> GetStructs(string name) =>
-        Indexes(name, structured: true).Select(i => new QueryParameters(values, $"{prefix}{name}.{i}.")).ToList();
+        Members(name, structured: true).ConvertAll(m => new QueryParameters(values, $"{prefix}{name}.{m.Spelling}.", lists));
 
     public uint? GetIpv4(string name, string wireName)
     {
@@ -69,30 +95,28 @@ internal sealed class QueryParameters(IReadOnlyDictionary<string, string> values
     private static Ec2Exception InvalidAddress(string wireName, string text) =>
         Ec2Errors.InvalidParameterValue($"Value ({text}) for parameter {wireName} is invalid. Invalid IPv4 address.");
 
-    private IEnumerable<int> Indexes(string name, bool structured = false)
+    private List<ListIndex.Member> Members(string name, bool structured)
     {
-        var start = prefix + name + ".";
-        var found = new SortedSet<int>();
-        foreach (var key in values.Keys)
+        var path = prefix + name;
+        var members = lists.Members(path);
+        if (members.Count > MaxListLength)
         {
-            if (!key.StartsWith(start, StringComparison.Ordinal))
-            {
-                continue;
-            }
+            throw new Ec2Exception(
+                "InvalidRequest", $"{members.Count} exceeds the maximum number of {path} values that can be specified ({MaxListLength}).");
+        }
 
-            var rest = key.AsSpan(start.Length);
-            var dot = rest.IndexOf('.');
-            if ((dot >= 0) != structured)
+        foreach (var member in members)
+        {
+            // A value where fields belong (Filter.1=x) or fields where a value belongs is an element all the same: refuse it
+            // rather than pass it over.
+            if (structured ? member.HasValue : member.HasFields)
             {
-                continue;
-            }
-
-            if (int.TryParse(dot >= 0 ? rest[..dot] : rest, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-            {
-                found.Add(index);
+                throw Ec2Errors.InvalidParameterValue(structured
+                    ? $"The parameter {path}.{member.Spelling} is invalid: each element of {path} is a structure ({path}.N.Field)."
+                    : $"The parameter {path}.{member.Spelling} is invalid: each element of {path} is a single value ({path}.N).");
             }
         }
 
-        return found;
+        return members;
     }
 }

@@ -10,17 +10,19 @@ internal static class TagParsing
 {
     public static ImmutableArray<Tag> Tags(QueryParameters parameters, string listName = "Tag")
     {
+        // A key given twice keeps its last value, in the place of that last mention; found in one pass.
         var tags = new List<Tag>();
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var tag in parameters.GetStructs(listName))
         {
             var key = tag.Get("Key") ?? throw Ec2Errors.MissingParameter("Tag.Key");
             var value = tag.Get("Value") ?? "";
             Validate(key, value);
-            tags.RemoveAll(t => t.Key == key);
+            last[key] = tags.Count;
             tags.Add(new Tag(key, value));
         }
 
-        return [.. tags];
+        return [.. tags.Where((t, i) => last[t.Key] == i)];
     }
 
     /// <summary>Tags of the TagSpecifications whose ResourceType is <paramref name="resourceType"/>; other types are refused.</summary>
