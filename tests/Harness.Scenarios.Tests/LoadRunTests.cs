@@ -67,7 +67,11 @@ public sealed class LoadRunTests
         Assert.Contains("[load/report.html](load/report.html)", markdown, StringComparison.Ordinal);
         Assert.Contains("| churn / reassign | ", markdown, StringComparison.Ordinal);
         Assert.Contains("Convergence in its fleet's metadata (model fixed(300ms)", markdown, StringComparison.Ordinal);
+        Assert.NotEmpty(result.Headline);
+        Assert.All(result.Headline, line => Assert.Contains($"- {line}", markdown, StringComparison.Ordinal));
+        Assert.All(result.Warnings, warning => Assert.Contains($"> **Warning:** {warning}", markdown, StringComparison.Ordinal));
         var html = await File.ReadAllTextAsync(Path.Combine(directory, "report.html"));
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(result.Headline[0]), html, StringComparison.Ordinal);
         Assert.Contains("<h2>Load</h2>", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"load/report.html\">", html, StringComparison.Ordinal);
         Assert.Contains(">load mixed</text>", html, StringComparison.Ordinal);

@@ -34,6 +34,21 @@ internal static class LoadSection
                 continue;
             }
 
+            // As the load's own report opens: what to distrust first, then what ran and how it went.
+            if (result.Warnings.Count + result.Headline.Count > 0)
+            {
+                md.AppendLine();
+                foreach (var warning in result.Warnings)
+                {
+                    md.AppendLine($"> **Warning:** {Cell(warning)}").AppendLine();
+                }
+
+                foreach (var line in result.Headline)
+                {
+                    md.AppendLine($"- {Cell(line)}");
+                }
+            }
+
             var rows = Rows(result);
             if (rows.Count > 0)
             {
@@ -90,6 +105,12 @@ internal static class LoadSection
             if (load.Report is not { } result)
             {
                 continue;
+            }
+
+            html.AppendJoin("", result.Warnings.Select(w => $"<p class=\"fail\"><strong>Warning:</strong> {E(w)}</p>"));
+            if (result.Headline.Count > 0)
+            {
+                html.Append("<ul>").AppendJoin("", result.Headline.Select(h => $"<li>{E(h)}</li>")).Append("</ul>");
             }
 
             var rows = Rows(result);
