@@ -36,7 +36,11 @@ public static class HarnessApp
             builder.Services.AddSingleton(time);
         }
 
-        builder.Services.AddControlPlane(new HarnessOptions { Seed = options.Seed, Propagation = options.Propagation, Faults = options.Faults });
+        builder.Services.AddControlPlane(new HarnessOptions
+        {
+            Seed = options.Seed, Propagation = options.Propagation, Faults = options.Faults,
+            VerifySignatures = options.VerifySignatures, Credentials = options.Credentials,
+        });
         builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();
 

@@ -14,4 +14,10 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
 
     /// <summary>Faults in force from the start and after every reset (<c>serve --fault</c>, <c>--ec2-throttling</c>).</summary>
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
+
+    /// <summary>Whether EC2 requests must be signed by one of <see cref="Credentials"/> (<c>serve --verify-signatures</c>).</summary>
+    public bool VerifySignatures { get; init; }
+
+    /// <summary>Access key to secret (<c>serve --credentials</c>).</summary>
+    public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -3,11 +3,13 @@ using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
 using Harness.Ec2;
+using Harness.Ec2.Protocol.Signing;
 
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]</c>:
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
+/// [--verify-signatures --credentials KEY:SECRET[,…]|@FILE]</c>:
 /// runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
@@ -57,10 +59,38 @@ internal static class ServeCommand
             Description = "Throttle the EC2 API with EC2's own token buckets (RequestLimitExceeded, HTTP 503); the same as --fault ec2-throttle",
         };
 
+        var verifySignatures = new Option<bool>("--verify-signatures")
+        {
+            Description = "Refuse EC2 requests not signed (SigV4, header or presigned) by one of --credentials, with EC2's own errors (AuthFailure, SignatureDoesNotMatch, RequestExpired, IncompleteSignature)",
+        };
+        var credentials = new Option<string[]>("--credentials")
+        {
+            Description = "Access keys for --verify-signatures: KEY:SECRET[,KEY:SECRET...], or @FILE with one KEY:SECRET per line (# comments); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        credentials.Validators.Add(result =>
+        {
+            if (!CredentialList.TryParse(result.GetValueOrDefault<string[]>() ?? [], out _, out var error))
+            {
+                result.AddError("--credentials: " + error);
+            }
+        });
+
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, verifySignatures, credentials,
         };
+        command.Validators.Add(result =>
+        {
+            var verify = result.GetValue(verifySignatures);
+            var given = result.GetResult(credentials) is not null;
+            if (verify != given)
+            {
+                result.AddError(verify
+                    ? "--verify-signatures needs --credentials KEY:SECRET (or @FILE): the access keys to accept"
+                    : "--credentials is used only with --verify-signatures");
+            }
+        });
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
@@ -70,6 +100,8 @@ internal static class ServeCommand
                     .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
                     .. parse.GetValue(throttling) ? [FaultSpec.Parse(FaultKinds.Ec2Throttle)] : Array.Empty<FaultSpec>(),
                 ],
+                VerifySignatures = parse.GetValue(verifySignatures),
+                Credentials = CredentialList.TryParse(parse.GetValue(credentials) ?? [], out var keys, out _) ? keys : new Dictionary<string, string>(),
             };
             await using var app = HarnessApp.Build(options);
             try
@@ -92,11 +124,12 @@ internal static class ServeCommand
                                 tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id
                   propagation:  {options.Propagation.Imds}
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
+                  signatures:   {(options.VerifySignatures ? $"verified (SigV4) for access keys {string.Join(", ", options.Credentials.Keys)}" : "not verified (--verify-signatures --credentials KEY:SECRET to require them)")}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
-                  export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
-                  export AWS_SECRET_ACCESS_KEY=harness-secret
+                  export AWS_ACCESS_KEY_ID={(options.VerifySignatures ? options.Credentials.Keys.First() : "AKIDEXAMPLE")}
+                  export AWS_SECRET_ACCESS_KEY={(options.VerifySignatures ? "<its secret from --credentials>" : "harness-secret")}
                   export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
                   export AWS_EC2_METADATA_SERVICE_ENDPOINT=<the instance's imdsEndpoint>
 
