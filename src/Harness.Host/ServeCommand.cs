@@ -9,7 +9,7 @@ namespace Harness.Host;
 
 /// <summary>
 /// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
-/// [--verify-signatures --credentials KEY:SECRET[,…]|@FILE]</c>:
+/// [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]</c>:
 /// runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
@@ -65,30 +65,32 @@ internal static class ServeCommand
         };
         var credentials = new Option<string[]>("--credentials")
         {
-            Description = "Access keys for --verify-signatures: KEY:SECRET[,KEY:SECRET...], or @FILE with one KEY:SECRET per line (# comments); repeatable",
+            Description = "Access keys for --verify-signatures: KEY:SECRET[,KEY:SECRET...]; repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
-        credentials.Validators.Add(result =>
+        var credentialsFile = new Option<string[]>("--credentials-file")
         {
-            if (!CredentialList.TryParse(result.GetValueOrDefault<string[]>() ?? [], out _, out var error))
-            {
-                result.AddError("--credentials: " + error);
-            }
-        });
+            Description = "Access keys for --verify-signatures from a file: one KEY:SECRET per line, # comments; repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
 
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, verifySignatures, credentials,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, verifySignatures, credentials, credentialsFile,
         };
         command.Validators.Add(result =>
         {
             var verify = result.GetValue(verifySignatures);
-            var given = result.GetResult(credentials) is not null;
+            var given = result.GetResult(credentials) is not null || result.GetResult(credentialsFile) is not null;
             if (verify != given)
             {
                 result.AddError(verify
-                    ? "--verify-signatures needs --credentials KEY:SECRET (or @FILE): the access keys to accept"
-                    : "--credentials is used only with --verify-signatures");
+                    ? "--verify-signatures needs --credentials KEY:SECRET or --credentials-file PATH: the access keys to accept"
+                    : "--credentials and --credentials-file are used only with --verify-signatures");
+            }
+            else if (verify && !CredentialList.TryParse(result.GetValue(credentials) ?? [], result.GetValue(credentialsFile) ?? [], out _, out var error))
+            {
+                result.AddError("--credentials: " + error);
             }
         });
         command.SetAction(async (parse, cancellation) =>
@@ -101,7 +103,7 @@ internal static class ServeCommand
                     .. parse.GetValue(throttling) ? [FaultSpec.Parse(FaultKinds.Ec2Throttle)] : Array.Empty<FaultSpec>(),
                 ],
                 VerifySignatures = parse.GetValue(verifySignatures),
-                Credentials = CredentialList.TryParse(parse.GetValue(credentials) ?? [], out var keys, out _) ? keys : new Dictionary<string, string>(),
+                Credentials = CredentialList.TryParse(parse.GetValue(credentials) ?? [], parse.GetValue(credentialsFile) ?? [], out var keys, out _) ? keys : new Dictionary<string, string>(),
             };
             await using var app = HarnessApp.Build(options);
             try

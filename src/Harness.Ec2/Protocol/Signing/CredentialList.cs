@@ -1,30 +1,37 @@
 namespace Harness.Ec2.Protocol.Signing;
 
 /// <summary>
-/// The access keys of <c>serve --credentials</c>: <c>KEY:SECRET[,KEY:SECRET…]</c>, or <c>@path</c> naming a file
-/// with one <c>KEY:SECRET</c> per line (blank lines and lines starting with <c>#</c> skipped). A secret runs from the
-/// first colon to the end of its entry, so it may itself hold colons but not commas (AWS secrets hold neither).
+/// The access keys of <c>serve --credentials KEY:SECRET[,KEY:SECRET…]</c> and <c>--credentials-file PATH</c> (one
+/// <c>KEY:SECRET</c> per line, blank lines and lines starting with <c>#</c> skipped). A secret runs from the first colon
+/// to the end of its entry, so it may itself hold colons but not commas (AWS secrets hold neither). A file is an option
+/// of its own rather than <c>@PATH</c> because System.CommandLine reads <c>@PATH</c> as a response file.
 /// </summary>
 public static class CredentialList
 {
-    /// <summary>Parses every value given; false with a one-line <paramref name="error"/> on the first bad entry.</summary>
-    public static bool TryParse(IEnumerable<string> specs, out IReadOnlyDictionary<string, string> credentials, out string? error)
+    /// <summary>Parses every list and file given; false with a one-line <paramref name="error"/> on the first bad entry.</summary>
+    public static bool TryParse(
+        IEnumerable<string> lists, IEnumerable<string> files, out IReadOnlyDictionary<string, string> credentials, out string? error)
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         credentials = keys;
         error = null;
-        foreach (var spec in specs)
+        var sources = lists.Select(list => (Entries: list.Split(','), Comments: false)).ToList();
+        foreach (var file in files)
         {
-            var entries = spec.StartsWith('@') ? ReadFile(spec[1..], out error) : spec.Split(',');
-            if (error is not null)
+            if (!TryRead(file, out var lines, out error))
             {
                 return false;
             }
 
+            sources.Add((lines, true));
+        }
+
+        foreach (var (entries, comments) in sources)
+        {
             foreach (var raw in entries)
             {
                 var entry = raw.Trim();
-                if (entry.Length == 0 || (spec.StartsWith('@') && entry.StartsWith('#')))
+                if (entry.Length == 0 || (comments && entry.StartsWith('#')))
                 {
                     continue;
                 }
@@ -56,17 +63,17 @@ public static class CredentialList
         return true;
     }
 
-    private static string[] ReadFile(string path, out string? error)
+    private static bool TryRead(string path, out string[] lines, out string? error)
     {
         try
         {
-            error = null;
-            return File.ReadAllLines(path);
+            (lines, error) = (File.ReadAllLines(path), null);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            error = $"cannot read credentials file '{path}': {e.Message}";
-            return [];
+            (lines, error) = ([], $"cannot read credentials file '{path}': {e.Message}");
+            return false;
         }
     }
 
