@@ -74,6 +74,12 @@ internal static class SigV4Canonical
     }
 
     /// <summary>
+    /// A query component decoded as AWS reads it: <c>+</c> is a space (botocore sends spaces so, signing them as
+    /// <c>%20</c>), a literal plus arrives as <c>%2B</c>.
+    /// </summary>
+    public static string Decode(string component) => Uri.UnescapeDataString(component.Replace('+', ' '));
+
+    /// <summary>
     /// The query's parameters decoded and re-encoded the SigV4 way (space as <c>%20</c>, unreserved bytes bare),
     /// sorted by name then value, <paramref name="skip"/> (the presigned signature) left out.
     /// </summary>
@@ -84,13 +90,13 @@ internal static class SigV4Canonical
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
-            var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var name = Decode(eq < 0 ? pair : pair[..eq]);
             if (name == skip)
             {
                 continue;
             }
 
-            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            var value = eq < 0 ? "" : Decode(pair[(eq + 1)..]);
             pairs.Add((Encode(name, keepSlash: false), Encode(value, keepSlash: false)));
         }
 

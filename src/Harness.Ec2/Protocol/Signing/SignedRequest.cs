@@ -18,7 +18,7 @@ internal sealed record SignedRequest(string Method, string RawPath, string RawQu
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
-            values[Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq])] = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            values[SigV4Canonical.Decode(eq < 0 ? pair : pair[..eq])] = eq < 0 ? "" : SigV4Canonical.Decode(pair[(eq + 1)..]);
         }
 
         return values;

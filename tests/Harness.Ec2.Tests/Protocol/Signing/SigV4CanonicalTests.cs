@@ -74,6 +74,7 @@ public sealed class SigV4CanonicalTests
         "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")] // get-vanilla-query-unreserved
     [InlineData("?\u1234=bar", "%E1%88%B4=bar")] // get-vanilla-utf8-query
     [InlineData("?Value=a%20b%2Fc&Empty", "Empty=&Value=a%20b%2Fc")]
+    [InlineData("?Value=a+b%2Bc", "Value=a%20b%2Bc")] // botocore sends a space as '+' and signs it as %20
     [InlineData("", "")]
     public void CanonicalQuery_SortsAndEncodes(string query, string expected) =>
         Assert.Equal(expected, SigV4Canonical.CanonicalQuery(query));
