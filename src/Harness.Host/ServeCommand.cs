@@ -3,7 +3,6 @@ using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
 using Harness.Ec2;
-using Harness.Ec2.Protocol.Signing;
 
 namespace Harness.Host;
 
@@ -59,40 +58,12 @@ internal static class ServeCommand
             Description = "Throttle the EC2 API with EC2's own token buckets (RequestLimitExceeded, HTTP 503); the same as --fault ec2-throttle",
         };
 
-        var verifySignatures = new Option<bool>("--verify-signatures")
-        {
-            Description = "Refuse EC2 requests not signed (SigV4, header or presigned) by one of --credentials, with EC2's own errors (AuthFailure, SignatureDoesNotMatch, RequestExpired, IncompleteSignature)",
-        };
-        var credentials = new Option<string[]>("--credentials")
-        {
-            Description = "Access keys for --verify-signatures: KEY:SECRET[,KEY:SECRET...]; repeatable",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var credentialsFile = new Option<string[]>("--credentials-file")
-        {
-            Description = "Access keys for --verify-signatures from a file: one KEY:SECRET per line, # comments; repeatable",
-            AllowMultipleArgumentsPerToken = false,
-        };
-
+        var signatures = new SignatureOptions();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, verifySignatures, credentials, credentialsFile,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling,
         };
-        command.Validators.Add(result =>
-        {
-            var verify = result.GetValue(verifySignatures);
-            var given = result.GetResult(credentials) is not null || result.GetResult(credentialsFile) is not null;
-            if (verify != given)
-            {
-                result.AddError(verify
-                    ? "--verify-signatures needs --credentials KEY:SECRET or --credentials-file PATH: the access keys to accept"
-                    : "--credentials and --credentials-file are used only with --verify-signatures");
-            }
-            else if (verify && !CredentialList.TryParse(result.GetValue(credentials) ?? [], result.GetValue(credentialsFile) ?? [], out _, out var error))
-            {
-                result.AddError("--credentials: " + error);
-            }
-        });
+        signatures.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
@@ -102,9 +73,8 @@ internal static class ServeCommand
                     .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
                     .. parse.GetValue(throttling) ? [FaultSpec.Parse(FaultKinds.Ec2Throttle)] : Array.Empty<FaultSpec>(),
                 ],
-                VerifySignatures = parse.GetValue(verifySignatures),
-                Credentials = CredentialList.TryParse(parse.GetValue(credentials) ?? [], parse.GetValue(credentialsFile) ?? [], out var keys, out _) ? keys : new Dictionary<string, string>(),
             };
+            options = signatures.Apply(parse, options);
             await using var app = HarnessApp.Build(options);
             try
             {
@@ -126,7 +96,7 @@ internal static class ServeCommand
                                 tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id
                   propagation:  {options.Propagation.Imds}
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
-                  signatures:   {(options.VerifySignatures ? $"verified (SigV4) for access keys {string.Join(", ", options.Credentials.Keys)}" : "not verified (--verify-signatures --credentials KEY:SECRET to require them)")}
+                  signatures:   {SignatureOptions.Describe(options)}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
