@@ -91,6 +91,10 @@ step "AWS CLI walk-through"
 run "$LOGS/cli.log" env HARNESS_NO_BUILD=1 bash tests/conformance/cli/walkthrough.sh
 tally "$LOGS/cli.log" 'cli: [0-9]+ passed' 'passed, [0-9]+ failed'
 
+step "AWS CLI against serve --verify-signatures"
+run "$LOGS/cli-signatures.log" env HARNESS_NO_BUILD=1 bash tests/conformance/cli/signatures.sh
+tally "$LOGS/cli-signatures.log" 'cli-signatures: [0-9]+ passed' 'passed, [0-9]+ failed'
+
 step "AWS SDK for JavaScript v3: EC2 smoke and metadata tests"
 run "$LOGS/js.log" env HARNESS_NO_BUILD=1 bash tests/conformance/js/run.sh
 tally "$LOGS/js.log" '^# pass [0-9]+' '^# fail [0-9]+'

@@ -38,4 +38,13 @@ public sealed record HarnessOptions
     /// new accounts often start lower.
     /// </summary>
     public int VcpuLimit { get; init; } = DefaultVcpuLimit;
+
+    /// <summary>
+    /// Whether EC2 requests must carry a valid signature by one of <see cref="Credentials"/> (<c>serve --verify-signatures</c>).
+    /// Off by default: the facade then reads the region from the credential scope and trusts the rest.
+    /// </summary>
+    public bool VerifySignatures { get; init; }
+
+    /// <summary>The access keys the harness knows, each with its secret (<c>serve --credentials</c>).</summary>
+    public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

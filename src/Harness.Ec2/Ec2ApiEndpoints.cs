@@ -6,6 +6,7 @@ using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ec2.Protocol;
+using Harness.Ec2.Protocol.Signing;
 using Harness.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -87,6 +88,7 @@ public static partial class Ec2ApiEndpoints
         string? action = null;
         try
         {
+            await SignatureGate.CheckAsync(http); // off unless serve --verify-signatures; before anything reads the request or state
             await ReadParametersAsync(http.Request, values);
             values.TryGetValue("Action", out action);
             // EC2 checks who is calling, and where, before what is asked.

@@ -43,6 +43,8 @@ public static class HarnessApp
             Faults = options.Faults,
             TerminatedRetention = options.TerminatedRetention,
             VcpuLimit = options.VcpuLimit,
+            VerifySignatures = options.VerifySignatures,
+            Credentials = options.Credentials,
         });
         builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();

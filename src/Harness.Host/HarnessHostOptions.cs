@@ -21,4 +21,10 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
 
     /// <summary>vCPUs running instances may hold per region and instance bucket (<c>serve --vcpu-limit</c>).</summary>
     public int VcpuLimit { get; init; } = HarnessOptions.DefaultVcpuLimit;
+
+    /// <summary>Whether EC2 requests must be signed by one of <see cref="Credentials"/> (<c>serve --verify-signatures</c>).</summary>
+    public bool VerifySignatures { get; init; }
+
+    /// <summary>Access key to secret (<c>serve --credentials</c>).</summary>
+    public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -8,7 +8,8 @@ using Harness.Ec2;
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling] [--terminated-retention 1h] [--vcpu-limit N]</c>:
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
+/// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]</c>:
 /// runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
@@ -74,10 +75,12 @@ internal static class ServeCommand
             "--vcpu-limit", HarnessOptions.DefaultVcpuLimit, 0, int.MaxValue,
             $"vCPUs running instances may hold per region and instance bucket; past it RunInstances and StartInstances answer VcpuLimitExceeded (default {HarnessOptions.DefaultVcpuLimit})");
 
+        var signatures = new SignatureOptions();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
             ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit,
         };
+        signatures.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
@@ -90,6 +93,7 @@ internal static class ServeCommand
                 TerminatedRetention = DurationText.TryParse(parse.GetValue(retention), out var kept) ? kept : TimeSpan.FromHours(1),
                 VcpuLimit = parse.GetValue(vcpuLimit),
             };
+            options = signatures.Apply(parse, options);
             await using var app = HarnessApp.Build(options);
             try
             {
@@ -112,11 +116,12 @@ internal static class ServeCommand
                   propagation:  {options.Propagation.Imds}
                   limits:       {options.VcpuLimit:N0} vCPUs per instance bucket; terminated instances forgotten after {DelayFormat.Duration(options.TerminatedRetention)}
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
+                  signatures:   {SignatureOptions.Describe(options)}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
-                  export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
-                  export AWS_SECRET_ACCESS_KEY=harness-secret
+                  export AWS_ACCESS_KEY_ID={(options.VerifySignatures ? options.Credentials.Keys.First() : "AKIDEXAMPLE")}
+                  export AWS_SECRET_ACCESS_KEY={(options.VerifySignatures ? "<its secret from --credentials>" : "harness-secret")}
                   export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
                   export AWS_EC2_METADATA_SERVICE_ENDPOINT=<the instance's imdsEndpoint>
 

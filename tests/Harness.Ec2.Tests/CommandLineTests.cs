@@ -21,7 +21,12 @@ public sealed class CommandLineTests
     [InlineData("serve --fault imds-error(status=404)", "harness serve: --fault: imds-error answers with 500, 503, not 404")]
     [InlineData("serve stray", "harness serve: unexpected argument 'stray'")]
     [InlineData("serve --colour red",
-        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --terminated-retention, --vcpu-limit, --help")]
+        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --terminated-retention, --vcpu-limit, --verify-signatures, --credentials, --credentials-file, --help")]
+    [InlineData("serve --verify-signatures", "harness serve: --verify-signatures needs --credentials KEY:SECRET or --credentials-file PATH: the access keys to accept")]
+    [InlineData("serve --credentials AKID:secret", "harness serve: --credentials and --credentials-file are used only with --verify-signatures")]
+    [InlineData("serve --verify-signatures --credentials AKIDNOSECRET", "harness serve: --credentials: 'AKIDNOSECRET' is not KEY:SECRET")]
+    [InlineData("serve --verify-signatures --credentials A:x,A:y", "harness serve: --credentials: access key A is given twice with different secrets")]
+    [InlineData("serve --verify-signatures --credentials-file /nonexistent/harness-keys", "harness serve: --credentials: cannot read credentials file '/nonexistent/harness-keys'")]
     [InlineData("health --url http://127.0.0.1:4580", "harness health: unknown option '--url'; health takes --target, --help")]
     [InlineData("health --target 127.0.0.1:4580", "harness health: --target must be the harness's base URL, such as http://127.0.0.1:4580, not '127.0.0.1:4580'")]
     [InlineData("health --target", "harness health: --target needs a value")]

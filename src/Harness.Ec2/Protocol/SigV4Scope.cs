@@ -5,7 +5,8 @@ namespace Harness.Ec2.Protocol;
 
 /// <summary>
 /// The region of a request, from its SigV4 credential scope (<c>Credential=AKID/date/region/ec2/aws4_request</c>),
-/// in the Authorization header or the presigned <c>X-Amz-Credential</c> parameter. Signatures are parsed, not verified.
+/// in the Authorization header or the presigned <c>X-Amz-Credential</c> parameter. The signature itself is checked only
+/// with <c>serve --verify-signatures</c>, by <see cref="Signing.SignatureGate"/> before this runs.
 /// </summary>
 internal static partial class SigV4Scope
 {
