@@ -3,12 +3,13 @@ using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
 using Harness.Ec2;
+using Harness.Host.Hardening;
 
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]</c>:
-/// runs the harness until Ctrl-C.
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
+/// [--public-url URL] [--control-token TOKEN] [--max-connections N]</c>: runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
 {
@@ -57,14 +58,34 @@ internal static class ServeCommand
             Description = "Throttle the EC2 API with EC2's own token buckets (RequestLimitExceeded, HTTP 503); the same as --fault ec2-throttle",
         };
 
+        var publicUrl = CommandOptions.Url(
+            "--public-url", "The base URL the harness is reached at beyond loopback, e.g. http://harness:4580: its host is a Host the control API answers (also HARNESS_PUBLIC_URL)",
+            Environment.GetEnvironmentVariable("HARNESS_PUBLIC_URL") is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null);
+        var controlToken = new Option<string?>("--control-token")
+        {
+            Description = "Require Authorization: Bearer <token> on the control API (also HARNESS_CONTROL_TOKEN); with --listen-any one is generated and printed if none is given",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN") is { Length: > 0 } token ? token : null,
+        };
+        var maxConnections = CommandOptions.OptionalWhole(
+            "--max-connections", 16, 1_000_000, "Connections each listener holds at once (default: the open-file limit less a reserve, halved); past it silent ones make way, then new ones are refused");
+
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, publicUrl, controlToken, maxConnections,
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
+            var (files, hardFiles) = FileLimit.Raise();
+            var anywhere = parse.GetValue(listenAny);
+
+            // Beyond loopback anyone on the network could reset the harness or inject faults: never without a token.
+            var given = parse.GetValue(controlToken) is { Length: > 0 } text ? text : null;
+            var token = given ?? (anywhere ? ControlToken.Generate() : null);
+            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), anywhere)
             {
+                PublicUrl = parse.GetValue(publicUrl),
+                ControlToken = token,
+                MaxConnections = parse.GetValue(maxConnections),
                 Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),
                 Faults = [
                     .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
@@ -92,6 +113,8 @@ internal static class ServeCommand
                                 tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id
                   propagation:  {options.Propagation.Imds}
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
+                  connections:  {app.Limits.PerListener} per listener (open-file limit {files}, hard {hardFiles})
+                  control:      {ControlAccess(options, generated: given is null)}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
@@ -115,5 +138,14 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Who the control API answers. A token the user chose is not echoed into logs; a generated one must be, or no one could use it.</summary>
+    private static string ControlAccess(HarnessHostOptions options, bool generated)
+    {
+        var hosts = "Host localhost, 127.x.x.x, [::1]" + (options.PublicUrl is { } url ? ", " + url.IdnHost : "") + (options.ListenAny ? " or any IP" : "");
+        return options.ControlToken is { } token
+            ? $"{hosts}; {(generated ? "generated token " + token : "the token given")}\n                (send Authorization: Bearer <token>; tools take --control-token or HARNESS_CONTROL_TOKEN)"
+            : $"{hosts}; no token (POST and PUT say Content-Type: application/json)";
     }
 }

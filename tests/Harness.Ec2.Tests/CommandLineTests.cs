@@ -19,8 +19,8 @@ public sealed class CommandLineTests
     [InlineData("serve --fault imds-error(status=404)", "harness serve: --fault: imds-error answers with 500, 503, not 404")]
     [InlineData("serve stray", "harness serve: unexpected argument 'stray'")]
     [InlineData("serve --colour red",
-        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --help")]
-    [InlineData("health --url http://127.0.0.1:4580", "harness health: unknown option '--url'; health takes --target, --help")]
+        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --public-url, --control-token, --max-connections, --help")]
+    [InlineData("health --url http://127.0.0.1:4580", "harness health: unknown option '--url'; health takes --target, --control-token, --help")]
     [InlineData("health --target 127.0.0.1:4580", "harness health: --target must be the harness's base URL, such as http://127.0.0.1:4580, not '127.0.0.1:4580'")]
     [InlineData("health --target", "harness health: --target needs a value")]
     [InlineData("run", "harness run: run needs a <scenario> argument")]
@@ -30,7 +30,7 @@ public sealed class CommandLineTests
     [InlineData("run x.yaml --target ftp://example", "harness run: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://example'")]
     [InlineData("run x.yaml --report", "harness run: --report needs a value")]
     [InlineData("run x.yaml y.yaml", "harness run: unexpected argument 'y.yaml'")]
-    [InlineData("run x.yaml --quiet", "harness run: unknown option '--quiet'; run takes --report, --target, --seed, --clock, --var, --help")]
+    [InlineData("run x.yaml --quiet", "harness run: unknown option '--quiet'; run takes --report, --target, --control-token, --seed, --clock, --var, --help")]
     [InlineData("launch-rockets", "harness: unknown command 'launch-rockets'; the commands are serve, health, run")]
     [InlineData("", "usage: harness <serve|run|health>")]
     public async Task BadArguments_AreOneSentenceAndExit2(string args, string sentence)
