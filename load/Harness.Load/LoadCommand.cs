@@ -30,12 +30,13 @@ internal static class LoadCommand
                    --launch-rate N                  instances launched and terminated per second beside it (default 0)
         target:    --target URL                     a running harness (or moto, for churn and describe-storm);
                                                     otherwise one is embedded on loopback
+                   --control-token TOKEN            the target harness's control token (default HARNESS_CONTROL_TOKEN)
         output:    --report DIR                     report.md, report.html, report.json, steps.csv, timeline.csv, convergence.csv
                    --seed 1 --quiet
         """;
 
     /// <summary>The options of a workload command that are the command's rather than the plan's.</summary>
-    private static readonly string[] OwnNames = ["target", "report", "quiet"];
+    private static readonly string[] OwnNames = ["target", "control-token", "report", "quiet"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -78,7 +79,7 @@ internal static class LoadCommand
 
         if (!TryReadOptions(args, out var options, out var problem)
             || !TryKnown(workload, options, [.. LoadPlanReader.Names, .. OwnNames], out problem)
-            || !TryTakeOwn(options, out var target, out var reportDir, out var quiet, out problem)
+            || !TryTakeOwn(options, out var target, out var controlToken, out var reportDir, out var quiet, out problem)
             || !LoadPlanReader.TryRead(workload, options, out var plan, out problem))
         {
             // One sentence, exit 2, the way harness's own commands refuse arguments.
@@ -125,7 +126,9 @@ internal static class LoadCommand
 
             var display = new LiveProgress(Console.Error, quiet);
             var command = "harness-load " + string.Join(' ', new[] { workload }.Concat(args));
-            var outcome = await LoadRunner.RunAsync(plan, endpoint, command, TimeProvider.System, Log, display.Show, cancellation.Token);
+            // The token goes to a --target harness only: the embedded one requires none.
+            var outcome = await LoadRunner.RunAsync(
+                plan, endpoint, command, TimeProvider.System, Log, display.Show, cancellation.Token, target is null ? null : controlToken);
             display.Done();
             ConsoleTable.Write(outcome.Report, Console.Out);
             if (reportDir is not null)
@@ -231,10 +234,13 @@ internal static class LoadCommand
     }
 
     /// <summary>Takes the options that are the command's rather than the plan's.</summary>
-    private static bool TryTakeOwn(Dictionary<string, string> options, out Uri? target, out string? reportDir, out bool quiet, out string problem)
+    private static bool TryTakeOwn(
+        Dictionary<string, string> options, out Uri? target, out string? controlToken, out string? reportDir, out bool quiet, out string problem)
     {
         problem = "";
         target = null;
+        controlToken = options.Remove("control-token", out var token) ? token
+            : Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         quiet = options.Remove("quiet", out var q) && q != "false";
         options.Remove("report", out reportDir);
         if (options.Remove("target", out var text))

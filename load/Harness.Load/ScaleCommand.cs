@@ -29,9 +29,9 @@ internal sealed record ScaleStage(
 internal static class ScaleCommand
 {
     public const string Usage =
-        "usage: harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10] [--describe-for 5s] [--json FILE]";
+        "usage: harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10] [--describe-for 5s] [--json FILE] [--control-token TOKEN]";
 
-    private static readonly string[] Names = ["target", "harness-pid", "stages", "addresses-per-interface", "describe-for", "json"];
+    private static readonly string[] Names = ["target", "harness-pid", "stages", "addresses-per-interface", "describe-for", "json", "control-token"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -45,7 +45,8 @@ internal static class ScaleCommand
 
         try
         {
-            return await RunStagesAsync(target, pid, stages, perInterface, describeFor, json);
+            var token = options.GetValueOrDefault("control-token") ?? Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN");
+            return await RunStagesAsync(target, pid, stages, perInterface, describeFor, json, token is { Length: > 0 } ? token : null);
         }
         catch (Exception error) when (LoadCommand.IsTargetTrouble(error) || error is LoadSetupException)
         {
@@ -54,9 +55,9 @@ internal static class ScaleCommand
         }
     }
 
-    private static async Task<int> RunStagesAsync(Uri target, int pid, int[] stages, int perInterface, TimeSpan describeFor, string? json)
+    private static async Task<int> RunStagesAsync(Uri target, int pid, int[] stages, int perInterface, TimeSpan describeFor, string? json, string? controlToken)
     {
-        using var ec2 = new Ec2Api(target, 16);
+        using var ec2 = new Ec2Api(target, 16, controlToken);
         var fleet = new List<SimInstance>();
         var addresses = 0L;
         var rows = new List<ScaleStage>();

@@ -72,7 +72,7 @@ elif [ "$MOTO_VERSION" = missing ]; then
 fi
 
 STATUS=0
-reset() { curl -s -o /dev/null -X POST --max-time 30 "$1"; }
+reset() { curl -s -o /dev/null -X POST -H 'Content-Type: application/json' --max-time 30 "$1"; }
 
 log "probe: AllowReassignment and unassigning what is not there"
 timeout 60 "${STATE[@]}" probe "$HARNESS_URL" >"$DIR/probe-harness.json" || warn "harness probe failed"

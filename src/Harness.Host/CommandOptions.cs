@@ -50,6 +50,16 @@ internal static class CommandOptions
         return option;
     }
 
+    /// <summary>
+    /// The control token a tool sends as <c>Authorization: Bearer</c> to a harness that requires one (<c>serve</c>
+    /// prints it under <c>--listen-any</c>); HARNESS_CONTROL_TOKEN when not given.
+    /// </summary>
+    public static Option<string?> ControlToken() => new("--control-token")
+    {
+        Description = "The harness's control token, sent as Authorization: Bearer (default HARNESS_CONTROL_TOKEN)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN") is { Length: > 0 } token ? token : null,
+    };
+
     /// <summary>Restricts a string option to a few words, said as "--clock must be real or virtual, not 'x'".</summary>
     public static void OneOf(Option<string?> option, params string[] words) => option.Validators.Add(result =>
     {

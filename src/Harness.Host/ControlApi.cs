@@ -1,4 +1,5 @@
 using Harness.ControlPlane;
+using Harness.Host.Hardening;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Harness.Host;
@@ -18,7 +19,7 @@ internal static class ControlApi
         api.MapClientsApi();
         api.MapFaultsApi();
         // Not the default {*path:nonfile}: a path that looks like a file name must get a problem too.
-        api.MapFallback("{**path}", Fallback);
+        api.MapFallback("{**path}", Fallback).WithMetadata(ControlApiGuard.ChangesNothing.Instance);
         return endpoints;
     }
 

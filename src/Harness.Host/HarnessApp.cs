@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Ec2;
+using Harness.Host.Hardening;
 using Harness.Imds;
 using Harness.Runtime;
 
@@ -15,16 +17,23 @@ public static class HarnessApp
 {
     public static HarnessApplication Build(HarnessHostOptions options, TimeProvider? time = null)
     {
-        var api = BuildApi(options, time);
-        var imds = BuildImds(options, api.Services);
-        return new HarnessApplication(api, imds);
+        var limits = ConnectionLimits.For(FileLimit.Current(), options.MaxConnections);
+        var ec2Gate = new ConnectionGate(limits.PerListener, ConnectionLimits.FirstByteTimeout, TimeProvider.System);
+        var imdsGate = new ConnectionGate(limits.PerListener, ConnectionLimits.FirstByteTimeout, TimeProvider.System);
+        var api = BuildApi(options, time, limits, ec2Gate);
+        var imds = BuildImds(options, api.Services, limits, imdsGate);
+        return new HarnessApplication(api, imds) { Limits = limits, Ec2Gate = ec2Gate, ImdsGate = imdsGate };
     }
 
-    private static WebApplication BuildApi(HarnessHostOptions options, TimeProvider? time)
+    private static WebApplication BuildApi(HarnessHostOptions options, TimeProvider? time, ConnectionLimits limits, ConnectionGate gate)
     {
         var builder = WebApplication.CreateSlimBuilder();
         Quiet(builder);
-        builder.WebHost.UseKestrel(k => k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.Ec2Port));
+        builder.WebHost.UseKestrel(k =>
+        {
+            Limit(k, limits);
+            k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.Ec2Port, listen => listen.Use(gate.Wrap));
+        });
         // Real time by default on a timer thread of its own: .NET's timer queue moves in kernel ticks (4 ms here),
         // which would make every propagation delay up to a tick late.
         if (time is null)
@@ -51,6 +60,8 @@ public static class HarnessApp
 
         var app = builder.Build();
         app.UseMalformedBodyAs400();
+        var token = options.ControlToken is { Length: > 0 } secret ? new ControlToken(secret) : null;
+        app.Use(new ControlApiGuard(new ControlHosts(options.PublicUrl, options.ListenAny), token).InvokeAsync);
         app.MapControlApi();
         app.MapEc2Api();
         return app;
@@ -61,14 +72,17 @@ public static class HarnessApp
     /// listens on every IPv4 address so that each instance's 127.a.b.c reaches it, and drops connections from peers
     /// outside loopback unless the user opted in.
     /// </summary>
-    private static WebApplication BuildImds(HarnessHostOptions options, IServiceProvider api)
+    private static WebApplication BuildImds(HarnessHostOptions options, IServiceProvider api, ConnectionLimits limits, ConnectionGate gate)
     {
         var builder = WebApplication.CreateSlimBuilder();
         Quiet(builder);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Any, options.ImdsPort, listen => listen.Use(next => LoopbackPeersOnly.Filter(next, options.ListenAny)));
+            Limit(k, limits);
+
+            // Peers outside loopback are dropped before they take a place.
+            k.Listen(IPAddress.Any, options.ImdsPort, listen => listen.Use(gate.Wrap).Use(next => LoopbackPeersOnly.Filter(next, options.ListenAny)));
         });
 
         var app = builder.Build();
@@ -77,6 +91,21 @@ public static class HarnessApp
             api.GetRequiredService<FaultBook>(), api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>());
         app.Run(handler.HandleAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Kestrel's limits for one listener: its connection limit as a backstop behind the gate, and timeouts so that
+    /// idle and slow connections give their descriptors back (a flood of them once killed the process).
+    /// </summary>
+    private static void Limit(KestrelServerOptions kestrel, ConnectionLimits limits)
+    {
+        kestrel.Limits.MaxConcurrentConnections = limits.KestrelBackstop;
+
+        // Nothing the harness serves upgrades a connection (no WebSockets), so none may.
+        kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
+        kestrel.Limits.KeepAliveTimeout = ConnectionLimits.KeepAliveTimeout;
+        kestrel.Limits.RequestHeadersTimeout = ConnectionLimits.FirstByteTimeout;
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
     }
 
     private static void Quiet(WebApplicationBuilder builder)

@@ -1,3 +1,4 @@
+using Harness.Host.Hardening;
 using Harness.Imds;
 
 namespace Harness.Host;
@@ -9,6 +10,13 @@ public sealed class HarnessApplication(WebApplication api, WebApplication imds) 
     public WebApplication Api { get; } = api;
 
     public IServiceProvider Services => Api.Services;
+
+    /// <summary>The connection limits both listeners keep.</summary>
+    internal ConnectionLimits Limits { get; init; } = ConnectionLimits.For(FileLimit.Unknown, null);
+
+    internal ConnectionGate? Ec2Gate { get; init; }
+
+    internal ConnectionGate? ImdsGate { get; init; }
 
     /// <summary>The EC2 facade's base URL, e.g. <c>http://127.0.0.1:4580</c>.</summary>
     public string Ec2Url => Api.Urls.First();

@@ -27,4 +27,13 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
 
     /// <summary>Access key to secret (<c>serve --credentials</c>).</summary>
     public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The base URL the harness is reached at beyond loopback (<c>serve --public-url</c>): its host is a Host the control API answers.</summary>
+    public Uri? PublicUrl { get; init; }
+
+    /// <summary>The token the control API requires as <c>Authorization: Bearer</c> (<c>serve --control-token</c>); null requires none.</summary>
+    public string? ControlToken { get; init; }
+
+    /// <summary>Connections each listener holds at once (<c>serve --max-connections</c>); null works it out from the open-file limit.</summary>
+    public int? MaxConnections { get; init; }
 }

@@ -1,20 +1,28 @@
 using System.CommandLine;
+using System.Net.Http.Headers;
 
 namespace Harness.Host;
 
 /// <summary>
-/// <c>health [--target http://127.0.0.1:4580]</c>: exits 0 when a running harness answers its health check (container
-/// probes), 1 when it does not, 2 for bad arguments. <c>--target</c> as in <c>run</c> and <c>harness-load</c>.
+/// <c>health [--target http://127.0.0.1:4580] [--control-token TOKEN]</c>: exits 0 when a running harness answers its
+/// health check (container probes), 1 when it does not, 2 for bad arguments. <c>--target</c> and <c>--control-token</c>
+/// as in <c>run</c> and <c>harness-load</c>; the health check itself is open, so the token is only passed along.
 /// </summary>
 internal static class HealthCommand
 {
     public static Command Create()
     {
         var target = CommandOptions.Url("--target", "Base URL of the harness (default http://127.0.0.1:4580)", new Uri("http://127.0.0.1:4580"));
-        var command = new Command("health", "Check that a running harness is ready") { target };
+        var controlToken = CommandOptions.ControlToken();
+        var command = new Command("health", "Check that a running harness is ready") { target, controlToken };
         command.SetAction(async (parse, cancellation) =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            if (parse.GetValue(controlToken) is { } token)
+            {
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
             try
             {
                 var response = await http.GetAsync(new Uri(parse.GetValue(target)!, "/_harness/health"), cancellation);

@@ -4,13 +4,14 @@ using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
 using Harness.Ec2;
+using Harness.Host.Hardening;
 
 namespace Harness.Host;
 
 /// <summary>
 /// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
-/// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]</c>:
-/// runs the harness until Ctrl-C.
+/// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]
+/// [--public-url URL] [--control-token TOKEN] [--max-connections N]</c>: runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
 {
@@ -75,16 +76,36 @@ internal static class ServeCommand
             "--vcpu-limit", HarnessOptions.DefaultVcpuLimit, 0, int.MaxValue,
             $"vCPUs running instances may hold per region and instance bucket; past it RunInstances and StartInstances answer VcpuLimitExceeded (default {HarnessOptions.DefaultVcpuLimit})");
 
+        var publicUrl = CommandOptions.Url(
+            "--public-url", "The base URL the harness is reached at beyond loopback, e.g. http://harness:4580: its host is a Host the control API answers (also HARNESS_PUBLIC_URL)",
+            Environment.GetEnvironmentVariable("HARNESS_PUBLIC_URL") is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null);
+        var controlToken = new Option<string?>("--control-token")
+        {
+            Description = "Require Authorization: Bearer <token> on the control API (also HARNESS_CONTROL_TOKEN); with --listen-any one is generated and printed if none is given",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN") is { Length: > 0 } token ? token : null,
+        };
+        var maxConnections = CommandOptions.OptionalWhole(
+            "--max-connections", 16, 1_000_000, "Connections each listener holds at once (default: the open-file limit less a reserve, halved); past it silent ones make way, then new ones are refused");
+
         var signatures = new SignatureOptions();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, controlToken, maxConnections,
         };
         signatures.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
-            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), parse.GetValue(listenAny))
+            var (files, hardFiles) = FileLimit.Raise();
+            var anywhere = parse.GetValue(listenAny);
+
+            // Beyond loopback anyone on the network could reset the harness or inject faults: never without a token.
+            var given = parse.GetValue(controlToken) is { Length: > 0 } text ? text : null;
+            var token = given ?? (anywhere ? ControlToken.Generate() : null);
+            var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), anywhere)
             {
+                PublicUrl = parse.GetValue(publicUrl),
+                ControlToken = token,
+                MaxConnections = parse.GetValue(maxConnections),
                 Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),
                 Faults = [
                     .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
@@ -117,6 +138,8 @@ internal static class ServeCommand
                   limits:       {options.VcpuLimit:N0} vCPUs per instance bucket; terminated instances forgotten after {DelayFormat.Duration(options.TerminatedRetention)}
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
                   signatures:   {SignatureOptions.Describe(options)}
+                  connections:  {app.Limits.PerListener} per listener (open-file limit {files}, hard {hardFiles})
+                  control:      {ControlAccess(options, generated: given is null)}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
@@ -140,5 +163,14 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Who the control API answers. A token the user chose is not echoed into logs; a generated one must be, or no one could use it.</summary>
+    private static string ControlAccess(HarnessHostOptions options, bool generated)
+    {
+        var hosts = "Host localhost, 127.x.x.x, [::1]" + (options.PublicUrl is { } url ? ", " + url.IdnHost : "") + (options.ListenAny ? " or any IP" : "");
+        return options.ControlToken is { } token
+            ? $"{hosts}; {(generated ? "generated token " + token : "the token given")}\n                (send Authorization: Bearer <token>; tools take --control-token or HARNESS_CONTROL_TOKEN)"
+            : $"{hosts}; no token (POST and PUT say Content-Type: application/json)";
     }
 }

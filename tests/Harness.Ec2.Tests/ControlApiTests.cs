@@ -23,7 +23,7 @@ public sealed class ControlApiTests(HarnessServer server) : IClassFixture<Harnes
         await TopologyBuilder.SubnetAsync(server);
         await server.OkAsync("CreateVpc", new Dictionary<string, string> { ["CidrBlock"] = "10.7.0.0/16" }, "eu-central-1");
 
-        var reset = await server.Http.PostAsync("/_harness/reset", null);
+        var reset = await server.Http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
 
         Assert.True(reset.IsSuccessStatusCode);
         Assert.Empty((await server.OkAsync("DescribeVpcs")).Descendants(HarnessServer.Ec2 + "vpcId"));

@@ -54,7 +54,7 @@ public sealed class HarnessServer : IAsyncLifetime
         }
     }
 
-    public Task ResetAsync() => Http.PostAsync("/_harness/reset", null);
+    public Task ResetAsync() => Http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
 
     /// <summary>POSTs a form the way SDKs do, signed for <paramref name="region"/> (the harness parses, not verifies).</summary>
     public async Task<(HttpStatusCode Status, XElement Body)> CallAsync(string action, IDictionary<string, string>? parameters = null, string region = "us-east-1")

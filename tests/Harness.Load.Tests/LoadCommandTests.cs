@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Harness.Host;
 
 namespace Harness.Load.Tests;
 
@@ -15,10 +16,10 @@ public sealed class LoadCommandTests
     [InlineData("churn --target ftp://x", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://x'")]
     [InlineData("churn --target", "harness-load churn: --target needs a value")]
     [InlineData("churn --warp 9", "harness-load churn: unknown option '--warp'; churn takes --duration, --rate, --load, --warm-up, --instances, --interfaces, "
-        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --launch-rate, --max-concurrency, --delay, --seed, --settle, --target, --report, --quiet, --help")]
+        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --launch-rate, --max-concurrency, --delay, --seed, --settle, --target, --control-token, --report, --quiet, --help")]
     [InlineData("pollers -x", "harness-load pollers: unknown option '-x'")]
     [InlineData("scale --target http://127.0.0.1:1 --colour red", "harness-load scale: unknown option '--colour'; scale takes --target, --harness-pid, --stages, "
-        + "--addresses-per-interface, --describe-for, --json, --help")]
+        + "--addresses-per-interface, --describe-for, --json, --control-token, --help")]
     [InlineData("calibrate --colour red", "harness-load calibrate: unknown option '--colour'; calibrate takes --rounds, --duration, --warmup, --connections, "
         + "--wrk-threads, --port, --min-ratio, --json, --in-process, --help")]
     [InlineData("calibrate-server --port abc", "harness-load calibrate-server: --port must be a port number from 0 (any free port) to 65535, not 'abc'")]
@@ -95,6 +96,21 @@ public sealed class LoadCommandTests
         var (code, _, error) = await RunAsync("churn --duration 1s --target http://127.0.0.1:1", TimeSpan.FromSeconds(60));
         Assert.Equal(1, code);
         Assert.Contains("cannot use http://127.0.0.1:1/ as an EC2 endpoint", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_target_with_a_control_token_is_driven_with_the_token_and_refused_without_it()
+    {
+        await using var harness = HarnessApp.Build(new HarnessHostOptions(0, 0) { ControlToken = "s3cret" });
+        await harness.StartAsync();
+        var run = $"pollers --instances 2 --duration 1s --rate 2 --poll-interval 500ms --settle 1s --delay fixed(100ms) --quiet --target {harness.Ec2Url}";
+
+        var (code, output, error) = await RunAsync(run + " --control-token s3cret", TimeSpan.FromMinutes(2));
+        var (refusedCode, _, refused) = await RunAsync(run, TimeSpan.FromMinutes(1));
+
+        Assert.True(code == 0, output + error);
+        Assert.Equal(1, refusedCode);
+        Assert.Contains("401", refused, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string args, TimeSpan limit)

@@ -92,6 +92,26 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task A_running_harness_with_a_control_token_is_driven_with_the_token_and_refused_without_it()
+    {
+        await using var harness = HarnessApp.Build(new HarnessHostOptions(0, 0, 5) { ControlToken = "s3cret" });
+        await harness.StartAsync();
+        var file = Write(Scenarios.With("""
+              - assign: { instance: primary, ips: [10.0.1.50] }
+              - expect: { imds: primary, has: 10.0.1.50, within: 10s }
+            """, "propagation: { imds: fixed(300ms) }\nclock: real"));
+
+        var (code, stdout, stderr) = await RunAsync(
+            "run", file, "--target", harness.Ec2Url, "--control-token", "s3cret", "--report", Directory.CreateTempSubdirectory().FullName);
+        var (refusedCode, refusedOut, refusedErr) = await RunAsync(
+            "run", file, "--target", harness.Ec2Url, "--report", Directory.CreateTempSubdirectory().FullName);
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal(RunCommand.Failed, refusedCode);
+        Assert.Contains("401", refusedOut + refusedErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Keep_leaves_the_world_on_the_target_and_says_where_it_is()
     {
         await using var harness = HarnessApp.Build(new HarnessHostOptions(0, 0, 5));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
 using Harness.Load.Http;
@@ -27,10 +28,12 @@ public sealed class Ec2Api : IDisposable
     private const string AmzDate = "20261204T000000Z";
 
     private readonly HttpClient http;
+    private readonly HttpClient control;
     private readonly RawHttpClient? raw;
     private readonly string host;
 
-    public Ec2Api(Uri endpoint, int connections)
+    /// <param name="controlToken">The harness's control token (<c>harness-load --control-token</c>), sent on control API calls; null when it requires none.</param>
+    public Ec2Api(Uri endpoint, int connections, string? controlToken = null)
     {
         Endpoint = endpoint;
         host = endpoint.Authority;
@@ -53,12 +56,25 @@ public sealed class Ec2Api : IDisposable
         };
         http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", Authorization);
         http.DefaultRequestHeaders.TryAddWithoutValidation("X-Amz-Date", AmzDate);
+
+        // The control API's own client: its Authorization is the control token, not EC2's signature.
+        control = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        if (controlToken is not null)
+        {
+            control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", controlToken);
+        }
     }
 
     public Uri Endpoint { get; }
 
-    /// <summary>The harness's control API, when the target is a harness: <c>/_harness/…</c> on the same port.</summary>
-    public HttpClient Http => http;
+    /// <summary>
+    /// The harness's control API, when the target is a harness: <c>/_harness/…</c> on the same port, with the control
+    /// token when there is one. Its POSTs and PUTs must say <c>Content-Type: application/json</c> (<see cref="NoBody"/>).
+    /// </summary>
+    public HttpClient Http => control;
+
+    /// <summary>The content of a bodyless control POST: empty, but JSON, as the harness requires.</summary>
+    public static HttpContent NoBody() => new StringContent("", null, "application/json");
 
     public async Task<Ec2Reply> CallAsync(string action, string parameters, CancellationToken cancellation)
     {
@@ -142,6 +158,7 @@ public sealed class Ec2Api : IDisposable
     {
         raw?.Dispose();
         http.Dispose();
+        control.Dispose();
     }
 }
 

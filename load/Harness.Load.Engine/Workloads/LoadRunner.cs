@@ -23,9 +23,10 @@ public static class LoadRunner
         TimeProvider time,
         Action<string> log,
         Action<LoadProgress>? progress,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        string? controlToken = null)
     {
-        using var ec2 = new Ec2Api(ec2Endpoint, Math.Min(plan.MaxConcurrency, 512));
+        using var ec2 = new Ec2Api(ec2Endpoint, Math.Min(plan.MaxConcurrency, 512), controlToken);
         var setUpStarted = time.GetTimestamp();
         if (plan.Delay is { } delay)
         {

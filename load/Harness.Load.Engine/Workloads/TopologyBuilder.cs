@@ -226,7 +226,7 @@ public static class TopologyBuilder
     /// <summary>Set-up is not what a run measures: applies every pending metadata change now (<c>POST /_harness/propagation/flush</c>).</summary>
     private static async Task FlushAsync(Ec2Api ec2, Action<string> log, CancellationToken cancellation)
     {
-        using var response = await ec2.Http.PostAsync(new Uri(ec2.Endpoint, "/_harness/propagation/flush"), null, cancellation).ConfigureAwait(false);
+        using var response = await ec2.Http.PostAsync(new Uri(ec2.Endpoint, "/_harness/propagation/flush"), Ec2Api.NoBody(), cancellation).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new LoadSetupException($"could not flush the fleet's pending metadata (POST /_harness/propagation/flush answered {(int)response.StatusCode})");

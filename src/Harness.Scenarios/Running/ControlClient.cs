@@ -1,32 +1,37 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Harness.Scenarios.Running;
 
-/// <summary>The harness's control API (<c>/_harness/…</c>), as much of it as scenarios use.</summary>
-internal sealed class ControlClient(HttpClient http, Uri baseUrl)
+/// <summary>
+/// The harness's control API (<c>/_harness/…</c>), as much of it as scenarios use. Every call carries the control
+/// token when there is one, and every POST and PUT says <c>Content-Type: application/json</c>, even with no body, as
+/// the harness requires.
+/// </summary>
+internal sealed class ControlClient(HttpClient http, Uri baseUrl, string? token = null)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     public async Task CheckHealthAsync(CancellationToken cancellation)
     {
-        using var response = await http.GetAsync(Url("health"), cancellation);
+        using var response = await SendAsync(HttpMethod.Get, "health", null, cancellation);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"{Url("health")} answered {(int)response.StatusCode}; is this a harness?");
         }
     }
 
-    public Task PutPropagationAsync(JsonObject settings, CancellationToken cancellation) => SendAsync(HttpMethod.Put, "propagation", settings, cancellation);
+    public Task PutPropagationAsync(JsonObject settings, CancellationToken cancellation) => SendOkAsync(HttpMethod.Put, "propagation", settings, cancellation);
 
     /// <summary>Sets (or, with a null spec, removes) an override for one instance or interface (<paramref name="scope"/> instances or interfaces).</summary>
     public Task OverrideAsync(string scope, string id, string? spec, CancellationToken cancellation) => spec is null
-        ? SendAsync(HttpMethod.Delete, $"propagation/{scope}/{id}", null, cancellation)
-        : SendAsync(HttpMethod.Put, $"propagation/{scope}/{id}", new JsonObject { ["imds"] = spec }, cancellation);
+        ? SendOkAsync(HttpMethod.Delete, $"propagation/{scope}/{id}", null, cancellation)
+        : SendOkAsync(HttpMethod.Put, $"propagation/{scope}/{id}", new JsonObject { ["imds"] = spec }, cancellation);
 
-    public Task FlushAsync(CancellationToken cancellation) => SendAsync(HttpMethod.Post, "propagation/flush", null, cancellation);
+    public Task FlushAsync(CancellationToken cancellation) => SendOkAsync(HttpMethod.Post, "propagation/flush", null, cancellation);
 
     public async Task<string> PropagationModelAsync(CancellationToken cancellation) =>
         (await PropagationAsync(cancellation)).Imds;
@@ -52,7 +57,7 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
 
     public async Task<ClientDocument> RegisterClientAsync(string name, string instanceId, CancellationToken cancellation)
     {
-        using var response = await http.PostAsJsonAsync(Url("clients"), new { name, instanceId }, cancellation);
+        using var response = await SendAsync(HttpMethod.Post, "clients", new JsonObject { ["name"] = name, ["instanceId"] = instanceId }, cancellation);
         await EnsureAsync(response, cancellation);
         return (await response.Content.ReadFromJsonAsync<ClientDocument>(Json, cancellation))!;
     }
@@ -60,7 +65,7 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
     /// <summary>Marks a client's end (its process was seen to exit); answers when the harness marked it, on its clock.</summary>
     public async Task<DateTimeOffset> EndClientAsync(string clientId, CancellationToken cancellation)
     {
-        using var response = await http.PostAsync(Url($"clients/{clientId}/end"), null, cancellation);
+        using var response = await SendAsync(HttpMethod.Post, $"clients/{clientId}/end", null, cancellation);
         await EnsureAsync(response, cancellation);
         return (await response.Content.ReadFromJsonAsync<ClientDocument>(Json, cancellation))!.EndedAt
             ?? throw new InvalidOperationException($"the harness did not mark {clientId}'s end");
@@ -72,7 +77,7 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
     /// <summary>Puts a fault in force; returns its id.</summary>
     public async Task<string> AddFaultAsync(string spec, string? name, CancellationToken cancellation)
     {
-        using var response = await http.PostAsJsonAsync(Url("faults"), new { spec, name }, cancellation);
+        using var response = await SendAsync(HttpMethod.Post, "faults", new JsonObject { ["spec"] = spec, ["name"] = name }, cancellation);
         await EnsureAsync(response, cancellation);
         return (await response.Content.ReadFromJsonAsync<FaultDocument>(Json, cancellation))!.Id;
     }
@@ -80,7 +85,7 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
     /// <summary>Clears a fault; false when it was no longer in force (it expired, or someone cleared it).</summary>
     public async Task<bool> ClearFaultAsync(string id, CancellationToken cancellation)
     {
-        using var response = await http.DeleteAsync(Url("faults/" + Uri.EscapeDataString(id)), cancellation);
+        using var response = await SendAsync(HttpMethod.Delete, "faults/" + Uri.EscapeDataString(id), null, cancellation);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -126,7 +131,7 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellation)
     {
-        using var response = await http.GetAsync(Url(path), cancellation);
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellation);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return default;
@@ -136,16 +141,31 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl)
         return await response.Content.ReadFromJsonAsync<T>(Json, cancellation);
     }
 
-    private async Task SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation)
+    private async Task SendOkAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation)
+    {
+        using var response = await SendAsync(method, path, body, cancellation);
+        await EnsureAsync(response, cancellation);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(method, Url(path));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
         }
+        else if (method == HttpMethod.Post)
+        {
+            // A bodyless POST still says JSON: that is what keeps a browser from sending it cross-site without a preflight.
+            request.Content = new StringContent("", null, "application/json");
+        }
 
-        using var response = await http.SendAsync(request, cancellation);
-        await EnsureAsync(response, cancellation);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request, cancellation);
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken cancellation)

@@ -62,7 +62,7 @@ public sealed partial class ScenarioRunner
         try
         {
             var command = $"{scenario.File}:{spec.Mark.Line}: load: {{ workload: {spec.Workload}{string.Concat(spec.Options.Select(o => $", {o.Key}: {o.Value}"))} }}";
-            var outcome = await LoadRunner.RunAsync(spec.Plan, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop);
+            var outcome = await LoadRunner.RunAsync(spec.Plan, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken);
             var stopped = outcome.Run.Cancelled;
             var detail = !stopped ? "it ran its course" : Token.IsCancellationRequested ? "the run stopped" : "the steps ended";
             var report = LoadReport(spec, began, running, clock.Elapsed.TotalSeconds, stopped ? LoadRunReport.Stopped : LoadRunReport.Completed, detail,

@@ -16,6 +16,7 @@ public sealed partial class ScenarioRunner
     private readonly RunProgress progress;
     private readonly Ec2Client ec2;
     private readonly ControlClient control;
+    private readonly string? controlToken;
     private readonly Uri harness;
     private readonly CancellationTokenSource abort;
 
@@ -50,7 +51,8 @@ public sealed partial class ScenarioRunner
     private PropagationDocument? before;
 
     private ScenarioRunner(
-        Scenario scenario, HttpClient http, Uri harness, bool shared, ScenarioClock clock, RunProgress progress, bool keep, CancellationToken cancellation)
+        Scenario scenario, HttpClient http, Uri harness, bool shared, ScenarioClock clock, RunProgress progress, bool keep, string? controlToken,
+        CancellationToken cancellation)
     {
         this.scenario = scenario;
         this.shared = shared;
@@ -58,7 +60,8 @@ public sealed partial class ScenarioRunner
         this.clock = clock;
         this.progress = progress;
         ec2 = new Ec2Client(http, harness, scenario.Region);
-        control = new ControlClient(http, harness);
+        control = new ControlClient(http, harness, controlToken);
+        this.controlToken = controlToken;
         this.harness = harness;
         abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
     }
@@ -68,11 +71,13 @@ public sealed partial class ScenarioRunner
     /// <param name="harness">The harness's base URL (its EC2 endpoint; the control API is under <c>/_harness/</c>).</param>
     /// <param name="target">How the report names the harness: <c>embedded</c> or its URL.</param>
     /// <param name="keep">Leave the VPCs, instances, interfaces and Elastic IPs the run created in place (<c>run --keep</c>).</param>
+    /// <param name="controlToken">The harness's control token (<c>run --control-token</c>), or null when it requires none.</param>
     public static async Task<RunReport> RunAsync(
-        Scenario scenario, Uri harness, string target, ScenarioClock clock, RunProgress progress, bool keep = false, CancellationToken cancellation = default)
+        Scenario scenario, Uri harness, string target, ScenarioClock clock, RunProgress progress, bool keep = false, CancellationToken cancellation = default,
+        string? controlToken = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var runner = new ScenarioRunner(scenario, http, harness, target != "embedded", clock, progress, keep, cancellation);
+        var runner = new ScenarioRunner(scenario, http, harness, target != "embedded", clock, progress, keep, controlToken, cancellation);
         return await runner.RunAsync(target);
     }
 

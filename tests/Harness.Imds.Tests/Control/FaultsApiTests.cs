@@ -143,7 +143,7 @@ public sealed class FaultsApiTests(FakeClockHarness harness) : FakeClockTests(ha
         using var added = await http.PostAsync("/_harness/faults", new StringContent("{\"spec\":\"imds-stuck\"}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
 
-        using var reset = await http.PostAsync("/_harness/reset", null);
+        using var reset = await http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
         using var document = JsonDocument.Parse(await http.GetStringAsync("/_harness/faults"));
 
         var faults = document.RootElement.GetProperty("faults").EnumerateArray()

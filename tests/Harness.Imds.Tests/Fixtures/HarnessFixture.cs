@@ -60,7 +60,7 @@ public abstract class HarnessFixture : IAsyncLifetime
 
     public async Task ResetAsync()
     {
-        using var response = await Http.PostAsync("/_harness/reset", null);
+        using var response = await Http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
@@ -82,13 +82,14 @@ public abstract class HarnessFixture : IAsyncLifetime
 
     public static string Value(XElement body, string name) => body.Descendants(Ec2 + name).First().Value;
 
-    /// <summary>One control API call; the body parsed as JSON (default when empty).</summary>
+    /// <summary>One control API call, a POST always as JSON; the body parsed as JSON (default when empty).</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body, string? MediaType)> ControlAsync(HttpMethod method, string path, string? json = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
+        if (json is not null || method == HttpMethod.Post)
         {
-            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            // The control API takes POSTs as JSON even when they carry nothing.
+            request.Content = new StringContent(json ?? "", System.Text.Encoding.UTF8, "application/json");
         }
 
         using var response = await Http.SendAsync(request);

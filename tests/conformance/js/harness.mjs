@@ -13,7 +13,8 @@ export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secre
 export async function control(method, path, body) {
   const response = await fetch(endpoint + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // Every POST and PUT says JSON, even with no body: the harness refuses others (415), as a browser could send them cross-site.
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -53,7 +53,11 @@ def _free_port():
 
 def _http(method, url, timeout=5, body=None, headers=None):
     data = body if body is not None else (b"" if method in ("POST", "PUT") else None)
-    req = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    headers = dict(headers or {})
+    if method in ("POST", "PUT") and not any(k.lower() == "content-type" for k in headers):
+        # The control API takes POST and PUT as JSON only, even with no body (a browser cannot send that cross-site).
+        headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, method=method, data=data, headers=headers)
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.status, resp.read()
 

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Harness.Ec2.Tests.Hardening;
+
+/// <summary><c>harness serve</c> in a child process on free loopback ports, killed on dispose.</summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder banner = new();
+
+    private ServeProcess(Process process, int ec2Port, int imdsPort)
+    {
+        this.process = process;
+        Ec2Url = new Uri($"http://127.0.0.1:{ec2Port}");
+        ImdsPort = imdsPort;
+    }
+
+    public Uri Ec2Url { get; }
+
+    public int ImdsPort { get; }
+
+    public string Banner => banner.ToString();
+
+    public bool HasExited => process.HasExited;
+
+    public static async Task<ServeProcess> StartAsync(params string[] args)
+    {
+        var (ec2Port, imdsPort) = (FreePort(), FreePort());
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var serve = new ServeProcess(Process.Start(start)!, ec2Port, imdsPort);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await serve.process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            serve.banner.AppendLine(line);
+            if (line.Contains("Ctrl-C stops it.", StringComparison.Ordinal))
+            {
+                return serve;
+            }
+        }
+
+        var error = await serve.process.StandardError.ReadToEndAsync(timeout.Token);
+        await serve.DisposeAsync();
+        throw new InvalidOperationException($"harness serve did not start: {serve.banner}{error}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>A port nothing listens on now: the OS's pick for a listener opened and closed at once.</summary>
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
