@@ -69,6 +69,11 @@ public static partial class Ec2ApiEndpoints
             http.Response.Body = held.Inner;
         }
 
+        if (taps.BeforeRecord is { } hook)
+        {
+            await hook();
+        }
+
         tap.Record(new TapRecord(
             at, "ec2", http.Request.Method, served.Action ?? "", served.Status, served.Code, Describe(values),
             taps.Time.GetElapsedTime(started).TotalMilliseconds, Fault: FaultNotes.Of(http.Items)));

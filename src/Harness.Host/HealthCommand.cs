@@ -34,6 +34,12 @@ internal static class HealthCommand
                 Console.Error.WriteLine($"harness is not answering: {error.Message}");
                 return 1;
             }
+            catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                // Connected, and then nothing: a harness that is stuck, or something else on the port.
+                Console.Error.WriteLine($"harness is not answering: {parse.GetValue(target)} took the connection but did not answer within {http.Timeout.TotalSeconds:0} s");
+                return 1;
+            }
         });
         return command;
     }

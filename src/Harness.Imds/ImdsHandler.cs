@@ -111,6 +111,11 @@ public sealed partial class ImdsHandler
         finally
         {
             response.Body = held.Inner;
+            if (taps.BeforeRecord is { } hook)
+            {
+                await hook();
+            }
+
             var dropped = http.RequestAborted.IsCancellationRequested || http.Items.ContainsKey(DropItem);
             var body = dropped ? null : held.Text;
             tap.Record(new TapRecord(

@@ -86,6 +86,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Health_TargetThatTakesTheConnectionAndNeverAnswers_SaysSoAndExits1()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+
+        var (code, _, error) = await RunAsync($"health --target http://127.0.0.1:{port}");
+
+        Assert.Equal(1, code);
+        Assert.Contains("took the connection but did not answer within 5 s", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_TargetOfARunningHarness_Exits0()
     {
         var server = new HarnessServer();

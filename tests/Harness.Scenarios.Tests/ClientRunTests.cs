@@ -117,6 +117,33 @@ public sealed class ClientRunTests
     }
 
     /// <summary>
+    /// The harness goes away while a client runs beside an expectation: the expectation fails and stops the run, the
+    /// client is stopped, and marking its end with the gone harness fails too. The run still ends with its report.
+    /// </summary>
+    [Fact]
+    public async Task A_harness_gone_while_a_client_runs_still_gives_a_report()
+    {
+        var app = HarnessApp.Build(new HarnessHostOptions(0, 0, 3));
+        await app.StartAsync();
+        var scenario = ScenarioParser.Parse("test.yaml", Scenarios.With("""
+              - parallel:
+                  - client: { name: c, instance: primary, run: "sleep 20", timeout: 30s }
+                  - expect: { imds: primary, has: 10.0.1.50, within: 1m }
+            """, "clock: real\npropagation: { imds: never }"));
+
+        var started = new SignalWriter("▶ client c");
+        var run = ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), app.Ec2Url, new RealScenarioClock(TimeProvider.System), new RunProgress(started));
+        await started.Seen.WaitAsync(TimeSpan.FromMinutes(1));
+        await Task.Delay(300);
+        await app.DisposeAsync();
+        var report = await run.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.False(report.Passed);
+        Assert.NotNull(report.Error);
+        Assert.Contains("metadata of primary has 10.0.1.50", report.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The edge of the wait verdict: each agent polls its local-ipv4s and exits the instant a read lists the address,
     /// with nothing after that read. Judged on one clock, in an order fixed by construction, every one passes; on an
     /// embedded harness and on one reached as a target, three runs of sixteen agents each.

@@ -81,6 +81,36 @@ public sealed class LoadRunTests
         Assert.True(loaded.GetProperty("report").GetProperty("scenarios")[0].GetProperty("steps")[0].GetProperty("count").GetInt64() > 0);
     }
 
+    /// <summary>
+    /// On a shared harness a run takes down everything it brought: its own world, its load's fleet, and its clients'
+    /// registrations, so the harness is as it was before.
+    /// </summary>
+    [Fact]
+    public async Task On_a_shared_harness_the_loads_fleet_and_the_clients_go_with_the_run()
+    {
+        await using var app = HarnessApp.Build(new HarnessHostOptions(0, 0, 3));
+        await app.StartAsync();
+        var scenario = ScenarioParser.Parse("load-test.yaml", Scenarios.With("""
+              - client: { name: c, instance: primary, run: "true" }
+              - sleep: 2s
+            """, "clock: real\npropagation: { imds: \"fixed(300ms)\" }\nload: { workload: churn, rate: 20, instances: 4, warm-up: 0s }"));
+
+        var report = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), app.Ec2Url, new RealScenarioClock(TimeProvider.System), RunProgress.None)
+            .WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(report.Passed, Failures(report));
+        Assert.Contains("cleaned up", report.CleanUp, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Ec2Url) };
+        using var clients = JsonDocument.Parse(await http.GetStringAsync("/_harness/clients"));
+        Assert.Equal(0, clients.RootElement.GetProperty("clients").GetArrayLength());
+        using var describe = new HttpRequestMessage(HttpMethod.Post, "/")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Action"] = "DescribeVpcs", ["Version"] = "2016-11-15" }),
+        };
+        var vpcs = await (await http.SendAsync(describe)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<vpcId>", vpcs, StringComparison.Ordinal);
+    }
+
     /// <summary>Load calls carry no step header: an EC2 fault touches them, while the scenario's own describes go through.</summary>
     [Fact]
     public async Task Faults_touch_the_loads_calls_and_not_the_steps()

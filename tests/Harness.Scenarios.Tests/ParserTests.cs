@@ -92,6 +92,7 @@ public sealed class ParserTests
     [Theory]
     [InlineData("name: x\n  bad: [", 2, "not valid YAML")]
     [InlineData("name: x\nclock: sometimes\n", 2, "'clock' must be real or virtual, not 'sometimes'")]
+    [InlineData("name: x\nregion: us-east1\n", 2, "'region' must be an AWS region such as us-east-1, not 'us-east1'")]
     public void Invalid_yaml_and_values_name_their_line(string text, int line, string message)
     {
         var error = Assert.Throws<ScenarioInvalidException>(() => ScenarioParser.Parse("s.yaml", text)).Errors

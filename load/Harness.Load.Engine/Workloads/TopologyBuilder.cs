@@ -27,6 +27,9 @@ public sealed record TopologyOptions(
     /// </summary>
     public bool FlushPending { get; init; }
 
+    /// <summary>Told each VPC the set-up creates, as it is created: whoever owns the run can take the fleet down again.</summary>
+    public Action<string>? VpcCreated { get; init; }
+
     /// <summary>A /18 has 16,379 usable addresses; leave room so a subnet never runs out mid-run.</summary>
     public const int AddressesPerSubnet = 16_000;
 
@@ -94,6 +97,7 @@ public static class TopologyBuilder
             {
                 var reply = await ec2.RequireAsync("CreateVpc", $"CidrBlock=10.{v}.0.0%2F16", cancellation).ConfigureAwait(false);
                 vpc = Ec2Api.Value(Ec2Api.All(reply, "vpc").First(), "vpcId");
+                options.VpcCreated?.Invoke(vpc!);
             }
 
             var subnet = await ec2.RequireAsync("CreateSubnet", $"VpcId={vpc}&CidrBlock=10.{v}.{quarter * 64}.0%2F18", cancellation).ConfigureAwait(false);

@@ -17,6 +17,12 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
 
     public TimeProvider Time => time;
 
+    /// <summary>
+    /// Runs before each record is written, while the reply waits for it: a seam for tests that slow the recording down
+    /// to show that no reply overtakes its record. Null (nothing runs) unless a test sets it.
+    /// </summary>
+    public Func<Task>? BeforeRecord { get; set; }
+
     public IEnumerable<ClientTap> All => byId.Values;
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Harness.Ec2.Protocol;
 /// The region names a SigV4 credential scope may carry: the regions of the aws, aws-cn and aws-us-gov partitions as
 /// listed in botocore 1.43's <c>data/endpoints.json</c>. Anything else in a scope is not a region EC2 would answer for.
 /// </summary>
-internal static class AwsRegions
+public static class AwsRegions
 {
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -156,6 +156,12 @@ public static partial class ScenarioParser
 
         clock = overrides.Clock ?? clock;
         var region = top.String("region") ?? "us-east-1";
+        if (!Harness.Ec2.Protocol.AwsRegions.All.Contains(region))
+        {
+            // The harness would refuse every call signed for it (AuthFailure): say so before anything runs.
+            reader.Error(top["region"] ?? top.Node, $"'region' must be an AWS region such as us-east-1, not '{region}'.");
+        }
+
         var propagation = top["propagation"] is { } propagationNode ? ReadPropagation(reader, propagationNode) : null;
         var topology = top["topology"] is { } topologyNode ? ReadTopology(reader, topologyNode) : null;
         if (topology is null)

@@ -70,6 +70,15 @@ internal static class ClientProcess
         }
 
         var ran = Stopwatch.GetElapsedTime(started);
+
+        // A shell that exited is marked at once, before its stragglers are stopped, so that what they do comes after the
+        // mark; one given up on (time-out, cancelled run) is stopped first, so that it does nothing after its mark.
+        var gaveUp = timedOut || cancelled;
+        if (gaveUp)
+        {
+            await StopGroupAsync(process);
+        }
+
         Exception? marking = null;
         try
         {
@@ -81,14 +90,9 @@ internal static class ClientProcess
             marking = failure;
         }
 
-        KillGroup(process.Id);
-        try
+        if (!gaveUp)
         {
-            await ExitAsync(process, TimeSpan.FromSeconds(10), CancellationToken.None);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
+            await StopGroupAsync(process);
         }
 
         // The output ends when its last writer is gone; a writer that left the group is not waited for long. Lines that
@@ -111,6 +115,20 @@ internal static class ClientProcess
         }
 
         return new Result(timedOut || cancelled ? null : process.ExitCode, timedOut, cancelled, stdout.Text, stderr.Text, ran);
+    }
+
+    /// <summary>Kills whatever is left in the shell's group and waits for the shell (killed outright if it will not go).</summary>
+    private static async Task StopGroupAsync(Process process)
+    {
+        KillGroup(process.Id);
+        try
+        {
+            await ExitAsync(process, TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
     }
 
     /// <summary>

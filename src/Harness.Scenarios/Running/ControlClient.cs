@@ -71,6 +71,19 @@ internal sealed class ControlClient(HttpClient http, Uri baseUrl, string? token 
             ?? throw new InvalidOperationException($"the harness did not mark {clientId}'s end");
     }
 
+    /// <summary>Unregisters a client; false when it was no longer registered (a reset forgets them all).</summary>
+    public async Task<bool> DeleteClientAsync(string clientId, CancellationToken cancellation)
+    {
+        using var response = await http.DeleteAsync(Url($"clients/{clientId}"), cancellation);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureAsync(response, cancellation);
+        return true;
+    }
+
     public async Task<ClientRecords> ClientRecordsAsync(string clientId, CancellationToken cancellation) =>
         (await GetAsync<ClientRecords>($"clients/{clientId}", cancellation))!;
 

@@ -12,6 +12,29 @@ public sealed partial class ScenarioRunner
     /// <summary>Clean-up is bounded as a whole: a harness gone or stuck must not keep the run from ending.</summary>
     private static readonly TimeSpan CleanUpTimeout = TimeSpan.FromSeconds(30);
 
+    private async Task UnregisterClientsAsync()
+    {
+        string[] ids;
+        lock (gate)
+        {
+            ids = [.. registeredClients];
+            registeredClients.Clear();
+        }
+
+        using var timeout = new CancellationTokenSource(CleanUpTimeout);
+        foreach (var id in ids)
+        {
+            try
+            {
+                await control.DeleteClientAsync(id, timeout.Token);
+            }
+            catch (Exception failure) when (failure is HttpRequestException or OperationCanceledException)
+            {
+                progress.Line(clock.Elapsed, "✗", $"could not unregister client {id}: {failure.Message}");
+            }
+        }
+    }
+
     /// <summary>
     /// Removes what the run created (unless kept), in the order EC2 needs: addresses off their interfaces and released,
     /// instances terminated (which deletes their launch interfaces and detaches the others), the remaining interfaces,
@@ -20,8 +43,12 @@ public sealed partial class ScenarioRunner
     /// </summary>
     private async Task<string?> CleanUpAsync()
     {
-        // Set-up and the steps are over: these no longer change.
-        string[] vpcs = [.. vpcIds.Values], instances = [.. instanceIds.Values], subnets = [.. subnetIds.Values];
+        // Clients go even when the world is kept: their records are in the report, and each holds an alias address and
+        // keeps its instance's metadata slot (and so its loopback address) from being forgotten.
+        await UnregisterClientsAsync();
+
+        // Set-up, the steps and the loads are over: these no longer change.
+        string[] vpcs = [.. vpcIds.Values, .. LoadVpcs()], instances = [.. instanceIds.Values], subnets = [.. subnetIds.Values];
         string[] addresses = [.. elasticIps.Values.Select(e => e.AllocationId)];
 
         if (vpcs.Length == 0 && addresses.Length == 0)
@@ -31,7 +58,7 @@ public sealed partial class ScenarioRunner
 
         if (keep)
         {
-            var kept = $"kept (--keep): {string.Join(", ", vpcIds.Select(v => $"VPC {v.Value} ({v.Key})"))}"
+            var kept = $"kept (--keep): {string.Join(", ", vpcIds.Select(v => $"VPC {v.Value} ({v.Key})").Concat(LoadVpcs().Select(v => $"VPC {v} (load)")))}"
                 + $" with {Count(instances.Length, "instance")}, {Count(interfaceIds.Count, "extra interface")}, {Count(subnets.Length, "subnet")}"
                 + (addresses.Length == 0 ? "" : $"; {Count(addresses.Length, "Elastic IP")} ({string.Join(", ", addresses)})")
                 + (shared ? "; they hold the harness's quotas until released (POST /_harness/reset empties the whole harness)" : "; the embedded harness goes with the run");

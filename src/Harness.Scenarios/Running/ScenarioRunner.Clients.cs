@@ -6,6 +6,9 @@ namespace Harness.Scenarios.Running;
 /// <summary>Running programs under test on an instance, with endpoints of their own so that what they do is recorded.</summary>
 public sealed partial class ScenarioRunner
 {
+    /// <summary>The clients the run registered, unregistered at its end: each holds an alias address and its records.</summary>
+    private readonly List<string> registeredClients = [];
+
     private async Task RunClientAsync(ClientStep step)
     {
         var instanceId = instanceIds[step.Instance];
@@ -15,6 +18,11 @@ public sealed partial class ScenarioRunner
         }
 
         var registration = await control.RegisterClientAsync(step.Name, instanceId, Token);
+        lock (gate)
+        {
+            registeredClients.Add(registration.Id);
+        }
+
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AWS_ENDPOINT_URL_EC2"] = registration.Ec2Endpoint,

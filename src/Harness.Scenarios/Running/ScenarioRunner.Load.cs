@@ -9,7 +9,7 @@ namespace Harness.Scenarios.Running;
 /// <summary>
 /// The scenario's <c>load:</c>. Each workload starts at its offset from time zero, beside the steps, against the same EC2
 /// endpoint and without the steps' header: its calls are the world's, so the faults in force touch them. It builds a
-/// fleet of its own (its own VPCs, subnets and instances, left in place afterwards as the scenario's own are) and stops
+/// fleet of its own (its own VPCs, subnets and instances, taken down with the scenario's own at the clean-up) and stops
 /// when it has run its course or when the steps end, whichever comes first. It always stops before the run's clean-up
 /// (faults cleared, the report gathered, propagation settings put back), so the load never runs into a half-cleaned
 /// harness and the clean-up never races a load call.
@@ -18,6 +18,25 @@ public sealed partial class ScenarioRunner
 {
     /// <summary>How often a running load says where it stands (the engine reports every second).</summary>
     private static readonly TimeSpan LoadProgressEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>The VPCs the loads' set-up created, as it created them (a set-up cut short leaves some too).</summary>
+    private readonly List<string> loadVpcs = [];
+
+    private string[] LoadVpcs()
+    {
+        lock (gate)
+        {
+            return [.. loadVpcs];
+        }
+    }
+
+    private void NoteLoadVpc(string vpcId)
+    {
+        lock (gate)
+        {
+            loadVpcs.Add(vpcId);
+        }
+    }
 
     /// <summary>Starts every workload; each task ends with its report, never with an exception.</summary>
     private List<Task<LoadRunReport>> StartLoads(CancellationToken stop) =>
@@ -62,7 +81,7 @@ public sealed partial class ScenarioRunner
         try
         {
             var command = $"{scenario.File}:{spec.Mark.Line}: load: {{ workload: {spec.Workload}{string.Concat(spec.Options.Select(o => $", {o.Key}: {o.Value}"))} }}";
-            var outcome = await LoadRunner.RunAsync(spec.Plan, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken);
+            var outcome = await LoadRunner.RunAsync(spec.Plan with { Topology = spec.Plan.Topology with { VpcCreated = NoteLoadVpc } }, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken);
             var stopped = outcome.Run.Cancelled;
             var detail = !stopped ? "it ran its course" : Token.IsCancellationRequested ? "the run stopped" : "the steps ended";
             var report = LoadReport(spec, began, running, clock.Elapsed.TotalSeconds, stopped ? LoadRunReport.Stopped : LoadRunReport.Completed, detail,

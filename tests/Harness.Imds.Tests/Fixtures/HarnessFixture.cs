@@ -33,6 +33,9 @@ public abstract class HarnessFixture : IAsyncLifetime
 
     public int ImdsPort { get; private set; }
 
+    /// <summary>The running harness's services, for tests that reach behind its endpoints.</summary>
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("The harness has not started.");
+
     public string ImdsBaseUrl { get; private set; } = "";
 
     public async Task InitializeAsync()
