@@ -161,7 +161,7 @@ step "create-network-interface" create-network-interface --subnet-id "$SUBNET" \
 ENI="$(val "d['NetworkInterface']['NetworkInterfaceId']")"; need ENI
 ENI_PRIMARY="$(val "d['NetworkInterface']['PrivateIpAddress']")"
 
-# ---------------------------------------------------------------- seed 000/001 examples ----------
+# ---------------------------------------------------------------- the API reference examples ----------
 step "assign-private-ip-addresses 10.0.0.82 (seed example 1)" \
      assign-private-ip-addresses --network-interface-id "$ENI" --private-ip-addresses 10.0.0.82 &&
   check "NetworkInterfaceId echoed" "d['NetworkInterfaceId'] == '$ENI'" &&
@@ -185,8 +185,8 @@ step "describe-network-interfaces after assigns" describe-network-interfaces --n
 step "describe-subnets counts the addresses" describe-subnets --subnet-ids "$SUBNET" &&
   check "AvailableIpAddressCount 247 (251 - 4)" "d['Subnets'][0]['AvailableIpAddressCount'] == 247"
 
-# ---------------------------------------------------------------- seed 003: Elastic IP ------------
-step "allocate-address --domain vpc (seed 003)" allocate-address --domain vpc &&
+# ---------------------------------------------------------------- Elastic IP ------------
+step "allocate-address --domain vpc" allocate-address --domain vpc &&
   check "AllocationId looks like eipalloc- + 17 hex" "rx(r'eipalloc-[0-9a-f]{17}', d['AllocationId'])" &&
   check "Domain vpc" "d['Domain'] == 'vpc'" &&
   check "PublicIp from a documentation range" "doc_ip(d['PublicIp'])"
@@ -245,7 +245,7 @@ if [ -n "$INSTANCE_ATT" ]; then
     detach-network-interface --attachment-id "$INSTANCE_ATT"
 fi
 
-# ---------------------------------------------------------------- seed 004: attributes ----------
+# ---------------------------------------------------------------- attributes ----------
 step "describe-network-interface-attribute description" describe-network-interface-attribute \
      --network-interface-id "$ENI" --attribute description &&
   check "Description.Value" "d['Description']['Value'] == 'my network interface'" &&
@@ -360,7 +360,7 @@ step "disassociate-address" disassociate-address --association-id "$ASSOC"
 step "  ...describe-addresses" describe-addresses --allocation-ids "$ALLOC" &&
   check "no association left" \
         "not d['Addresses'][0].get('AssociationId') and not d['Addresses'][0].get('NetworkInterfaceId')"
-step "disassociate-address again (idempotent, seed 004)" disassociate-address --association-id "$ASSOC"
+step "disassociate-address again (idempotent)" disassociate-address --association-id "$ASSOC"
 
 # ---------------------------------------------------------------- teardown ----------------------
 step "detach-network-interface --force" detach-network-interface --attachment-id "$ATT" --force
