@@ -29,6 +29,9 @@ public sealed class RegionState(string name)
     /// <summary>ClientToken idempotency: (action, token) to the first call's parameters and result.</summary>
     public ConcurrentDictionary<string, IdempotentCall> ClientTokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The tokens in the order they were first used, so that expired ones are forgotten oldest first.</summary>
+    public ConcurrentQueue<(string Key, IdempotentCall Call)> ClientTokensByAge { get; } = new();
+
     public IReadOnlyList<string> AvailabilityZones { get; } = new[] { "a", "b", "c" }.Select(z => name + z).ToArray();
 
     /// <summary>EC2's zone ids (use1-az1) for this region's zone names.</summary>

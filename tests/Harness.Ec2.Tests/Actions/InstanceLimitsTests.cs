@@ -95,6 +95,23 @@ public sealed class InstanceLimitsTests : IAsyncLifetime
         Assert.Equal([launched[1]], await ListedAsync());
     }
 
+    /// <summary>botocore sends a fresh ClientToken with every RunInstances: tokens are forgotten after 24 hours, not kept forever.</summary>
+    [Fact]
+    public async Task RunInstances_ClientToken_ReplaysForADayThenIsForgotten()
+    {
+        var first = Run(1, 1);
+        first["ClientToken"] = "launch-once";
+        var launched = await server.OkAsync("RunInstances", first);
+        time.Advance(TimeSpan.FromHours(23));
+        var replayed = await server.OkAsync("RunInstances", first);
+        time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        var later = await server.OkAsync("RunInstances", first);
+
+        string Id(System.Xml.Linq.XElement reply) => reply.Descendants(HarnessServer.Ec2 + "instanceId").First().Value;
+        Assert.Equal(Id(launched), Id(replayed));
+        Assert.NotEqual(Id(launched), Id(later));
+    }
+
     private Dictionary<string, string> Run(int min, int max) => new()
     {
         ["ImageId"] = "ami-0123456789abcdef0", ["InstanceType"] = Micro, ["SubnetId"] = subnet,
