@@ -46,9 +46,16 @@ public sealed class SdkHarness : IAsyncLifetime
     }
 
     /// <summary>An EC2 client as a user writes one for a private endpoint: ServiceURL, a region to sign for, static keys.</summary>
-    public AmazonEC2Client Client(int maxErrorRetry = 2) => new(
-        new BasicAWSCredentials("AKIDCONFORMANCE", "conformance-secret"),
-        new AmazonEC2Config { ServiceURL = Ec2Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = maxErrorRetry });
+    public AmazonEC2Client Client(int maxErrorRetry = 2, HttpClientFactory? http = null)
+    {
+        var config = new AmazonEC2Config { ServiceURL = Ec2Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = maxErrorRetry };
+        if (http is not null)
+        {
+            config.HttpClientFactory = http;
+        }
+
+        return new AmazonEC2Client(new BasicAWSCredentials("AKIDCONFORMANCE", "conformance-secret"), config);
+    }
 
     /// <summary><c>GET /_harness/instances/{id}</c>: the instance's metadata endpoint and whether it is in sync.</summary>
     public async Task<JsonElement> InstanceDocumentAsync(string instanceId) =>
