@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the harness on a fresh machine: installs what is missing, builds once in Release,
 # then the .NET unit and API tests, the boto3 and botocore-IMDS conformance suite, a scenario's HTML report in
-# chromium, the AWS CLI walk-through and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service).
+# chromium, the AWS CLI walk-through and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service); the AWS
+# SDK for .NET runs among the .NET projects (tests/Harness.Conformance.Tests).
 # Ends with one line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
