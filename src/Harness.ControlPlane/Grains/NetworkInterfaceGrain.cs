@@ -126,6 +126,10 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         propagation.InterfaceChanged(region, published, null);
         published = null;
         await Subnet(current.SubnetId).RemoveInterfaceAsync(current.NetworkInterfaceId);
+
+        // A deleted interface has nothing left to hold: without this, every interface ever created (each launch makes
+        // one) would keep an activation for as long as the harness runs.
+        DeactivateOnIdle();
     }
 
     internal static Ec2Exception NotFound(string id) =>

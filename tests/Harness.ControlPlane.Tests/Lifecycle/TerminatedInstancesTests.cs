@@ -55,6 +55,7 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var live = await LaunchAsync(subnet);
+        var activations = host.Get<GrainRuntime>().ActivationCount;
         for (var i = 0; i < 40; i++)
         {
             await host.Instance(await LaunchAsync(subnet)).TerminateAsync();
@@ -68,6 +69,9 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         Assert.Equal(1, Propagation.InstanceCount);
         Assert.Equal([live], Propagation.Slots.Select(s => s.InstanceId));
         Assert.Equal(0, host.Get<TerminatedInstances>().Count);
+
+        // Nothing of the forty is left active: neither their instance grains nor their launch interfaces' grains.
+        Assert.Equal(activations, host.Get<GrainRuntime>().ActivationCount);
     }
 
     [Fact]
