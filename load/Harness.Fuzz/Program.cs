@@ -21,7 +21,12 @@ var run = new FuzzRun();
 var started = DateTime.UtcNow;
 for (var done = 0; done < requests; done += Block)
 {
-    await http.PostAsync(new Uri("/_harness/reset", UriKind.Relative), null);
+    // The control API takes JSON only, even on a bodyless POST; a reset that did not happen would let the rounds pile up.
+    using (var reset = await http.PostAsync(new Uri("/_harness/reset", UriKind.Relative), new StringContent("", System.Text.Encoding.UTF8, "application/json")))
+    {
+        reset.EnsureSuccessStatusCode();
+    }
+
     var topology = await FuzzTopology.BuildAsync(http);
     var ec2 = new Ec2Mutator(random, topology.Ids);
     var imds = new ImdsMutator(random);
