@@ -18,7 +18,7 @@ var api = new IPEndPoint(IPAddress.Loopback, apiUri.Port);
 using var http = new HttpClient { BaseAddress = apiUri };
 var random = new Random(seed);
 var run = new FuzzRun();
-var started = DateTime.UtcNow;
+var started = System.Diagnostics.Stopwatch.StartNew();
 for (var done = 0; done < requests; done += Block)
 {
     // The control API takes JSON only, even on a bodyless POST; a reset that did not happen would let the rounds pile up.
@@ -41,10 +41,10 @@ for (var done = 0; done < requests; done += Block)
         < 97 => ("imds", topology.Imds, imds.Next(host)),
         _ => ("control", api, control.Next("127.0.0.1")),
     }, TimeSpan.FromSeconds(30));
-    Console.Error.WriteLine($"{done + count} requests, {run.Failures} failures, {(DateTime.UtcNow - started).TotalSeconds:0} s");
+    Console.Error.WriteLine($"{done + count} requests, {run.Failures} failures, {started.Elapsed.TotalSeconds:0} s");
 }
 
-Console.WriteLine($"requests: {run.Total} in {(DateTime.UtcNow - started).TotalSeconds:0} s (seed {seed}, concurrency {concurrency})");
+Console.WriteLine($"requests: {run.Total} in {started.Elapsed.TotalSeconds:0} s (seed {seed}, concurrency {concurrency})");
 foreach (var (outcome, n) in run.Counts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
 {
     Console.WriteLine($"  {outcome,-16} {n,9}");
