@@ -6,7 +6,6 @@ using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Delays;
 using Harness.Domain.Net;
-using Harness.Runtime;
 
 namespace Harness.Bench;
 

@@ -1,19 +1,19 @@
-using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Faults;
-using Harness.ControlPlane.Grains;
 using Harness.ControlPlane.Lifecycle;
 using Harness.ControlPlane.Limits;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
-using Harness.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.ControlPlane;
 
 public static class ControlPlaneServiceCollectionExtensions
 {
-    /// <summary>Adds the grains, the grain runtime and the per-region read side.</summary>
+    /// <summary>
+    /// Adds the per-region read side and the services grains use. The grains themselves run on the Orleans silo the host
+    /// adds with <see cref="HarnessSilo.UseHarnessSilo"/>.
+    /// </summary>
     public static IServiceCollection AddControlPlane(this IServiceCollection services, HarnessOptions options)
     {
         services.AddSingleton(options);
@@ -25,10 +25,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ClientTaps>();
         services.AddSingleton<VcpuLedger>();
         services.AddSingleton<TerminatedInstances>();
-        return services.AddGrainRuntime(grains => grains
-            .Add<IRegionGrain, RegionGrain>()
-            .Add<ISubnetGrain, SubnetGrain>()
-            .Add<INetworkInterfaceGrain, NetworkInterfaceGrain>()
-            .Add<IInstanceGrain, InstanceGrain>());
+        services.AddSingleton<WorldGate>();
+        return services;
     }
 }

@@ -7,7 +7,6 @@ using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ec2.Protocol;
 using Harness.Ec2.Protocol.Signing;
-using Harness.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

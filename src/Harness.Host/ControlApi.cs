@@ -25,9 +25,9 @@ internal static class ControlApi
 
     private static Ok<HealthReport> Health() => TypedResults.Ok(new HealthReport("ok"));
 
-    private static NoContent Reset(ControlPlaneReset reset)
+    private static async Task<NoContent> Reset(ControlPlaneReset reset)
     {
-        reset.Reset();
+        await reset.ResetAsync();
         return TypedResults.NoContent();
     }
 

@@ -55,6 +55,7 @@ public static class HarnessApp
             VerifySignatures = options.VerifySignatures,
             Credentials = options.Credentials,
         });
+        builder.UseOrleans(silo => silo.UseHarnessSilo());
         builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();
 
@@ -118,5 +119,8 @@ public static class HarnessApp
 
         // A failed start (a port in use) is reported by the serve command in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        // The silo's start-up notes (server GC, its watchdog's first look) are not the harness's output; its errors are.
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
     }
 }

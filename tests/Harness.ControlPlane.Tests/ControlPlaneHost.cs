@@ -5,6 +5,7 @@ using Harness.ControlPlane.Regions;
 using Harness.Domain.Net;
 using Harness.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Harness.ControlPlane.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     /// <summary>Bounds every wait; it only turns a hang into a failure, nothing waits for it to pass.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 
-    private readonly ServiceProvider services;
+    private readonly IHost host;
 
     public ControlPlaneHost(int seed = 1)
         : this(new HarnessOptions { Seed = seed })
@@ -25,13 +26,10 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public ControlPlaneHost(HarnessOptions options)
     {
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton<TimeProvider>(Time);
-        collection.AddControlPlane(options);
-        services = collection.BuildServiceProvider();
-        Grains = services.GetRequiredService<IGrainFactory>();
-        State = services.GetRequiredService<RegionDirectory>().Get(RegionName);
+        // Off the test's synchronization context: the silo starts on the thread pool.
+        host = Task.Run(() => HarnessSilo.StartControlPlaneAsync(options, Time)).GetAwaiter().GetResult();
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+        State = host.Services.GetRequiredService<RegionDirectory>().Get(RegionName);
     }
 
     public VirtualTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -40,10 +38,55 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public RegionState State { get; }
 
-    public IRegionGrain Region => Grains.GetGrain<IRegionGrain>(RegionName);
+    public IRegionGrain Region => Grains.GetGrain<IRegionGrain>(GrainKeys.Of(State));
 
     public T Get<T>()
-        where T : notnull => services.GetRequiredService<T>();
+        where T : notnull => host.Services.GetRequiredService<T>();
+
+    /// <summary>Advances the fake clock, then waits for the terminated instances it made due to be forgotten by their grains.</summary>
+    public async Task AdvanceAsync(TimeSpan delta)
+    {
+        Time.Advance(delta);
+        var terminated = Get<Harness.ControlPlane.Lifecycle.TerminatedInstances>();
+        await UntilAsync(() => terminated.Forgetting == 0, "the grains to forget the instances that came due");
+    }
+
+    /// <summary>How many of the harness's grains are active on the silo.</summary>
+    public Task<int> ActivationCountAsync() => HarnessSilo.CountGrainActivationsAsync(Grains);
+
+    /// <summary>Waits until the count of active harness grains satisfies <paramref name="expected"/>; fails after <see cref="HangGuard"/>.</summary>
+    public async Task UntilActivationsAsync(Func<int, bool> expected, string what)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        int count;
+        while (!expected(count = await ActivationCountAsync()))
+        {
+            if (guard.IsCancellationRequested)
+            {
+                Assert.Fail($"Still waiting after {HangGuard.TotalSeconds:0} s for {what}; {count} active");
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds: for work a timer hands to a grain, which runs after the fake clock's
+    /// <c>Advance</c> returns. Fails after <see cref="HangGuard"/>.
+    /// </summary>
+    public static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        while (!condition())
+        {
+            if (guard.IsCancellationRequested)
+            {
+                Assert.Fail($"Still waiting after {HangGuard.TotalSeconds:0} s for: {what}");
+            }
+
+            await Task.Delay(1, CancellationToken.None);
+        }
+    }
 
     public static uint Ip(string text) => Ipv4.TryParse(text, out var address) ? address : throw new ArgumentException($"Not an address: {text}", nameof(text));
 
@@ -59,12 +102,12 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public static AddressRequest PrefixCount(int count) => new([], 0, [], count, false, MaxIpv4: 0);
 
-    public ISubnetGrain Subnet(string subnetId) => Grains.GetGrain<ISubnetGrain>(GrainKeys.For(RegionName, subnetId));
+    public ISubnetGrain Subnet(string subnetId) => Grains.GetGrain<ISubnetGrain>(GrainKeys.For(State, subnetId));
 
     public INetworkInterfaceGrain Interface(string networkInterfaceId) =>
-        Grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(RegionName, networkInterfaceId));
+        Grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(State, networkInterfaceId));
 
-    public IInstanceGrain Instance(string instanceId) => Grains.GetGrain<IInstanceGrain>(GrainKeys.For(RegionName, instanceId));
+    public IInstanceGrain Instance(string instanceId) => Grains.GetGrain<IInstanceGrain>(GrainKeys.For(State, instanceId));
 
     public SubnetView SubnetView(string subnetId) => State.Subnets[subnetId];
 
@@ -115,5 +158,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         return await Instance(instanceId).AttachAsync(networkInterfaceId, attachment[0], deviceIndex, 0);
     }
 
-    public ValueTask DisposeAsync() => services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Harness.ControlPlane.ReadModel;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Abstractions;
 

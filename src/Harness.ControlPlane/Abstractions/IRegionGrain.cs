@@ -1,5 +1,4 @@
 using Harness.ControlPlane.ReadModel;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Abstractions;
 

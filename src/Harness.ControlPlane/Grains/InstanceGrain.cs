@@ -7,7 +7,6 @@ using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Catalog;
 using Harness.Domain.Errors;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Grains;
 
@@ -17,20 +16,24 @@ namespace Harness.ControlPlane.Grains;
 /// instance holds its vCPUs in the <see cref="VcpuLedger"/>; a terminated one is forgotten after the retention.
 /// </summary>
 internal sealed class InstanceGrain(
-    RegionDirectory regions, MetadataPropagation propagation, VcpuLedger vcpus, TerminatedInstances terminated) : Grain, IInstanceGrain
+    RegionDirectory regions, MetadataPropagation propagation, VcpuLedger vcpus, TerminatedInstances terminated, TimeProvider time)
+    : Grain, IInstanceGrain
 {
     private InstanceView? view;
     private string region = "";
+    private RegionState state = null!;
     private bool holdsVcpus;
     private DateTimeOffset terminatedAt;
 
-    private InstanceView View => view ?? throw NotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
+    private InstanceView View => view ?? throw NotFound(GrainKeys.Split(this.GetPrimaryKeyString()).Id);
 
     private InstanceTypeInfo TypeInfo => InstanceTypeCatalog.All[View.InstanceType];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        region = GrainKeys.Split(GetPrimaryKeyString()).Region;
+        var key = GrainKeys.Split(this.GetPrimaryKeyString());
+        region = key.Region;
+        state = regions.Get(key.Generation, key.Region);
         return Task.CompletedTask;
     }
 
@@ -64,11 +67,10 @@ internal sealed class InstanceGrain(
             throw;
         }
 
-        var state = regions.Get(region);
         state.TryGetInterface(primaryNic.NetworkInterfaceId, out _, out var primary);
         view = new InstanceView(
             spec.InstanceId, spec.ReservationId, spec.AmiLaunchIndex, spec.ImageId, spec.InstanceType, InstanceStateView.Running, "",
-            spec.SubnetId, spec.VpcId, spec.AvailabilityZone, Domain.Net.Ipv4.Format(primary.Primary), TimeProvider.GetUtcNow(),
+            spec.SubnetId, spec.VpcId, spec.AvailabilityZone, Domain.Net.Ipv4.Format(primary.Primary), time.GetUtcNow(),
             spec.KeyName, spec.ClientToken, spec.MetadataOptions, attachments.ToImmutable(), spec.Tags);
         return Publish();
     }
@@ -92,7 +94,6 @@ internal sealed class InstanceGrain(
             throw new Ec2Exception("AttachmentLimitExceeded", $"Interface count {current.Attachments.Length + 1} exceeds the limit for {current.InstanceType}");
         }
 
-        var state = regions.Get(region);
         if (state.NetworkInterfaces.TryGetValue(networkInterfaceId, out var nic) && nic.AvailabilityZone != current.AvailabilityZone)
         {
             throw Ec2Errors.InvalidParameterCombination(
@@ -180,9 +181,8 @@ internal sealed class InstanceGrain(
         view = current with { State = InstanceStateView.Terminated };
         Publish();
         ReleaseVcpus(current.InstanceType);
-        terminatedAt = TimeProvider.GetUtcNow();
-        terminated.Terminated(GetPrimaryKeyString(), terminatedAt);
-        var state = regions.Get(region);
+        terminatedAt = time.GetUtcNow();
+        terminated.Terminated(this.GetPrimaryKeyString(), terminatedAt);
         foreach (var attachment in current.Attachments)
         {
             var deleteOnTermination = state.NetworkInterfaces.TryGetValue(attachment.NetworkInterfaceId, out var nic)
@@ -215,7 +215,7 @@ internal sealed class InstanceGrain(
             }
         }
 
-        regions.Get(region).Instances.TryRemove(current.InstanceId, out _);
+        state.Instances.TryRemove(current.InstanceId, out _);
         propagation.InstanceRemoved(current.InstanceId);
         ReleaseVcpus(current.InstanceType);
         view = null;
@@ -224,13 +224,14 @@ internal sealed class InstanceGrain(
 
     public Task ForgetAsync()
     {
-        // A stale reminder (the harness was reset and the id drawn again) finds a live instance, or one not yet due.
-        if (view is not { State.Name: "terminated" } current || TimeProvider.GetUtcNow() < terminatedAt + terminated.Retention)
+        // A stale reminder (the harness was reset and the id drawn again) finds a live instance, or one not yet due; a grain of
+        // a world before a reset must not touch the metadata of the new world's instance of the same id.
+        if (state.Generation != regions.Generation || view is not { State.Name: "terminated" } current || time.GetUtcNow() < terminatedAt + terminated.Retention)
         {
             return Task.CompletedTask;
         }
 
-        regions.Get(region).Instances.TryRemove(current.InstanceId, out _);
+        state.Instances.TryRemove(current.InstanceId, out _);
         propagation.InstanceRemoved(current.InstanceId);
         view = null;
         DeactivateOnIdle();
@@ -273,7 +274,7 @@ internal sealed class InstanceGrain(
 
     private StateChange Transition(InstanceView current, InstanceStateView reported, InstanceStateView settled, string reason)
     {
-        view = current with { State = settled, StateTransitionReason = reason.Length == 0 ? "" : $"{reason} ({TimeProvider.GetUtcNow():yyyy-MM-dd HH:mm:ss} GMT)" };
+        view = current with { State = settled, StateTransitionReason = reason.Length == 0 ? "" : $"{reason} ({time.GetUtcNow():yyyy-MM-dd HH:mm:ss} GMT)" };
         Publish();
         return new StateChange(current.InstanceId, current.State, reported);
     }
@@ -287,11 +288,11 @@ internal sealed class InstanceGrain(
         }
     }
 
-    private INetworkInterfaceGrain Interface(string id) => GrainFactory.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(region, id));
+    private INetworkInterfaceGrain Interface(string id) => GrainFactory.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(state, id));
 
     private InstanceView Publish()
     {
-        regions.Get(region).Instances[View.InstanceId] = View;
+        state.Instances[View.InstanceId] = View;
         propagation.InstanceChanged(region, View.InstanceId);
         return View;
     }

@@ -4,11 +4,11 @@ using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Grains;
 
-internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPropagation propagation) : Grain, INetworkInterfaceGrain
+internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPropagation propagation, TimeProvider time)
+    : Grain, INetworkInterfaceGrain
 {
     /// <summary>
     /// An unattached interface has no instance type to take a limit from; the harness allows 50 addresses, the
@@ -20,12 +20,15 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
     private NetworkInterfaceView? published;
     private int maxIpv4 = UnattachedMaxIpv4;
     private string region = "";
+    private RegionState state = null!;
 
-    private NetworkInterfaceView View => view ?? throw NotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
+    private NetworkInterfaceView View => view ?? throw NotFound(GrainKeys.Split(this.GetPrimaryKeyString()).Id);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        region = GrainKeys.Split(GetPrimaryKeyString()).Region;
+        var key = GrainKeys.Split(this.GetPrimaryKeyString());
+        region = key.Region;
+        state = regions.Get(key.Generation, key.Region);
         return Task.CompletedTask;
     }
 
@@ -55,10 +58,10 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
 
         var attachment = new AttachmentView(
             command.AttachmentId, command.InstanceId, command.DeviceIndex, command.NetworkCardIndex, command.DeleteOnTermination,
-            TimeProvider.GetUtcNow(), "attached");
+            time.GetUtcNow(), "attached");
         view = current with { Attachment = attachment, Status = "in-use" };
         maxIpv4 = command.MaxIpv4PerInterface;
-        regions.Get(region).Attachments[command.AttachmentId] = current.NetworkInterfaceId;
+        state.Attachments[command.AttachmentId] = current.NetworkInterfaceId;
         return Task.FromResult(Publish());
     }
 
@@ -70,7 +73,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
             throw AttachmentNotFound(attachmentId);
         }
 
-        regions.Get(region).Attachments.TryRemove(attachmentId, out _);
+        state.Attachments.TryRemove(attachmentId, out _);
         view = current with { Attachment = null, Status = "available" };
         maxIpv4 = UnattachedMaxIpv4;
         Publish();
@@ -115,7 +118,6 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         }
 
         // The view goes first: a Describe may briefly miss the addresses, but never shows an interface without them.
-        var state = regions.Get(region);
         state.NetworkInterfaces.TryRemove(current.NetworkInterfaceId, out _);
         if (current.Attachment is not null)
         {
@@ -138,13 +140,13 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
     internal static Ec2Exception AttachmentNotFound(string id) =>
         Ec2Errors.NotFound("InvalidAttachmentID.NotFound", $"The network interface attachment ID '{id}' does not exist");
 
-    private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(region, subnetId));
+    private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId));
 
     private NetworkInterfaceView Publish()
     {
         var before = published;
         published = View;
-        regions.Get(region).NetworkInterfaces[View.NetworkInterfaceId] = View;
+        state.NetworkInterfaces[View.NetworkInterfaceId] = View;
         propagation.InterfaceChanged(region, before, published);
         return published;
     }

@@ -6,7 +6,6 @@ using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Domain.Ids;
 using Harness.Domain.Net;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Grains;
 
@@ -21,9 +20,9 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var region = GetPrimaryKeyString();
-        state = regions.Get(region);
-        random = new Random(StableHash(region) ^ options.Seed);
+        var key = GrainKeys.Split(this.GetPrimaryKeyString());
+        state = regions.Get(key.Generation, key.Region);
+        random = new Random(StableHash(key.Region) ^ options.Seed);
         dhcpOptionsId = ResourceIds.New("dopt", random);
         return Task.CompletedTask;
     }
@@ -91,7 +90,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
         var subnetId = ResourceIds.New("subnet", random);
         subnetsByVpc[vpc.VpcId].Add(new SubnetLayout(subnetId, cidr));
         var spec = new SubnetSpec(state.Name, subnetId, vpc.VpcId, cidr, zone, state.ZoneIdOf(zone), command.Tags);
-        return await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state.Name, subnetId)).InitializeAsync(spec);
+        return await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId)).InitializeAsync(spec);
     }
 
     public async Task DeleteSubnetAsync(string subnetId)
@@ -101,7 +100,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
             throw SubnetNotFound(subnetId);
         }
 
-        await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state.Name, subnetId)).DeleteAsync();
+        await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId)).DeleteAsync();
         subnetsByVpc[subnet.VpcId].RemoveAll(s => s.SubnetId == subnetId);
     }
 

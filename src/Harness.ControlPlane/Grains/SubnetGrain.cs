@@ -5,7 +5,6 @@ using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Domain.Net;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Grains;
 
@@ -26,9 +25,17 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     private ImmutableArray<Tag> tags = [];
     private long used;
     private uint cursor;
+    private RegionState state = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = GrainKeys.Split(this.GetPrimaryKeyString());
+        state = regions.Get(key.Generation, key.Region);
+        return Task.CompletedTask;
+    }
 
     // A deleted (or never created) subnet answers as EC2 does for an unknown id, never with a 500.
-    private SubnetSpec Spec => spec ?? throw RegionGrain.SubnetNotFound(GrainKeys.Split(GetPrimaryKeyString()).Id);
+    private SubnetSpec Spec => spec ?? throw RegionGrain.SubnetNotFound(GrainKeys.Split(this.GetPrimaryKeyString()).Id);
 
     private Ipv4Cidr Cidr => Spec.Cidr;
 
@@ -202,7 +209,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
             throw Ec2Errors.DependencyViolation($"The subnet '{Spec.SubnetId}' has dependencies and cannot be deleted.");
         }
 
-        regions.Get(Spec.Region).Subnets.TryRemove(Spec.SubnetId, out _);
+        state.Subnets.TryRemove(Spec.SubnetId, out _);
         spec = null;
         return Task.CompletedTask;
     }
@@ -213,7 +220,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
         var view = new SubnetView(
             s.SubnetId, s.VpcId, s.Cidr, s.AvailabilityZone, s.AvailabilityZoneId,
             SubnetAddressing.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
-        regions.Get(s.Region).Subnets[s.SubnetId] = view;
+        state.Subnets[s.SubnetId] = view;
         if (touched.Count > 0)
         {
             propagation.AddressesChanged(s.Region, touched);

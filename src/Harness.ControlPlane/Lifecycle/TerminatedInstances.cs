@@ -1,5 +1,4 @@
 using Harness.ControlPlane.Abstractions;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Lifecycle;
 
@@ -17,6 +16,7 @@ public sealed class TerminatedInstances : IDisposable
     private readonly ITimer timer;
     private readonly PriorityQueue<string, long> queue = new();
     private long armedTicks = long.MaxValue;
+    private int forgetting;
 
     public TerminatedInstances(IGrainFactory grains, HarnessOptions options, TimeProvider time)
     {
@@ -28,14 +28,26 @@ public sealed class TerminatedInstances : IDisposable
 
     public TimeSpan Retention { get; }
 
-    /// <summary>Terminated instances not yet forgotten.</summary>
+    /// <summary>Terminated instances not yet forgotten (those whose grain is forgetting them now included).</summary>
     public int Count
     {
         get
         {
             lock (gate)
             {
-                return queue.Count;
+                return queue.Count + forgetting;
+            }
+        }
+    }
+
+    /// <summary>Instances due whose grain has not yet finished forgetting them: the timer hands the work to the grains.</summary>
+    public int Forgetting
+    {
+        get
+        {
+            lock (gate)
+            {
+                return forgetting;
             }
         }
     }
@@ -72,6 +84,7 @@ public sealed class TerminatedInstances : IDisposable
             {
                 queue.Dequeue();
                 due.Add(key);
+                forgetting++;
             }
 
             Arm();
@@ -79,8 +92,27 @@ public sealed class TerminatedInstances : IDisposable
 
         foreach (var key in due)
         {
-            // The grain checks again that it is still terminated and due; a failure here has nobody to report to.
-            _ = grains.GetGrain<IInstanceGrain>(key).ForgetAsync();
+            _ = ForgetAsync(key);
+        }
+    }
+
+    private async Task ForgetAsync(string key)
+    {
+        try
+        {
+            // The grain checks again that it is still terminated and due.
+            await grains.GetGrain<IInstanceGrain>(key).ForgetAsync();
+        }
+        catch (Exception)
+        {
+            // Nobody to report to: the instance stays listed, as one EC2 is slow to forget.
+        }
+        finally
+        {
+            lock (gate)
+            {
+                forgetting--;
+            }
         }
     }
 

@@ -2,10 +2,14 @@ using System.Collections.Concurrent;
 
 namespace Harness.ControlPlane.Regions;
 
-/// <summary>Every region's read side. Regions appear on first use; a reset empties them all.</summary>
+/// <summary>
+/// Every region's read side, in the current world. Regions appear on first use. A reset starts a new world (the
+/// next generation): readers see empty regions at once, and grains of the old world write only into states no
+/// reader sees any more.
+/// </summary>
 public sealed class RegionDirectory
 {
-    private readonly ConcurrentDictionary<string, RegionState> regions = new(StringComparer.Ordinal);
+    private World world = new(1);
 
     /// <summary>The regions EC2 lists in DescribeRegions (a commercial-partition subset).</summary>
     public static IReadOnlyList<string> KnownRegions { get; } =
@@ -15,9 +19,38 @@ public sealed class RegionDirectory
         "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2",
     ];
 
-    public RegionState Get(string region) => regions.GetOrAdd(region, static r => new RegionState(r));
+    public long Generation => Volatile.Read(ref world).Generation;
 
-    public IEnumerable<RegionState> All => regions.Values;
+    public RegionState Get(string region) => Volatile.Read(ref world).Get(region);
 
-    public void Clear() => regions.Clear();
+    /// <summary>
+    /// A grain's region: the current one when the grain belongs to the current world, otherwise a state of its own
+    /// that nothing reads, so a grain still busy from before a reset cannot publish into the new world.
+    /// </summary>
+    public RegionState Get(long generation, string region)
+    {
+        var current = Volatile.Read(ref world);
+        return current.Generation == generation ? current.Get(region) : new RegionState(region, generation);
+    }
+
+    public IEnumerable<RegionState> All => Volatile.Read(ref world).Regions.Values;
+
+    /// <summary>Starts the next world: every region is empty and grain keys change generation.</summary>
+    public void Clear()
+    {
+        var current = Volatile.Read(ref world);
+        while (Interlocked.CompareExchange(ref world, new World(current.Generation + 1), current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+
+    private sealed class World(long generation)
+    {
+        public long Generation { get; } = generation;
+
+        public ConcurrentDictionary<string, RegionState> Regions { get; } = new(StringComparer.Ordinal);
+
+        public RegionState Get(string region) => Regions.GetOrAdd(region, static (r, g) => new RegionState(r, g), Generation);
+    }
 }

@@ -7,9 +7,15 @@ namespace Harness.ControlPlane.Regions;
 /// The read side of one region: the latest view each grain published, keyed by id. Grains write here at the
 /// end of their turn; Describe* reads here without a grain call, which keeps reads flat at any scale.
 /// </summary>
-public sealed class RegionState(string name)
+public sealed class RegionState(string name, long generation = 0)
 {
     public string Name { get; } = name;
+
+    /// <summary>The world this state belongs to: a reset starts the next one and leaves this state unread.</summary>
+    public long Generation { get; } = generation;
+
+    /// <summary>The prefix of every grain key in this region and world (<see cref="GrainKeys"/>).</summary>
+    public string Key { get; } = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{generation}/{name}");
 
     public ConcurrentDictionary<string, VpcView> Vpcs { get; } = new(StringComparer.Ordinal);
 
@@ -45,7 +51,7 @@ public sealed class RegionState(string name)
     /// <summary>A copy of the region as it is now (views are immutable, so the copy shares them): what a lagging read sees.</summary>
     public RegionState Snapshot()
     {
-        var copy = new RegionState(Name);
+        var copy = new RegionState(Name, Generation);
         Copy(Vpcs, copy.Vpcs);
         Copy(Subnets, copy.Subnets);
         Copy(SecurityGroups, copy.SecurityGroups);

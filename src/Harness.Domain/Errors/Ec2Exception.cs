@@ -2,11 +2,22 @@ namespace Harness.Domain.Errors;
 
 /// <summary>
 /// An EC2 error with its wire code, message and HTTP status. Thrown anywhere in the control plane and rendered
-/// by the protocol adapter as EC2's error envelope; state is left unchanged by whoever throws it.
+/// by the protocol adapter as EC2's error envelope; state is left unchanged by whoever throws it. It flows back
+/// through grain calls to the caller, so it carries its own serializer.
 /// </summary>
-public sealed class Ec2Exception(string code, string message, int statusCode = 400) : Exception(message)
+[GenerateSerializer]
+public sealed class Ec2Exception : Exception
 {
-    public string Code { get; } = code;
+    public Ec2Exception(string code, string message, int statusCode = 400)
+        : base(message)
+    {
+        Code = code;
+        StatusCode = statusCode;
+    }
 
-    public int StatusCode { get; } = statusCode;
+    [Id(0)]
+    public string Code { get; }
+
+    [Id(1)]
+    public int StatusCode { get; }
 }

@@ -4,6 +4,8 @@ using System.Globalization;
 namespace Harness.Domain.Net;
 
 /// <summary>An IPv4 CIDR block whose base address is aligned to its prefix length.</summary>
+[GenerateSerializer]
+[Immutable]
 public readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
 {
     public uint Mask => PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);

@@ -1,7 +1,6 @@
 using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Lifecycle;
 using Harness.ControlPlane.Metadata;
-using Harness.Runtime;
 
 namespace Harness.ControlPlane.Tests.Lifecycle;
 
@@ -21,7 +20,7 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         var id = await LaunchAsync(subnet);
 
         await host.Instance(id).TerminateAsync();
-        host.Time.Advance(TimeSpan.FromMinutes(59));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(59));
 
         Assert.Equal("terminated", host.State.Instances[id].State.Name);
         Assert.True(Propagation.TryGetByInstanceId(id, out var slot));
@@ -35,10 +34,10 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         var subnet = await host.CreateSubnetAsync();
         var id = await LaunchAsync(subnet);
         Assert.True(Propagation.TryGetByInstanceId(id, out var slot));
-        var activations = host.Get<GrainRuntime>().ActivationCount;
+        var activations = await host.ActivationCountAsync();
 
         await host.Instance(id).TerminateAsync();
-        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.AdvanceAsync(TimeSpan.FromHours(1));
 
         Assert.False(host.State.Instances.ContainsKey(id));
         Assert.False(Propagation.TryGetByInstanceId(id, out _));
@@ -46,7 +45,8 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         Assert.Equal(0, Propagation.InstanceCount);
         Assert.Equal(1, Propagation.FreeAddressCount);
         Assert.Equal(0, host.Get<TerminatedInstances>().Count);
-        Assert.True(host.Get<GrainRuntime>().ActivationCount < activations, "the instance's grain activation was dropped");
+        // Orleans deactivates a grain after its turn ends: wait for it.
+        await host.UntilActivationsAsync(count => count < activations, "the instance's grain activation to be dropped");
         await Ec2Assert.ThrowsAsync("InvalidInstanceID.NotFound", () => host.Instance(id).StopAsync());
     }
 
@@ -55,15 +55,15 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var live = await LaunchAsync(subnet);
-        var activations = host.Get<GrainRuntime>().ActivationCount;
+        var activations = await host.ActivationCountAsync();
         for (var i = 0; i < 40; i++)
         {
             await host.Instance(await LaunchAsync(subnet)).TerminateAsync();
-            host.Time.Advance(TimeSpan.FromMinutes(1));
+            await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         }
 
         Assert.Equal(41, host.State.Instances.Count);
-        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.AdvanceAsync(TimeSpan.FromHours(1));
 
         Assert.Equal([live], host.State.Instances.Keys);
         Assert.Equal(1, Propagation.InstanceCount);
@@ -71,7 +71,7 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         Assert.Equal(0, host.Get<TerminatedInstances>().Count);
 
         // Nothing of the forty is left active: neither their instance grains nor their launch interfaces' grains.
-        Assert.Equal(activations, host.Get<GrainRuntime>().ActivationCount);
+        await host.UntilActivationsAsync(count => count == activations, $"exactly the {activations} activations from before the churn");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         var first = await LaunchAsync(subnet);
         Propagation.TryGetByInstanceId(first, out var old);
         await host.Instance(first).TerminateAsync();
-        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.AdvanceAsync(TimeSpan.FromHours(1));
 
         var second = await LaunchAsync(subnet);
 
@@ -100,7 +100,7 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         var taps = host.Get<ClientTaps>();
         var tap = taps.Register("client", first)!;
         await host.Instance(first).TerminateAsync();
-        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.AdvanceAsync(TimeSpan.FromHours(1));
 
         var second = await LaunchAsync(subnet);
         Propagation.TryGetByInstanceId(second, out var slot);
@@ -120,7 +120,7 @@ public sealed class TerminatedInstancesTests : IAsyncDisposable
         var subnet = await host.CreateSubnetAsync();
         await host.Instance(await LaunchAsync(subnet)).TerminateAsync();
 
-        host.Get<ControlPlaneReset>().Reset();
+        await host.Get<ControlPlaneReset>().ResetAsync();
 
         Assert.Equal(0, host.Get<TerminatedInstances>().Count);
     }

@@ -9,6 +9,7 @@ using Harness.Domain.Faults;
 using Harness.Domain.Net;
 using Harness.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Harness.ControlPlane.Tests.Metadata;
 
@@ -20,7 +21,7 @@ public sealed class MetadataHost : IAsyncDisposable
 {
     private const string RegionName = ControlPlaneHost.RegionName;
 
-    private readonly ServiceProvider services;
+    private readonly IHost host;
     private readonly Dictionary<string, string> macs = new(StringComparer.Ordinal);
 
     /// <param name="timelineCapacity">How many timeline entries to keep; the harness's default when null.</param>
@@ -32,13 +33,10 @@ public sealed class MetadataHost : IAsyncDisposable
             Options = Options with { TimelineCapacity = capacity };
         }
 
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton<TimeProvider>(Time);
-        collection.AddControlPlane(Options);
-        services = collection.BuildServiceProvider();
-        Grains = services.GetRequiredService<IGrainFactory>();
-        Propagation = services.GetRequiredService<MetadataPropagation>();
+        var options = Options;
+        host = Task.Run(() => HarnessSilo.StartControlPlaneAsync(options, Time)).GetAwaiter().GetResult();
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+        Propagation = host.Services.GetRequiredService<MetadataPropagation>();
     }
 
     public MetadataHost(string spec = "fixed(1500ms)", int seed = 1)
@@ -56,16 +54,16 @@ public sealed class MetadataHost : IAsyncDisposable
 
     public MetadataPropagation Propagation { get; }
 
-    public FaultBook Faults => services.GetRequiredService<FaultBook>();
+    public FaultBook Faults => host.Services.GetRequiredService<FaultBook>();
 
     /// <summary>Puts a fault in force from its spec; returns its id.</summary>
     public string AddFault(string spec, string? name = null) =>
         Faults.Add(FaultSpec.Parse(spec), name, "test", out var problem)?.Id ?? throw new InvalidOperationException(problem);
 
     /// <summary>Read each time: a control-plane reset replaces the region's state.</summary>
-    public RegionState State => services.GetRequiredService<RegionDirectory>().Get(RegionName);
+    public RegionState State => host.Services.GetRequiredService<RegionDirectory>().Get(RegionName);
 
-    public IRegionGrain Region => Grains.GetGrain<IRegionGrain>(RegionName);
+    public IRegionGrain Region => Grains.GetGrain<IRegionGrain>(GrainKeys.Of(State));
 
     public static PropagationSettings Settings(string spec) => PropagationSettings.Of(DelaySpec.Parse(spec));
 
@@ -74,9 +72,9 @@ public sealed class MetadataHost : IAsyncDisposable
     public static string[] Format(IEnumerable<uint> addresses) => [.. addresses.Select(Ipv4.Format)];
 
     /// <summary>Empties the whole control plane (grains, read side, metadata), as the control API's reset does.</summary>
-    public void ResetControlPlane()
+    public async Task ResetControlPlaneAsync()
     {
-        services.GetRequiredService<ControlPlaneReset>().Reset();
+        await host.Services.GetRequiredService<ControlPlaneReset>().ResetAsync();
         macs.Clear();
     }
 
@@ -85,9 +83,9 @@ public sealed class MetadataHost : IAsyncDisposable
     public void AdvanceMs(double milliseconds) => Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
 
     public INetworkInterfaceGrain Interface(string networkInterfaceId) =>
-        Grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(RegionName, networkInterfaceId));
+        Grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(State, networkInterfaceId));
 
-    public IInstanceGrain Instance(string instanceId) => Grains.GetGrain<IInstanceGrain>(GrainKeys.For(RegionName, instanceId));
+    public IInstanceGrain Instance(string instanceId) => Grains.GetGrain<IInstanceGrain>(GrainKeys.For(State, instanceId));
 
     public async Task<SubnetView> CreateSubnetAsync(string cidr = "10.0.1.0/24")
     {
@@ -190,7 +188,11 @@ public sealed class MetadataHost : IAsyncDisposable
     /// <summary>Changes a setting for changes made from now on.</summary>
     public void Configure(Func<PropagationSettings, PropagationSettings> change) => Propagation.Settings = change(Propagation.Settings);
 
-    public ValueTask DisposeAsync() => services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
 }
 
 /// <summary>Builders for the override maps of <see cref="PropagationSettings"/>.</summary>

@@ -294,7 +294,7 @@ public sealed class MetadataPropagationFlushTests
         await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         await host.LaunchWithInterfaceAsync(subnet, "10.0.1.20");
 
-        host.ResetControlPlane();
+        await host.ResetControlPlaneAsync();
         subnet = await host.CreateSubnetAsync();
         var (instance, _) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
 
