@@ -71,7 +71,7 @@ internal static class Ec2Report
         md.AppendLine();
         foreach (var c in calibrations)
         {
-            md.AppendLine(Inv($"At {c.Connections} connections the engine reached {c.MedianRatio:P0} of the best wrk (median over {c.Rounds.Count} rounds)."));
+            md.AppendLine(Inv($"With {c.Connections} connection{(c.Connections == 1 ? "" : "s")} the engine reached {c.MedianRatio:P0} of the best wrk ({(c.Rounds.Count == 1 ? "one round" : $"median of {c.Rounds.Count} rounds")})."));
         }
 
         md.AppendLine();

@@ -72,7 +72,7 @@ internal static class ImdsThroughputCommand
         {
             var run = await WrkRunner.RunAsync(wrk, bareUrl, t, c, checkDuration, barePid, CancellationToken.None);
             clientCheck.Add(run);
-            Console.Error.WriteLine(Inv($"[imds] client check bare -t{t} -c{c}: {run.RequestsPerSecond:N0} req/s, wrk {PerRequest(run.ClientCpuSeconds, run)} µs/req, server {PerRequest(run.ServerCpuSeconds, run)} µs/req"));
+            Console.Error.WriteLine(Inv($"[imds] client check bare -t{t} -c{c}: {run.RequestsPerSecond:N0} req/s, wrk {PerRequest(run.ClientCpuSeconds, run):F2} µs/req, server {PerRequest(run.ServerCpuSeconds, run):F2} µs/req"));
         }
 
         var measured = new List<ImdsRound>();

@@ -76,7 +76,7 @@ public sealed class Ec2ReportTests : IDisposable
         Assert.Contains("| wrk -t1 | 8 | 1 | 40,000 | 0.100 | 0.300 | 10.0 | 110 % |", text, StringComparison.Ordinal);
         Assert.Contains("| wrk -t2 | 8 | 1 | 50,000 | 0.100 | 0.300 | 8.0 | 88 % |", text, StringComparison.Ordinal);
         Assert.Contains("| engine | 8 | 1 | 44,000 | 0.100 | 0.300 | 9.1 | |", text, StringComparison.Ordinal);
-        Assert.Contains("At 8 connections the engine reached 88 % of the best wrk (median over 1 rounds).", text, StringComparison.Ordinal);
+        Assert.Contains("With 8 connections the engine reached 88 % of the best wrk (one round).", text, StringComparison.Ordinal);
         Assert.DoesNotContain("## Workloads", text, StringComparison.Ordinal);
     }
 
