@@ -10,15 +10,35 @@ internal static class CpuClock
 
     public static double ProcessSeconds(int pid)
     {
+        var (user, system) = ProcessTimes(pid);
+        return user + system;
+    }
+
+    /// <summary>utime and stime of every thread of the process, in seconds; zeros when it is gone.</summary>
+    public static (double User, double System) ProcessTimes(int pid)
+    {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) / TicksPerSecond, long.Parse(fields[12], CultureInfo.InvariantCulture) / TicksPerSecond);
         }
         catch (IOException)
         {
-            return 0;
+            return (0, 0);
+        }
+    }
+
+    /// <summary>The command line of a process, to show that a PID is the server it is said to be.</summary>
+    public static string CommandLineOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "(gone)";
         }
     }
 

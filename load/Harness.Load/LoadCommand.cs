@@ -1,12 +1,17 @@
 using Harness.Host;
+using Harness.Load.Ec2Bench;
+using Harness.Load.Imds;
 using Harness.Load.Reports;
+using Harness.Load.Scheduler;
 using Harness.Load.Workloads;
 
 namespace Harness.Load;
 
 /// <summary>
 /// harness-load's entry: <c>churn</c>, <c>pollers</c>, <c>describe-storm</c> and <c>mixed</c> against a harness
-/// (embedded unless <c>--target</c>), and <c>calibrate</c> (the engine beside wrk on a bare endpoint). Exit codes:
+/// (embedded unless <c>--target</c>), <c>calibrate</c> (the engine beside wrk on a bare endpoint), <c>scale</c>, and the
+/// benchmarks that load/bench/ runs (<c>ec2-bench</c>, <c>ec2-report</c>, <c>imds-fixture</c>, <c>bare-imds</c>,
+/// <c>imds-throughput</c>, <c>scheduler</c>). Exit codes:
 /// 0 the run completed, 1 it could not be set up or was interrupted, 2 bad arguments.
 /// </summary>
 internal static class LoadCommand
@@ -16,6 +21,13 @@ internal static class LoadCommand
                harness-load calibrate [--rounds 3] [--duration 5s] [--warmup 2s] [--connections 32] [--wrk-threads 1,2] [--min-ratio 0.8] [--json FILE]
                harness-load calibrate-server [--port N] [--exit-with-stdin]
                harness-load scale --target URL --harness-pid PID [--stages 1000,10000,100000] [--addresses-per-interface 10]
+        benchmarks (load/bench/*.sh run them; each takes --help):
+               harness-load ec2-bench --target URL [--label NAME] [--duration 10s] [--concurrency 1,8] [--describe-scale 100,1000] [--json FILE]
+               harness-load ec2-report [--harness h.json] [--moto m.json] [--calibration c.json] [--out FILE]
+               harness-load imds-fixture --target URL --out FILE --body-file FILE [--headers-file FILE] [--instances 10000]
+               harness-load bare-imds --body-file FILE [--headers-file FILE] [--port 5097]
+               harness-load imds-throughput --harness-url URL --harness-pid PID --bare-url URL --bare-pid PID [--rounds 3] [--duration 10s]
+               harness-load scheduler [--instances 1000] [--changes 100000] [--delay uniform(5s,15s)] [--timer system|precise] [--json FILE]
 
         load:      --duration 60s --rate 200        inject this many changes (describes) per second for that long
                    --load "SPEC …"                  phases instead: inject(rate=N,during=D) ramp(from=N,to=N,during=D)
@@ -54,6 +66,12 @@ internal static class LoadCommand
                 "calibrate" => CalibrateOptions.Usage,
                 "calibrate-server" => CalibrateServerCommand.Usage,
                 "scale" => ScaleCommand.Usage,
+                "ec2-bench" => Ec2BenchCommand.Usage,
+                "ec2-report" => Ec2ReportCommand.Usage,
+                "imds-fixture" => ImdsFixtureCommand.Usage,
+                "bare-imds" => BareImdsCommand.Usage,
+                "imds-throughput" => ImdsThroughputCommand.Usage,
+                "scheduler" => SchedulerCommand.Usage,
                 _ => Usage,
             });
             return 0;
@@ -64,6 +82,12 @@ internal static class LoadCommand
             "calibrate" => await CalibrateCommand.RunAsync(args[1..]),
             "calibrate-server" => await CalibrateServerCommand.RunAsync(args[1..]),
             "scale" => await ScaleCommand.RunAsync(args[1..]),
+            "ec2-bench" => await Ec2BenchCommand.RunAsync(args[1..]),
+            "ec2-report" => await Ec2ReportCommand.RunAsync(args[1..]),
+            "imds-fixture" => await ImdsFixtureCommand.RunAsync(args[1..]),
+            "bare-imds" => await BareImdsCommand.RunAsync(args[1..]),
+            "imds-throughput" => await ImdsThroughputCommand.RunAsync(args[1..]),
+            "scheduler" => await SchedulerCommand.RunAsync(args[1..]),
             _ => await RunWorkloadAsync(args[0], args[1..]),
         };
     }
@@ -73,7 +97,8 @@ internal static class LoadCommand
         if (!LoadPlan.Workloads.Contains(workload))
         {
             await Console.Error.WriteLineAsync(
-                $"harness-load: unknown command '{workload}'; the commands are {string.Join(", ", LoadPlan.Workloads)}, calibrate, calibrate-server, scale, help");
+                $"harness-load: unknown command '{workload}'; the commands are {string.Join(", ", LoadPlan.Workloads)}, calibrate, calibrate-server, scale, "
+                + "ec2-bench, ec2-report, imds-fixture, bare-imds, imds-throughput, scheduler, help");
             return 2;
         }
 

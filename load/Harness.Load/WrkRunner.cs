@@ -6,7 +6,8 @@ namespace Harness.Load;
 
 /// <summary>
 /// Runs Debian's wrk (keep-alive GETs) through <c>bash -c 'wrk …; times'</c>, so that wrk's own CPU is read exactly
-/// from the shell's child times, and reads the server's and the machine's CPU from /proc around it.
+/// from the shell's child times, and reads the server's and the machine's CPU from /proc around it. Calibration and the
+/// IMDS benchmark both run wrk through here.
 /// </summary>
 internal static partial class WrkRunner
 {
@@ -33,13 +34,15 @@ internal static partial class WrkRunner
                 "--latency", url.ToString(),
             },
         };
-        var serverBefore = CpuClock.ProcessSeconds(serverPid);
+        var serverBefore = CpuClock.ProcessTimes(serverPid);
         var machineBefore = CpuClock.MachineBusySeconds();
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start wrk");
         var stderr = process.StandardError.ReadToEndAsync(ct);
         var output = await process.StandardOutput.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
-        var server = CpuClock.ProcessSeconds(serverPid) - serverBefore;
+        var serverAfter = CpuClock.ProcessTimes(serverPid);
+        var serverUser = serverAfter.User - serverBefore.User;
+        var server = serverUser + serverAfter.System - serverBefore.System;
         var machine = CpuClock.MachineBusySeconds() - machineBefore;
 
         var rps = RequestsPerSecond().Match(output);
@@ -69,7 +72,9 @@ internal static partial class WrkRunner
             errors,
             Math.Round(client, 2),
             Math.Round(server, 2),
-            Math.Round(Math.Max(0, machine - client - server), 2));
+            Math.Round(Math.Max(0, machine - client - server), 2),
+            threads,
+            Math.Round(serverUser, 2));
     }
 
     private static double Number(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);

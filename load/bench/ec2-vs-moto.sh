@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# EC2 harness vs moto, one run: calibrate the client, then the same workloads against both
-# servers, then the harness-only describe-scale sweep. Writes bench-results/ec2-vs-moto.md.
+# EC2 harness vs moto, one run: calibrate the client (harness-load calibrate: the load engine beside wrk on a
+# bare endpoint, at each concurrency), then the same workloads against both servers (harness-load ec2-bench),
+# then the harness-only describe-scale sweep. Writes bench-results/ec2-vs-moto.md (harness-load ec2-report).
 #
 #   load/bench/ec2-vs-moto.sh
-#   DURATION=10s MOTO_DURATION=5s SCALE=100,1000,10000,100000 load/bench/ec2-vs-moto.sh
+#   DURATION=10s MOTO_DURATION=5s SCALE=100,1000,10000,100000 CALIBRATE_DURATION=5s CALIBRATE_ROUNDS=1 load/bench/ec2-vs-moto.sh
 #
 # Everything listens on and talks to 127.0.0.1 only; every phase has a time limit so the
 # whole run stays under ~10 minutes, and every process started here is killed on exit.
@@ -16,6 +17,7 @@ MOTO_DURATION=${MOTO_DURATION:-5s}
 CONCURRENCY=${CONCURRENCY:-1,8}
 SCALE=${SCALE:-100,1000,10000,100000}
 CALIBRATE_DURATION=${CALIBRATE_DURATION:-5s}
+CALIBRATE_ROUNDS=${CALIBRATE_ROUNDS:-1}
 TRIVIAL_PORT=${TRIVIAL_PORT:-18099}
 HARNESS_PORT=${HARNESS_PORT:-18080}
 HARNESS_IMDS_PORT=${HARNESS_IMDS_PORT:-18081}
@@ -33,20 +35,27 @@ done
 log "wrk"
 ensure_wrk || warn "calibrating without wrk"
 
-log "build Harness.Bench (Release)"
-timeout 300 dotnet build -c Release --nologo -v q "$ROOT/load/Harness.Bench/Harness.Bench.csproj" >"$OUT/bench-build.log" 2>&1 \
+log "build harness-load (Release)"
+timeout 300 dotnet build -c Release --nologo -v q "$ROOT/load/Harness.Load/Harness.Load.csproj" >"$OUT/bench-build.log" 2>&1 \
   || { cat "$OUT/bench-build.log" >&2; exit 1; }
-BENCH=(dotnet "$ROOT/load/Harness.Bench/bin/Release/net10.0/harness-bench.dll")
+LOAD=(dotnet "$ROOT/load/Harness.Load/bin/Release/net10.0/harness-load.dll")
 
-log "calibrate the client against a trivial endpoint"
-start_bg trivial "${BENCH[@]}" trivial-server --port "$TRIVIAL_PORT"
-if wait_http "http://127.0.0.1:$TRIVIAL_PORT/_harness/health" 30 200; then
-  timeout 120 "${BENCH[@]}" calibrate --target "http://127.0.0.1:$TRIVIAL_PORT/" --duration "$CALIBRATE_DURATION" \
-    --concurrency "$CONCURRENCY" --json "$OUT/calibration.json" || warn "calibration failed"
+# One calibration per concurrency: the engine with C connections beside wrk (-t1, and -t2 where C allows), on a
+# bare Kestrel endpoint that harness-load starts as a process of its own on $TRIVIAL_PORT.
+CALIBRATIONS=()
+rm -f "$OUT"/calibration-c*.json
+if command -v wrk >/dev/null; then
+  for c in ${CONCURRENCY//,/ }; do
+    log "calibrate the client: $c connections, $CALIBRATE_ROUNDS round(s) of $CALIBRATE_DURATION"
+    threads=1; [ "$c" -ge 2 ] && threads=1,2
+    timeout 120 "${LOAD[@]}" calibrate --port "$TRIVIAL_PORT" --connections "$c" --wrk-threads "$threads" --rounds "$CALIBRATE_ROUNDS" \
+      --duration "$CALIBRATE_DURATION" --warmup 1s --json "$OUT/calibration-c$c.json" >"$OUT/calibration-c$c.log" 2>&1 \
+      || warn "calibration at $c connections failed or fell short of wrk; see $OUT/calibration-c$c.log"
+    [ -f "$OUT/calibration-c$c.json" ] && CALIBRATIONS+=("$OUT/calibration-c$c.json")
+  done
 else
-  warn "trivial server did not start"
+  warn "no wrk: calibration skipped"
 fi
-kill -TERM -- "-${PGIDS[-1]}" 2>/dev/null
 
 HARNESS_OK=0
 log "build and start the harness on :$HARNESS_PORT"
@@ -76,17 +85,18 @@ fi
 # it is two orders of magnitude slower and the window only has to hold enough samples.
 if [ "$HARNESS_OK" = 1 ]; then
   log "workloads against the harness ($DURATION per cell) + describe-scale $SCALE"
-  timeout 420 "${BENCH[@]}" run --target "http://127.0.0.1:$HARNESS_PORT/" --label harness --duration "$DURATION" \
+  timeout 420 "${LOAD[@]}" ec2-bench --target "http://127.0.0.1:$HARNESS_PORT/" --label harness --duration "$DURATION" \
     --concurrency "$CONCURRENCY" --describe-scale "$SCALE" --json "$OUT/harness.json" || warn "harness run reported failures"
 fi
 if [ "$MOTO_OK" = 1 ]; then
   log "workloads against moto ($MOTO_DURATION per cell)"
-  timeout 180 "${BENCH[@]}" run --target "http://127.0.0.1:$MOTO_PORT/" --label moto --duration "$MOTO_DURATION" \
+  timeout 180 "${LOAD[@]}" ec2-bench --target "http://127.0.0.1:$MOTO_PORT/" --label moto --duration "$MOTO_DURATION" \
     --concurrency "$CONCURRENCY" --json "$OUT/moto.json" || warn "moto run reported failures"
 fi
 
 log "report"
-"${BENCH[@]}" report --harness "$OUT/harness.json" --moto "$OUT/moto.json" --calibration "$OUT/calibration.json" \
+CALIBRATION_LIST=$(IFS=,; echo "${CALIBRATIONS[*]}")
+"${LOAD[@]}" ec2-report --harness "$OUT/harness.json" --moto "$OUT/moto.json" --calibration "$CALIBRATION_LIST" \
   --moto-version "$MOTO_VERSION" --note "Load average at start: $LOAD_AT_START." \
   --out "$OUT/ec2-vs-moto.md"
 echo "written: $OUT/ec2-vs-moto.md" >&2

@@ -2,7 +2,7 @@
 # Instance metadata benchmarks, one run (about 4 minutes), all on 127.0.0.0/8:
 #  1. IMDS throughput: 10,000 instances registered through the EC2 API, then wrk against one instance's
 #     macs/<mac>/local-ipv4s on its own 127.a.b.c, alternating with a bare Kestrel endpoint hosted the same
-#     way and answering the same bytes and headers, Connection: close included (harness-bench bare-imds).
+#     way and answering the same bytes and headers, Connection: close included (harness-load bare-imds).
 #     Medians and harness ÷ bare.
 #  2. Scheduler lateness: the control plane in-process on TimeProvider.System, 100,000 address changes
 #     pending at once (uniform(5s,15s)), lateness = SeenAt − DueAt of every one; then the same run with
@@ -47,9 +47,9 @@ source "$ROOT/load/bench/lib.sh"
 log "build (Release)"
 timeout 300 dotnet build -c Release --nologo -v q "$ROOT/src/Harness.Host" >"$OUT/imds-harness-build.log" 2>&1 \
   || { cat "$OUT/imds-harness-build.log" >&2; exit 1; }
-timeout 300 dotnet build -c Release --nologo -v q "$ROOT/load/Harness.Bench/Harness.Bench.csproj" >"$OUT/imds-bench-build.log" 2>&1 \
+timeout 300 dotnet build -c Release --nologo -v q "$ROOT/load/Harness.Load/Harness.Load.csproj" >"$OUT/imds-bench-build.log" 2>&1 \
   || { cat "$OUT/imds-bench-build.log" >&2; exit 1; }
-BENCH=(dotnet "$ROOT/load/Harness.Bench/bin/Release/net10.0/harness-bench.dll")
+BENCH=(dotnet "$ROOT/load/Harness.Load/bin/Release/net10.0/harness-load.dll")
 HARNESS=(dotnet "$ROOT/src/Harness.Host/bin/Release/net10.0/harness.dll")
 rm -f "$OUT"/imds-throughput.{json,md} "$OUT"/imds-scheduler*.{json,md}
 STATUS=0

@@ -29,6 +29,28 @@ public sealed class LoadCommandTests
     [InlineData("mixed --load keep(copies=1)", "load: expected ','")]
     [InlineData("scale --harness-pid 1", "--target URL of a running harness is required")]
     [InlineData("describe-storm --report /dev/null/x", "--report /dev/null/x cannot be written")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --client raw", "harness-load ec2-bench: unknown option '--client'; ec2-bench takes --target, --label, --duration, "
+        + "--concurrency, --warmup, --workloads, --describe-scale, --scale-duration, --scale-budget, --json, --help")]
+    [InlineData("ec2-bench --duration 1s", "harness-load ec2-bench: --target is required")]
+    [InlineData("ec2-bench --target ftp://x", "harness-load ec2-bench: --target must be an http URL such as http://127.0.0.1:4580/, not 'ftp://x'")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --concurrency 1,x", "harness-load ec2-bench: --concurrency must be whole numbers of at least 1 separated by commas, such as 1,8, not '1,x'")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --duration soon", "harness-load ec2-bench: --duration must be a duration such as 500ms, 10s or 2m, not 'soon'")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --workloads describe-by-id,flood", "harness-load ec2-bench: unknown workload 'flood'; the workloads are assign-by-count, describe-by-id, reassign-ping-pong")]
+    [InlineData("ec2-report --colour red", "harness-load ec2-report: unknown option '--colour'; ec2-report takes --harness, --moto, --calibration, --moto-version, --note, --out, --help")]
+    [InlineData("imds-fixture --target http://127.0.0.1:1/ --body-file b", "harness-load imds-fixture: --out is required")]
+    [InlineData("imds-fixture --target http://127.0.0.1:1/ --out f --body-file b --pick any", "harness-load imds-fixture: --pick must be last, first or middle, not 'any'")]
+    [InlineData("imds-fixture --colour red", "harness-load imds-fixture: unknown option '--colour'; imds-fixture takes --target, --instances, --batch, --parallel, "
+        + "--instance-type, --pick, --out, --body-file, --headers-file, --control-token, --help")]
+    [InlineData("bare-imds --port 1", "harness-load bare-imds: --body-file is required")]
+    [InlineData("bare-imds --colour red", "harness-load bare-imds: unknown option '--colour'; bare-imds takes --port, --body-file, --headers-file, --help")]
+    [InlineData("imds-throughput --harness-url http://127.0.0.1:1/", "harness-load imds-throughput: --bare-url is required")]
+    [InlineData("imds-throughput --colour red", "harness-load imds-throughput: unknown option '--colour'; imds-throughput takes --harness-url, --harness-pid, --bare-url, "
+        + "--bare-pid, --rounds, --duration, --threads, --connections, --warmup, --check, --check-duration, --fixture, --load, --json, --md, --help")]
+    [InlineData("imds-throughput --harness-url http://127.0.0.1:1/ --bare-url http://127.0.0.1:2/ --check 2x1", "harness-load imds-throughput: --check must be wrk settings such as 1x32,2x64")]
+    [InlineData("scheduler --timer fast", "harness-load scheduler: --timer must be system or precise, not 'fast'")]
+    [InlineData("scheduler --subnets 17", "harness-load scheduler: --subnets must be a whole number from 1 to 16, not '17'")]
+    [InlineData("scheduler --colour red", "harness-load scheduler: unknown option '--colour'; scheduler takes --instances, --changes, --delay, --subnets, --workers, "
+        + "--instance-type, --goal-ms, --drain-timeout, --timer, --delivery-cost, --json, --md, --help")]
     public async Task Bad_arguments_exit_2_and_say_why(string args, string message)
     {
         var (code, _, error) = await RunAsync(args, TimeSpan.FromSeconds(30));
@@ -49,6 +71,13 @@ public sealed class LoadCommandTests
     [InlineData("calibrate --colour red --help", "usage: harness-load calibrate [--rounds 3]")]
     [InlineData("calibrate-server --help", "usage: harness-load calibrate-server [--port N]")]
     [InlineData("scale -h", "usage: harness-load scale --target URL")]
+    [InlineData("help", "harness-load ec2-bench --target URL")]
+    [InlineData("ec2-bench --help", "usage: harness-load ec2-bench --target http://127.0.0.1:PORT/")]
+    [InlineData("ec2-report --help", "usage: harness-load ec2-report [--harness h.json]")]
+    [InlineData("imds-fixture --help", "usage: harness-load imds-fixture --target")]
+    [InlineData("bare-imds --help", "usage: harness-load bare-imds --body-file")]
+    [InlineData("imds-throughput --help", "usage: harness-load imds-throughput --harness-url URL")]
+    [InlineData("scheduler -h", "usage: harness-load scheduler [--instances 1000]")]
     public async Task Help_anywhere_prints_the_usage_and_exits_0(string args, string usage)
     {
         var (code, output, error) = await RunAsync(args, TimeSpan.FromSeconds(30));

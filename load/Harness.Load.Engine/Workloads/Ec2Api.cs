@@ -107,6 +107,11 @@ public sealed class Ec2Api : IDisposable
             (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
         }
 
+        return Reply(status, text);
+    }
+
+    private static Ec2Reply Reply(int status, string text)
+    {
         string? code = null;
         if (status is < 200 or >= 300 || text.Contains("<Errors>", StringComparison.Ordinal))
         {
@@ -114,6 +119,42 @@ public sealed class Ec2Api : IDisposable
         }
 
         return new Ec2Reply(status, text, code);
+    }
+
+    /// <summary>
+    /// A call built once, to be sent as often as wanted with <see cref="SendAsync"/>: a benchmark's hot path then
+    /// costs one send and one receive, with nothing serialized per call.
+    /// </summary>
+    public Ec2Request Prepare(string action, string parameters)
+    {
+        var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
+        var bytes = raw is null
+            ? null
+            : RawHttpClient.Post(host, Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate));
+        return new Ec2Request(action, body, bytes);
+    }
+
+    /// <summary>
+    /// Sends a prepared call. Unlike <see cref="CallAsync"/> it sets no time-out of its own: the caller's token
+    /// bounds it (a load run's copies are stopped at the end of the drain). Transport failures are thrown.
+    /// </summary>
+    public async ValueTask<Ec2Reply> SendAsync(Ec2Request request, CancellationToken cancellation)
+    {
+        int status;
+        string text;
+        if (raw is not null && request.Bytes is { } bytes)
+        {
+            var reply = await raw.SendAsync(bytes, ReplyParts.All, cancellation).ConfigureAwait(false);
+            (status, text) = (reply.Status, reply.BodyText);
+        }
+        else
+        {
+            using var content = new StringContent(request.Body, Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await http.PostAsync(Endpoint, content, cancellation).ConfigureAwait(false);
+            (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
+        }
+
+        return Reply(status, text);
     }
 
     /// <summary>For set-up: the call must succeed, or the run cannot begin.</summary>

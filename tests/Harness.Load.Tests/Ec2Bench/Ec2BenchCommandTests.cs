@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Harness.Host;
+using Harness.Load.Ec2Bench;
+
+namespace Harness.Load.Tests.Ec2Bench;
+
+/// <summary>ec2-bench end to end against a real harness on loopback: short cells, real time, generous bounds.</summary>
+public sealed class Ec2BenchCommandTests : IAsyncLifetime
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("ec2-bench-").FullName;
+    private HarnessApplication app = null!;
+
+    public async Task InitializeAsync()
+    {
+        app = HarnessApp.Build(new HarnessHostOptions(0, 0, 3));
+        await app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryWorkloadAtEveryConcurrency_IsMeasuredWithoutErrorsAndWritten()
+    {
+        var json = Path.Combine(dir, "harness.json");
+
+        var code = await Ec2BenchCommand.RunAsync(
+            ["--target", app.Ec2Url + "/", "--label", "harness", "--duration", "400ms", "--warmup", "0s", "--concurrency", "1,3",
+             "--describe-scale", "20,60", "--scale-duration", "300ms", "--json", json]);
+
+        Assert.Equal(0, code);
+        var result = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(json), BenchJson.Options)!;
+        Assert.Null(result.Failure);
+        Assert.Equal("harness", result.Label);
+        Assert.Equal(
+            QueryWorkloads.All.SelectMany(_ => new[] { 1, 3 }, (w, c) => (w, c)).Order(),
+            result.Workloads.Select(w => (w.Workload, w.Concurrency)).Order());
+        Assert.All(result.Workloads, w =>
+        {
+            Assert.True(w.Stats.Requests > 10, $"{w.Workload} c={w.Concurrency}: {w.Stats.Requests} requests");
+            Assert.Equal(0, w.Stats.Errors);
+            Assert.Null(w.Stats.FirstError);
+            Assert.InRange(w.Stats.P50Ms, 0.001, w.Stats.P99Ms);
+            Assert.InRange(w.Stats.P99Ms, w.Stats.P50Ms, w.Stats.MaxMs);
+            Assert.InRange(w.Stats.Seconds, 0.4, 10);
+        });
+
+        // Every assign is followed by the Unassign of what it got: one each, give or take the one cut off at the end.
+        var assign = result.Workloads.Where(w => w.Workload == QueryWorkloads.AssignByCount).ToList();
+        Assert.All(assign, w => Assert.InRange(w.Unassign!.Requests, w.Stats.Requests - w.Concurrency, w.Stats.Requests));
+        Assert.All(result.Workloads.Except(assign), w => Assert.Null(w.Unassign));
+
+        var scale = result.DescribeScale!;
+        Assert.Equal([20, 60], scale.Points.Select(p => p.Interfaces));
+        Assert.All(scale.Points, p => Assert.True(p.CreateErrors == 0 && p.Describe.Errors == 0 && p.Describe.Requests > 0, p.ToString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ATargetThatRefusesTheFixture_Exits1AndWritesTheRefusedExchange()
+    {
+        var json = Path.Combine(dir, "refused.json");
+
+        // The workloads must never touch the control API's paths: a Query POST there is not an EC2 endpoint.
+        var code = await Ec2BenchCommand.RunAsync(["--target", app.Ec2Url + "/_harness/nowhere", "--duration", "200ms", "--warmup", "0s", "--json", json]);
+
+        Assert.Equal(1, code);
+        var result = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(json), BenchJson.Options)!;
+        Assert.Empty(result.Workloads);
+        Assert.StartsWith("CreateVpc failed: HTTP ", result.Failure, StringComparison.Ordinal);
+        Assert.Contains("request: Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16", result.Failure, StringComparison.Ordinal);
+    }
+}
