@@ -10,23 +10,25 @@ using Harness.Domain.Net;
 namespace Harness.Load.Scheduler;
 
 /// <summary>
-/// The control plane wired as the host wires it (AddControlPlane) on a given clock, with instances launched through
+/// The control plane on its Orleans silo as the host wires it (AddControlPlane, UseHarnessSilo) on a given clock, with instances launched through
 /// the grains, and the address changes the scheduler benchmark makes on them.
 /// </summary>
 internal sealed class SchedulerRig : IAsyncDisposable
 {
     private const string Region = "us-east-1";
 
-    private readonly ServiceProvider services;
+    private readonly IHost host;
     private readonly IGrainFactory grains;
+    private readonly RegionState state;
     private readonly (string InstanceId, string Eni)[] launched;
 
-    private SchedulerRig(ServiceProvider services, (string InstanceId, string Eni)[] launched)
+    private SchedulerRig(IHost host, RegionState state, (string InstanceId, string Eni)[] launched)
     {
-        this.services = services;
+        this.host = host;
+        this.state = state;
         this.launched = launched;
-        grains = services.GetRequiredService<IGrainFactory>();
-        Propagation = services.GetRequiredService<MetadataPropagation>();
+        grains = host.Services.GetRequiredService<IGrainFactory>();
+        Propagation = host.Services.GetRequiredService<MetadataPropagation>();
         InstanceIds = [.. launched.Select(l => l.InstanceId)];
     }
 
@@ -37,18 +39,16 @@ internal sealed class SchedulerRig : IAsyncDisposable
     /// <summary>One VPC, <paramref name="subnets"/> /20 subnets (one subnet grain each, so changes in different subnets run in parallel), one instance per interface.</summary>
     public static async Task<SchedulerRig> StartAsync(TimeProvider time, string delay, int instances, int subnets, int workers, string instanceType)
     {
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton(time);
-        collection.AddControlPlane(new HarnessOptions
+        var options = new HarnessOptions
         {
             Seed = 1,
             TimelineCapacity = 300_000,
             Propagation = PropagationSettings.Of(DelaySpec.Parse(delay)),
-        });
-        var services = collection.BuildServiceProvider();
-        var grains = services.GetRequiredService<IGrainFactory>();
-        var region = grains.GetGrain<IRegionGrain>(Region);
+        };
+        var host = await HarnessSilo.StartControlPlaneAsync(options, time);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var state = host.Services.GetRequiredService<RegionDirectory>().Get(Region);
+        var region = grains.GetGrain<IRegionGrain>(GrainKeys.Of(state));
         var vpc = await region.CreateVpcAsync(new CreateVpcCommand(Cidr("10.0.0.0/16"), "default", []));
         var views = new SubnetView[subnets];
         for (var s = 0; s < subnets; s++)
@@ -61,19 +61,19 @@ internal sealed class SchedulerRig : IAsyncDisposable
         {
             var subnet = views[i % subnets];
             var identity = await region.NewInterfaceAsync();
-            await Interface(grains, identity.NetworkInterfaceId).CreateAsync(new CreateInterfaceSpec(
+            await Interface(grains, state, identity.NetworkInterfaceId).CreateAsync(new CreateInterfaceSpec(
                 Region, identity.NetworkInterfaceId, subnet.SubnetId, subnet.VpcId, subnet.AvailabilityZone, subnet.AvailabilityZoneId,
                 identity.MacAddress, "", [], "interface", 0, AddressRequest.None(0), [], identity.Sequence));
             var ids = await region.NewIdsAsync("i", 1);
             var reservation = await region.NewIdsAsync("r", 1);
             var attachment = await region.NewIdsAsync("eni-attach", 1);
-            await grains.GetGrain<IInstanceGrain>(GrainKeys.For(Region, ids[0])).LaunchAsync(new LaunchSpec(
+            await grains.GetGrain<IInstanceGrain>(GrainKeys.For(state, ids[0])).LaunchAsync(new LaunchSpec(
                 Region, ids[0], reservation[0], 0, "ami-12345678", instanceType, subnet.SubnetId, subnet.VpcId, subnet.AvailabilityZone,
                 KeyName: null, ClientToken: null, MetadataOptionsView.Default,
                 [new LaunchInterface(identity.NetworkInterfaceId, attachment[0], 0, 0, DeleteOnTermination: true)], ImmutableArray<Tag>.Empty));
             launched[i] = (ids[0], identity.NetworkInterfaceId);
         });
-        return new SchedulerRig(services, launched);
+        return new SchedulerRig(host, state, launched);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ internal sealed class SchedulerRig : IAsyncDisposable
         var made = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, launched.Length), new ParallelOptions { MaxDegreeOfParallelism = workers }, async (i, _) =>
         {
-            var nic = Interface(grains, launched[i].Eni);
+            var nic = Interface(grains, state, launched[i].Eni);
             var share = (changes / launched.Length) + (i < changes % launched.Length ? 1 : 0);
             var held = 0u;
             for (var k = 0; k < share; k++)
@@ -120,10 +120,14 @@ internal sealed class SchedulerRig : IAsyncDisposable
         return pending;
     }
 
-    public ValueTask DisposeAsync() => services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
 
-    private static INetworkInterfaceGrain Interface(IGrainFactory grains, string id) =>
-        grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(Region, id));
+    private static INetworkInterfaceGrain Interface(IGrainFactory grains, RegionState state, string id) =>
+        grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(state, id));
 
     private static Ipv4Cidr Cidr(string text) =>
         Ipv4Cidr.TryParse(text, out var cidr) ? cidr : throw new ArgumentException($"Not a CIDR: {text}", nameof(text));
