@@ -29,6 +29,18 @@ public sealed class WorldGate
         }
     }
 
+    /// <summary>Whether a reset holds the gate closed now (for tests and diagnostics).</summary>
+    public bool Closed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return closed is not null;
+            }
+        }
+    }
+
     /// <summary>Waits while a reset runs, then counts the caller in; pair with <see cref="Leave"/>.</summary>
     public ValueTask EnterAsync(CancellationToken cancellationToken)
     {

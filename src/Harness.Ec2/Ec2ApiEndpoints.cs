@@ -39,7 +39,20 @@ public static partial class Ec2ApiEndpoints
 
     private const string TappedDescription = "A registered client's own EC2 endpoint: the Query API, every call recorded";
 
-    private static Task HandleAsync(HttpContext http) => ServeAsync(http, new Dictionary<string, string>(StringComparer.Ordinal));
+    private static async Task HandleAsync(HttpContext http)
+    {
+        // Inside the world gate from before any state is read until the reply is written: a reset waits for it.
+        var gate = http.RequestServices.GetRequiredService<WorldGate>();
+        await gate.EnterAsync(http.RequestAborted);
+        try
+        {
+            await ServeAsync(http, new Dictionary<string, string>(StringComparer.Ordinal));
+        }
+        finally
+        {
+            gate.Leave();
+        }
+    }
 
     private static async Task HandleTappedAsync(HttpContext http, string clientId)
     {
@@ -51,6 +64,21 @@ public static partial class Ec2ApiEndpoints
             return;
         }
 
+        // The whole call, its record and its held reply included, is in one world (see HandleAsync).
+        var gate = http.RequestServices.GetRequiredService<WorldGate>();
+        await gate.EnterAsync(http.RequestAborted);
+        try
+        {
+            await ServeTappedAsync(http, taps, tap);
+        }
+        finally
+        {
+            gate.Leave();
+        }
+    }
+
+    private static async Task ServeTappedAsync(HttpContext http, ClientTaps taps, ClientTap tap)
+    {
         var at = taps.Time.GetUtcNow();
         var started = taps.Time.GetTimestamp();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -29,6 +29,9 @@ public sealed class HarnessServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The running harness's services.</summary>
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("Not started.");
+
     public async Task InitializeAsync()
     {
         app = HarnessApp.Build(options, time);
@@ -54,7 +57,7 @@ public sealed class HarnessServer : IAsyncLifetime
         }
     }
 
-    public Task ResetAsync() => Http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
+    public Task<HttpResponseMessage> ResetAsync() => Http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
 
     /// <summary>POSTs a form the way SDKs do, signed for <paramref name="region"/> (the harness parses, not verifies).</summary>
     public async Task<(HttpStatusCode Status, XElement Body)> CallAsync(string action, IDictionary<string, string>? parameters = null, string region = "us-east-1")
