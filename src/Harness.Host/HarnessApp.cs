@@ -9,12 +9,16 @@ using Harness.Ec2;
 using Harness.Host.Hardening;
 using Harness.Imds;
 using Harness.Runtime;
+using Orleans.Dashboard;
 
 namespace Harness.Host;
 
 /// <summary>Builds the harness; the serve command and the API tests both start it this way.</summary>
 public static class HarnessApp
 {
+    /// <summary>Where <c>serve --orleans-dashboard</c> serves Orleans' dashboard, on the control port.</summary>
+    public const string DashboardPath = "/_harness/orleans";
+
     public static HarnessApplication Build(HarnessHostOptions options, TimeProvider? time = null)
     {
         var limits = ConnectionLimits.For(FileLimit.Current(), options.MaxConnections);
@@ -55,7 +59,14 @@ public static class HarnessApp
             VerifySignatures = options.VerifySignatures,
             Credentials = options.Credentials,
         });
-        builder.UseOrleans(silo => silo.UseHarnessSilo());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseHarnessSilo();
+            if (options.OrleansDashboard)
+            {
+                silo.AddDashboard();
+            }
+        });
         builder.Services.AddSingleton<ImdsListener>();
         builder.Services.AddProblemDetails();
 
@@ -64,6 +75,12 @@ public static class HarnessApp
         var token = options.ControlToken is { Length: > 0 } secret ? new ControlToken(secret) : null;
         app.Use(new ControlApiGuard(new ControlHosts(options.PublicUrl, options.ListenAny), token).InvokeAsync);
         app.MapControlApi();
+        if (options.OrleansDashboard)
+        {
+            // Behind the control API's guard like the rest of /_harness: loopback Host, the control token when one is set.
+            app.MapOrleansDashboard(DashboardPath);
+        }
+
         app.MapEc2Api();
         return app;
     }

@@ -25,6 +25,9 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
     /// <summary>Whether EC2 requests must be signed by one of <see cref="Credentials"/> (<c>serve --verify-signatures</c>).</summary>
     public bool VerifySignatures { get; init; }
 
+    /// <summary>Whether the Orleans dashboard is served under <c>/_harness/orleans/</c> (<c>serve --orleans-dashboard</c>).</summary>
+    public bool OrleansDashboard { get; init; }
+
     /// <summary>Access key to secret (<c>serve --credentials</c>).</summary>
     public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -11,7 +11,7 @@ namespace Harness.Host;
 /// <summary>
 /// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
 /// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]
-/// [--public-url URL] [--control-token TOKEN] [--max-connections N]</c>: runs the harness until Ctrl-C.
+/// [--public-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]</c>: runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
 {
@@ -87,10 +87,15 @@ internal static class ServeCommand
         var maxConnections = CommandOptions.OptionalWhole(
             "--max-connections", 16, 1_000_000, "Connections each listener holds at once (default: the open-file limit less a reserve, halved); past it silent ones make way, then new ones are refused");
 
+        var dashboard = new Option<bool>("--orleans-dashboard")
+        {
+            Description = $"Serve Orleans' dashboard (grain counts, call rates) on the control port under {HarnessApp.DashboardPath}/; it profiles every grain call while on",
+        };
+
         var signatures = new SignatureOptions();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, controlToken, maxConnections,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, controlToken, maxConnections, dashboard,
         };
         signatures.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
@@ -113,6 +118,7 @@ internal static class ServeCommand
                 ],
                 TerminatedRetention = DurationText.TryParse(parse.GetValue(retention), out var kept) ? kept : TimeSpan.FromHours(1),
                 VcpuLimit = parse.GetValue(vcpuLimit),
+                OrleansDashboard = parse.GetValue(dashboard),
             };
             options = signatures.Apply(parse, options);
             await using var app = HarnessApp.Build(options);
