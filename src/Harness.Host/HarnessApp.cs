@@ -35,9 +35,11 @@ public static class HarnessApp
         Quiet(builder);
         builder.WebHost.UseKestrel(k =>
         {
-            Limit(k, limits);
+            Limit(k);
             k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.Ec2Port, listen => listen.Use(gate.Wrap));
         });
+        AcceptLimit.Use(builder.Services, limits.AcceptLimit);
+
         // Real time by default on a timer thread of its own: .NET's timer queue moves in kernel ticks (4 ms here),
         // which would make every propagation delay up to a tick late.
         if (time is null)
@@ -97,11 +99,12 @@ public static class HarnessApp
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            Limit(k, limits);
+            Limit(k);
 
             // Peers outside loopback are dropped before they take a place.
             k.Listen(IPAddress.Any, options.ImdsPort, listen => listen.Use(gate.Wrap).Use(next => LoopbackPeersOnly.Filter(next, options.ListenAny)));
         });
+        AcceptLimit.Use(builder.Services, limits.AcceptLimit);
 
         var app = builder.Build();
         var handler = new ImdsHandler(
@@ -112,13 +115,11 @@ public static class HarnessApp
     }
 
     /// <summary>
-    /// Kestrel's limits for one listener: its connection limit as a backstop behind the gate, and timeouts so that
-    /// idle and slow connections give their descriptors back (a flood of them once killed the process).
+    /// Kestrel's limits for one listener: timeouts so that idle and slow connections give their descriptors back (a
+    /// flood of them once killed the process). How many connections it holds is the gate's and <see cref="AcceptLimit"/>'s.
     /// </summary>
-    private static void Limit(KestrelServerOptions kestrel, ConnectionLimits limits)
+    private static void Limit(KestrelServerOptions kestrel)
     {
-        kestrel.Limits.MaxConcurrentConnections = limits.KestrelBackstop;
-
         // Nothing the harness serves upgrades a connection (no WebSockets), so none may.
         kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
         kestrel.Limits.KeepAliveTimeout = ConnectionLimits.KeepAliveTimeout;

@@ -85,7 +85,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN") is { Length: > 0 } token ? token : null,
         };
         var maxConnections = CommandOptions.OptionalWhole(
-            "--max-connections", 16, 1_000_000, "Connections each listener holds at once (default: the open-file limit less a reserve, halved); past it silent ones make way, then new ones are refused");
+            "--max-connections", 16, 1_000_000, "Connections each listener holds at once (default and most: what fits the open-file limit less a reserve); past it silent ones make way, then new ones are refused");
 
         var dashboard = new Option<bool>("--orleans-dashboard")
         {
@@ -101,6 +101,14 @@ internal static class ServeCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var (files, hardFiles) = FileLimit.Raise();
+            if (parse.GetValue(maxConnections) is { } asked && asked > ConnectionLimits.Largest(files))
+            {
+                // Past the open-file limit a flood would take the descriptors the runtime needs, and the process dies.
+                Console.Error.WriteLine($"harness serve: --max-connections {asked} does not fit the open-file limit {files}: "
+                    + $"at most {ConnectionLimits.Largest(files)} per listener (raise the limit with ulimit -n)");
+                return ArgumentProblem.ExitCode;
+            }
+
             var anywhere = parse.GetValue(listenAny);
 
             // Beyond loopback anyone on the network could reset the harness or inject faults: never without a token.

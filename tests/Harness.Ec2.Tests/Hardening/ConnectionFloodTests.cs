@@ -103,6 +103,70 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
         await DescribeVpcsAsync(serve).WaitAsync(Bound);
     }
 
+    /// <summary>
+    /// A flood three times the harness's open-file limit: the harness never holds its last descriptors (there the
+    /// runtime itself fails and the process dies with "Out of memory."), keeps answering, and is alive after it.
+    /// </summary>
+    [Fact]
+    public async Task FloodPastALowOpenFileLimit_HarnessStaysWithinItAndAnswers()
+    {
+        const int Limit = 2_048;
+        await using var serve = await ServeProcess.StartAsync(fileLimit: Limit);
+        using var http = new HttpClient { BaseAddress = serve.Ec2Url };
+        var instanceId = await LaunchAsync(http);
+
+        var sockets = new List<Socket>();
+        var most = 0;
+        try
+        {
+            using var stopWatching = new CancellationTokenSource();
+            var watching = Task.Run(async () =>
+            {
+                while (!stopWatching.IsCancellationRequested && !serve.HasExited)
+                {
+                    most = Math.Max(most, OpenDescriptors(serve.Id));
+                    await Task.Delay(20, CancellationToken.None);
+                }
+            });
+            var failed = await FloodAsync(serve, 3 * Limit, sockets);
+            await DescribeVpcsAsync(serve).WaitAsync(Bound);
+            await ReadMetadataAsync(serve, instanceId).WaitAsync(Bound);
+            await stopWatching.CancelAsync();
+            await watching;
+            output.WriteLine($"opened {sockets.Count} connections, {failed} could not connect; the harness held at most {most} descriptors of {Limit}");
+
+            Assert.False(serve.HasExited, "the harness died in the flood");
+            // The harness keeps a reserve of its descriptors out of reach of connections (a tenth, at least 512).
+            Assert.True(most is > 0 and <= Limit - 128, $"the harness held {most} descriptors of {Limit}");
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        await DescribeVpcsAsync(serve).WaitAsync(Bound);
+    }
+
+    /// <summary>How many descriptors process <paramref name="id"/> has open; 0 once it is gone.</summary>
+    private static int OpenDescriptors(int id)
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{id}/fd").Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Opens <paramref name="count"/> connections, alternately to the EC2 and metadata ports, 256 at a time; answers how many failed.</summary>
     private static async Task<int> FloodAsync(ServeProcess serve, int count, List<Socket> sockets)
     {

@@ -26,11 +26,18 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
-    public static async Task<ServeProcess> StartAsync(params string[] args)
+    /// <summary>The process's id (the shell that set a file limit became <c>dotnet</c> by exec).</summary>
+    public int Id => process.Id;
+
+    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(fileLimit: null, args);
+
+    /// <summary>Starts <c>harness serve</c>; with <paramref name="fileLimit"/>, under that open-file limit (soft and hard).</summary>
+    public static async Task<ServeProcess> StartAsync(int? fileLimit, params string[] args)
     {
         var (ec2Port, imdsPort) = (FreePort(), FreePort());
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. args])
+        string[] command = [Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. args];
+        var start = new ProcessStartInfo(fileLimit is null ? "dotnet" : "sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in fileLimit is { } limit ? ["-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "sh", .. command] : command)
         {
             start.ArgumentList.Add(arg);
         }
