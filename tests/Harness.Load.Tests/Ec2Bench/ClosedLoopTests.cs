@@ -14,7 +14,7 @@ public sealed class ClosedLoopTests
         var used = new int[Workers];
         var overlaps = 0;
 
-        var run = await ClosedLoop.RunAsync("slots", Workers, new BenchLimits(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(100)), async (worker, context) =>
+        var run = await ClosedLoop.RunAsync("slots", Workers, new BenchLimits(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)), async (worker, context) =>
         {
             await context.StepAsync("hold", async _ =>
             {
