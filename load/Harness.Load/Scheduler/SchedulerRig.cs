@@ -44,6 +44,9 @@ internal sealed class SchedulerRig : IAsyncDisposable
             Seed = 1,
             TimelineCapacity = 300_000,
             Propagation = PropagationSettings.Of(DelaySpec.Parse(delay)),
+
+            // A fleet past EC2's default on-demand vCPU limit: the rig measures the scheduler, not the quota.
+            VcpuLimit = 1_000_000,
         };
         var host = await HarnessSilo.StartControlPlaneAsync(options, time);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
