@@ -14,7 +14,14 @@ public interface ISubnetGrain : IGrainWithStringKey
     /// <summary>Registers a new interface with its primary address (a given one, or drawn when 0) and secondaries.</summary>
     Task<InterfaceAddresses> AddInterfaceAsync(string networkInterfaceId, uint primary, AddressRequest secondaries);
 
+    /// <summary>
+    /// Adds addresses or prefixes to the interface, within the limit it holds for the interface (<see cref="SetLimitAsync"/>;
+    /// the request's own <c>MaxIpv4</c> is not used): the EC2 API calls this directly, so an assign is one grain call.
+    /// </summary>
     Task<AssignResult> AssignAsync(string networkInterfaceId, AddressRequest request);
+
+    /// <summary>Sets how many IPv4 addresses the interface may hold (its instance type's limit while attached).</summary>
+    Task SetLimitAsync(string networkInterfaceId, int maxIpv4);
 
     Task UnassignAsync(string networkInterfaceId, ImmutableArray<uint> addresses, ImmutableArray<uint> prefixes);
 

@@ -18,7 +18,6 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
 
     private NetworkInterfaceView? view;
     private NetworkInterfaceView? published;
-    private int maxIpv4 = UnattachedMaxIpv4;
     private string region = "";
     private RegionState state = null!;
 
@@ -34,7 +33,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
 
     public async Task<NetworkInterfaceView> CreateAsync(CreateInterfaceSpec spec)
     {
-        await Subnet(spec.SubnetId).AddInterfaceAsync(spec.NetworkInterfaceId, spec.PrimaryAddress, spec.Secondaries with { MaxIpv4 = maxIpv4 });
+        await Subnet(spec.SubnetId).AddInterfaceAsync(spec.NetworkInterfaceId, spec.PrimaryAddress, spec.Secondaries with { MaxIpv4 = UnattachedMaxIpv4 });
         view = new NetworkInterfaceView(
             spec.NetworkInterfaceId, spec.SubnetId, spec.VpcId, spec.AvailabilityZone, spec.AvailabilityZoneId, spec.MacAddress,
             spec.Description, spec.GroupIds, SourceDestCheck: true, Status: "available", spec.InterfaceType, Attachment: null,
@@ -43,12 +42,12 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
     }
 
     public Task<AssignResult> AssignAsync(AddressRequest request) =>
-        Subnet(View.SubnetId).AssignAsync(View.NetworkInterfaceId, request with { MaxIpv4 = maxIpv4 });
+        Subnet(View.SubnetId).AssignAsync(View.NetworkInterfaceId, request);
 
     public Task UnassignAsync(ImmutableArray<uint> addresses, ImmutableArray<uint> prefixes) =>
         Subnet(View.SubnetId).UnassignAsync(View.NetworkInterfaceId, addresses, prefixes);
 
-    public Task<NetworkInterfaceView> AttachAsync(AttachCommand command)
+    public async Task<NetworkInterfaceView> AttachAsync(AttachCommand command)
     {
         var current = View;
         if (current.Attachment is not null)
@@ -56,16 +55,18 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
             throw new Ec2Exception("InvalidNetworkInterface.InUse", $"Interface: [{current.NetworkInterfaceId}] in use.");
         }
 
+        // The subnet holds the limit, so that an assign goes to it directly; set before the attachment shows.
+        await Subnet(current.SubnetId).SetLimitAsync(current.NetworkInterfaceId, command.MaxIpv4PerInterface);
+
         var attachment = new AttachmentView(
             command.AttachmentId, command.InstanceId, command.DeviceIndex, command.NetworkCardIndex, command.DeleteOnTermination,
             time.GetUtcNow(), "attached");
         view = current with { Attachment = attachment, Status = "in-use" };
-        maxIpv4 = command.MaxIpv4PerInterface;
         state.Attachments[command.AttachmentId] = current.NetworkInterfaceId;
-        return Task.FromResult(Publish());
+        return Publish();
     }
 
-    public Task DetachAsync(string attachmentId)
+    public async Task DetachAsync(string attachmentId)
     {
         var current = View;
         if (current.Attachment?.AttachmentId != attachmentId)
@@ -75,9 +76,8 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
 
         state.Attachments.TryRemove(attachmentId, out _);
         view = current with { Attachment = null, Status = "available" };
-        maxIpv4 = UnattachedMaxIpv4;
         Publish();
-        return Task.CompletedTask;
+        await Subnet(current.SubnetId).SetLimitAsync(current.NetworkInterfaceId, UnattachedMaxIpv4);
     }
 
     public Task ModifyAsync(ModifyInterfaceCommand command)

@@ -19,6 +19,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     private readonly Dictionary<uint, string> addressOwners = [];
     private readonly Dictionary<uint, string> prefixOwners = [];
     private readonly HashSet<string> touched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> limits = new(StringComparer.Ordinal);
     private ImmutableDictionary<string, InterfaceAddresses> interfaces = ImmutableDictionary.Create<string, InterfaceAddresses>(StringComparer.Ordinal);
     private ImmutableDictionary<string, BoundAddress> bindingIndex = ImmutableDictionary.Create<string, BoundAddress>(StringComparer.Ordinal);
     private SubnetSpec? spec;
@@ -70,6 +71,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
         var plan = Plan(networkInterfaceId, empty, secondaries with { AllowReassignment = false }, reservedPrimary: primary);
         addressOwners[primary] = networkInterfaceId;
         used++;
+        limits[networkInterfaceId] = secondaries.MaxIpv4;
         SetInterface(networkInterfaceId, empty);
         Apply(networkInterfaceId, plan);
         Publish();
@@ -79,7 +81,8 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     public Task<AssignResult> AssignAsync(string networkInterfaceId, AddressRequest request)
     {
         var current = interfaces.GetValueOrDefault(networkInterfaceId) ?? throw UnknownInterface(networkInterfaceId);
-        var plan = Plan(networkInterfaceId, current, request, reservedPrimary: 0);
+        var limit = limits.GetValueOrDefault(networkInterfaceId, NetworkInterfaceGrain.UnattachedMaxIpv4);
+        var plan = Plan(networkInterfaceId, current, request with { MaxIpv4 = limit }, reservedPrimary: 0);
         Apply(networkInterfaceId, plan);
         if (plan.Moves.Length > 0)
         {
@@ -140,8 +143,20 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
         return Task.CompletedTask;
     }
 
+    public Task SetLimitAsync(string networkInterfaceId, int maxIpv4)
+    {
+        if (!interfaces.ContainsKey(networkInterfaceId))
+        {
+            throw UnknownInterface(networkInterfaceId);
+        }
+
+        limits[networkInterfaceId] = maxIpv4;
+        return Task.CompletedTask;
+    }
+
     public Task RemoveInterfaceAsync(string networkInterfaceId)
     {
+        limits.Remove(networkInterfaceId);
         if (interfaces.TryGetValue(networkInterfaceId, out var current))
         {
             foreach (var address in current.All)

@@ -40,8 +40,9 @@ internal static class PrivateAddressActions
 
         var allowReassignment = p.GetBool("AllowReassignment") ?? false;
         context.ThrowIfDryRun();
-        var result = await context.Grain<INetworkInterfaceGrain>(nic.NetworkInterfaceId).AssignAsync(
-            new AddressRequest(addresses, count ?? 0, prefixes, prefixCount ?? 0, allowReassignment, MaxIpv4: 0));
+        // Straight to the subnet's grain, which owns the addresses and the interface's limit: one grain call.
+        var result = await context.Grain<ISubnetGrain>(nic.SubnetId).AssignAsync(
+            nic.NetworkInterfaceId, new AddressRequest(addresses, count ?? 0, prefixes, prefixCount ?? 0, allowReassignment, MaxIpv4: 0));
         context.Response
             .Element("networkInterfaceId", nic.NetworkInterfaceId)
             .Set("assignedPrivateIpAddressesSet", result.Addresses, static (x, a) => x.Element("privateIpAddress", Ipv4.Format(a)))
@@ -59,7 +60,7 @@ internal static class PrivateAddressActions
             throw Ec2Errors.MissingParameterMessage("Either 'privateIpAddresses' or 'ipv4Prefixes' should be provided.");
         }
 
-        await context.Grain<INetworkInterfaceGrain>(nic.NetworkInterfaceId).UnassignAsync(addresses, prefixes);
+        await context.Grain<ISubnetGrain>(nic.SubnetId).UnassignAsync(nic.NetworkInterfaceId, addresses, prefixes);
         context.ReturnTrue();
     }
 }
