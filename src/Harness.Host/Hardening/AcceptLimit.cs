@@ -32,17 +32,28 @@ internal sealed class AcceptLimit(IConnectionListenerFactory sockets, int limit)
     {
         private readonly SemaphoreSlim open = new(limit, limit);
 
+        // Kestrel waits for the accept loop to end before it closes connections: a full listener must not hold it.
+        private readonly CancellationTokenSource unbound = new();
+
         public EndPoint EndPoint => inner.EndPoint;
 
         public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
         {
             try
             {
-                await open.WaitAsync(cancellationToken);
+                if (cancellationToken.CanBeCanceled)
+                {
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, unbound.Token);
+                    await open.WaitAsync(either.Token);
+                }
+                else
+                {
+                    await open.WaitAsync(unbound.Token);
+                }
             }
             catch (OperationCanceledException)
             {
-                // Kestrel cancels an accept only when it stops listening; null says so.
+                // The listener is stopping; null says so.
                 return null;
             }
 
@@ -62,9 +73,18 @@ internal sealed class AcceptLimit(IConnectionListenerFactory sockets, int limit)
             return connection is null ? null : new Counted(connection, open);
         }
 
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => inner.UnbindAsync(cancellationToken);
+        public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+        {
+            unbound.Cancel();
+            return inner.UnbindAsync(cancellationToken);
+        }
 
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            unbound.Cancel();
+            await inner.DisposeAsync();
+            unbound.Dispose();
+        }
     }
 
     /// <summary>A connection that gives its place back once its socket is closed.</summary>
