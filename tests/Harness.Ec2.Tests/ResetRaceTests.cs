@@ -14,23 +14,16 @@ namespace Harness.Ec2.Tests;
 /// A reset racing EC2 requests: each request lands wholly before or wholly after it, so no write acknowledged after the
 /// reset is lost and nothing begun before it (an instance, its metadata, its vCPUs) shows up in the world after it.
 /// </summary>
-public sealed class ResetRaceTests
+public sealed class ResetRaceTests : IAsyncLifetime
 {
+    private HarnessServer server = null!;
+
+    public async Task InitializeAsync() => server = await HarnessServer.StartAsync(new HarnessHostOptions(Seed: 7));
+
+    public Task DisposeAsync() => server.DisposeAsync();
+
     [Fact]
     public async Task Reset_WhileAWriteIsInside_WaitsForItsReplyThenEmptiesTheWorld()
-    {
-        var server = await HarnessServer.StartAsync(new HarnessHostOptions(Seed: 7));
-        try
-        {
-            await ResetWhileAWriteIsInsideAsync(server);
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
-    }
-
-    private static async Task ResetWhileAWriteIsInsideAsync(HarnessServer server)
     {
         var services = server.Services;
         var subnet = await Protocol.TopologyBuilder.SubnetAsync(server, "10.1.0.0/16", "10.1.0.0/24");
@@ -74,19 +67,6 @@ public sealed class ResetRaceTests
 
     [Fact]
     public async Task Resets_RacingLaunches_LeaveNoGhostInstanceMetadataOrVcpus()
-    {
-        var server = await HarnessServer.StartAsync(new HarnessHostOptions(Seed: 7));
-        try
-        {
-            await ResetsRacingLaunchesAsync(server);
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
-    }
-
-    private static async Task ResetsRacingLaunchesAsync(HarnessServer server)
     {
         var services = server.Services;
         using var stop = new CancellationTokenSource();
