@@ -288,7 +288,7 @@ internal sealed class InstanceGrain(
         }
     }
 
-    private INetworkInterfaceGrain Interface(string id) => GrainFactory.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(state, id));
+    private INetworkInterfaceGrain Interface(string id) => GrainFactory.Get<INetworkInterfaceGrain>(GrainKeys.For(state, id));
 
     private InstanceView Publish()
     {

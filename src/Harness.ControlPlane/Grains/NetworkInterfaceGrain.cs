@@ -140,7 +140,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
     internal static Ec2Exception AttachmentNotFound(string id) =>
         Ec2Errors.NotFound("InvalidAttachmentID.NotFound", $"The network interface attachment ID '{id}' does not exist");
 
-    private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId));
+    private ISubnetGrain Subnet(string subnetId) => GrainFactory.Get<ISubnetGrain>(GrainKeys.For(state, subnetId));
 
     private NetworkInterfaceView Publish()
     {

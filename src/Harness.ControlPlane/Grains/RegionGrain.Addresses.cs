@@ -184,5 +184,5 @@ internal sealed partial class RegionGrain
             ? subnet.BindingsByAllocation.GetValueOrDefault(allocation.AllocationId)
             : null;
 
-    private ISubnetGrain Subnet(string subnetId) => GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId));
+    private ISubnetGrain Subnet(string subnetId) => GrainFactory.Get<ISubnetGrain>(GrainKeys.For(state, subnetId));
 }

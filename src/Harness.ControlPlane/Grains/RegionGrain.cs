@@ -90,7 +90,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
         var subnetId = ResourceIds.New("subnet", random);
         subnetsByVpc[vpc.VpcId].Add(new SubnetLayout(subnetId, cidr));
         var spec = new SubnetSpec(state.Name, subnetId, vpc.VpcId, cidr, zone, state.ZoneIdOf(zone), command.Tags);
-        return await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId)).InitializeAsync(spec);
+        return await GrainFactory.Get<ISubnetGrain>(GrainKeys.For(state, subnetId)).InitializeAsync(spec);
     }
 
     public async Task DeleteSubnetAsync(string subnetId)
@@ -100,7 +100,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
             throw SubnetNotFound(subnetId);
         }
 
-        await GrainFactory.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId)).DeleteAsync();
+        await GrainFactory.Get<ISubnetGrain>(GrainKeys.For(state, subnetId)).DeleteAsync();
         subnetsByVpc[subnet.VpcId].RemoveAll(s => s.SubnetId == subnetId);
     }
 

@@ -1,4 +1,5 @@
 using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Regions;
 
 namespace Harness.ControlPlane.Lifecycle;
 
@@ -101,7 +102,7 @@ public sealed class TerminatedInstances : IDisposable
         try
         {
             // The grain checks again that it is still terminated and due.
-            await grains.GetGrain<IInstanceGrain>(key).ForgetAsync();
+            await grains.Get<IInstanceGrain>(key).ForgetAsync();
         }
         catch (Exception)
         {

@@ -29,10 +29,10 @@ internal sealed class Ec2Context(
 
     public bool DryRun => Parameters.GetBool("DryRun") == true;
 
-    public IRegionGrain RegionGrain => Grains.GetGrain<IRegionGrain>(GrainKeys.Of(Region));
+    public IRegionGrain RegionGrain => Grains.Get<IRegionGrain>(GrainKeys.Of(Region));
 
     public T Grain<T>(string id)
-        where T : IGrainWithStringKey => Grains.GetGrain<T>(GrainKeys.For(Region, id));
+        where T : IGrainWithStringKey => Grains.Get<T>(GrainKeys.For(Region, id));
 
     /// <summary>EC2 answers DryRun only once the request is known to be valid; handlers call this after validating.</summary>
     public void ThrowIfDryRun()
