@@ -5,6 +5,7 @@ internal sealed record Ec2BenchResult(
     string Label,
     string Target,
     double DurationSeconds,
+    double WarmPassSeconds,
     List<WorkloadResult> Workloads,
     ScaleResult? DescribeScale,
     string? Failure);

@@ -83,6 +83,12 @@ internal static class Ec2Report
     {
         md.AppendLine(Inv($"## Workloads (harness {harness?.DurationSeconds ?? 0:F0} s, moto {moto?.DurationSeconds ?? 0:F0} s per cell)"));
         md.AppendLine();
+        if (harness?.WarmPassSeconds > 0 || moto?.WarmPassSeconds > 0)
+        {
+            md.AppendLine(Inv($"Before the measured cells, each server had one unmeasured pass of every cell (harness {harness?.WarmPassSeconds ?? 0:0.#} s, moto {moto?.WarmPassSeconds ?? 0:0.#} s each) before the measured ones."));
+            md.AppendLine();
+        }
+
         md.AppendLine("| workload | conc | harness req/s | p50 ms | p99 ms | moto req/s | p50 ms | p99 ms | ratio | errors h/m | goals |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var keys = (harness?.Workloads ?? []).Concat(moto?.Workloads ?? [])

@@ -28,13 +28,14 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
         var json = Path.Combine(dir, "harness.json");
 
         var code = await Ec2BenchCommand.RunAsync(
-            ["--target", app.Ec2Url + "/", "--label", "harness", "--duration", "400ms", "--warmup", "0s", "--concurrency", "1,3",
+            ["--target", app.Ec2Url + "/", "--label", "harness", "--duration", "400ms", "--warmup", "0s", "--warm-pass", "100ms", "--concurrency", "1,3",
              "--describe-scale", "20,60", "--scale-duration", "300ms", "--json", json]);
 
         Assert.Equal(0, code);
         var result = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(json), BenchJson.Options)!;
         Assert.Null(result.Failure);
         Assert.Equal("harness", result.Label);
+        Assert.Equal(0.1, result.WarmPassSeconds);
         Assert.Equal(
             QueryWorkloads.All.SelectMany(_ => new[] { 1, 3 }, (w, c) => (w, c)).Order(),
             result.Workloads.Select(w => (w.Workload, w.Concurrency)).Order());

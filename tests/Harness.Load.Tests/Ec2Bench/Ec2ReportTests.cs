@@ -38,6 +38,7 @@ public sealed class Ec2ReportTests : IDisposable
         // Rows in the workloads' order, then by concurrency.
         Assert.True(rows.FindIndex(r => r.StartsWith("| assign-by-count", StringComparison.Ordinal)) < rows.FindIndex(r => r.StartsWith("| describe-by-id | 1", StringComparison.Ordinal)));
         Assert.Contains("moto 5.2.1", await File.ReadAllTextAsync(output), StringComparison.Ordinal);
+        Assert.Contains("one unmeasured pass of every cell (harness 3 s, moto 3 s each)", await File.ReadAllTextAsync(output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class Ec2ReportTests : IDisposable
     private static WorkloadResult Cell(string workload, int concurrency, double rps, double p50, double p99, BenchStats? unassign = null) =>
         new(workload, concurrency, Stats(rps, p50, p99), unassign);
 
-    private static Ec2BenchResult Run(string label, params WorkloadResult[] cells) => new(label, "http://127.0.0.1:1/", 10, [.. cells], null, null);
+    private static Ec2BenchResult Run(string label, params WorkloadResult[] cells) => new(label, "http://127.0.0.1:1/", 10, 3, [.. cells], null, null);
 
     private async Task<string> WriteAsync(string name, Ec2BenchResult result)
     {
