@@ -5,6 +5,11 @@ namespace Harness.Load.Engine;
 /// below 2^bits are kept exactly, above that each power of two is cut into 2^(bits-1) equal buckets, so a recorded
 /// value is known to within 2^-(bits-1) of itself (0.8 % at the default 8 bits). Recording is a handful of
 /// interlocked operations on a fixed array: O(1) per sample, memory fixed at construction, safe from any thread.
+/// HdrHistogram itself (2.5.0, the version the package registry serves) was weighed against this on 2026-12-06 and
+/// not taken: its concurrent histogram, at the same precision and memory, records in 31–48 ns against 22–34 ns here,
+/// and it computes bucket widths with 32-bit shifts, so above 2^35 (one significant digit) or 2^38 (two) a bucket's
+/// width comes out as −2^31 and its recorded-values iteration runs backwards (the upstream fix, HdrHistogram.NET
+/// pull request 169, is not released).
 /// </summary>
 public sealed class Histogram
 {

@@ -85,7 +85,7 @@ internal static class Ec2Report
         md.AppendLine();
         if (harness?.WarmPassSeconds > 0 || moto?.WarmPassSeconds > 0)
         {
-            md.AppendLine(Inv($"Before the measured cells, each server had one unmeasured pass of every cell (harness {harness?.WarmPassSeconds ?? 0:0.#} s, moto {moto?.WarmPassSeconds ?? 0:0.#} s each) before the measured ones."));
+            md.AppendLine(Inv($"Each server first had one unmeasured pass of every cell (harness {harness?.WarmPassSeconds ?? 0:0.#} s, moto {moto?.WarmPassSeconds ?? 0:0.#} s each)."));
             md.AppendLine();
         }
 
