@@ -13,7 +13,7 @@ namespace Harness.Load.Ec2Bench;
 internal static class Ec2BenchCommand
 {
     public const string Usage =
-        "usage: harness-load ec2-bench --target http://127.0.0.1:PORT/ [--label NAME] [--duration 10s] [--concurrency 1,8] [--warmup 1s] [--warm-pass 3s]\n" +
+        "usage: harness-load ec2-bench --target http://127.0.0.1:PORT/ [--label NAME] [--duration 10s] [--concurrency 1,8] [--warmup 1s] [--warm-pass 10s]\n" +
         "                              [--workloads assign-by-count,describe-by-id,reassign-ping-pong] [--describe-scale 100,1000,10000,100000]\n" +
         "                              [--scale-duration 3s] [--scale-budget 240s] [--json out.json]";
 
@@ -34,9 +34,9 @@ internal static class Ec2BenchCommand
         }
 
         // One unmeasured run of every cell first: a server on .NET's tiered JIT reaches its steady speed only after
-        // several seconds of a request path (a 1 s warm-up left the first cell at 60 % of it), and the same pass costs
-        // moto nothing but time.
-        var warmPass = args.GetDuration("warm-pass", TimeSpan.FromSeconds(3));
+        // tens of seconds of traffic (after a pass of 3 s a cell, the harness's assign-by-count at concurrency 1 still
+        // ran at 78 % of what it reached after 10 s a cell), and the same pass costs moto nothing but time.
+        var warmPass = args.GetDuration("warm-pass", TimeSpan.FromSeconds(10));
         var scalePoints = args.GetIntList("describe-scale", []);
         var scaleLimits = limits with { Duration = args.GetDuration("scale-duration", TimeSpan.FromSeconds(3)) };
         var workloads = args.Get("workloads") is { } w ? w.Split(',', StringSplitOptions.TrimEntries) : QueryWorkloads.All;
