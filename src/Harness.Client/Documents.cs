@@ -1,15 +1,18 @@
 namespace Harness.Client;
 
 /// <summary>What the metadata of one instance is doing (<c>GET /_harness/instances/{id}</c>).</summary>
-/// <param name="ImdsEndpoint">The base URL of the instance's own metadata service, e.g. <c>http://127.0.1.2:4581</c>.</param>
+/// <param name="ImdsEndpoint">The base URL of the instance's own metadata service, e.g. <c>http://127.0.1.2:4581</c>, for a process on the harness's machine.</param>
 /// <param name="State">The instance's state in the API: what DescribeInstances says.</param>
 /// <param name="MetadataState">The state its metadata has caught up with.</param>
 /// <param name="PendingChanges">Changes on their way to its metadata.</param>
 /// <param name="InSync">Whether its metadata shows what the API says now.</param>
 /// <param name="Propagation">The delay model its next changes are drawn from.</param>
+/// <param name="MetadataUrl">The metadata base URL through the host this client reached the harness at (the instance's id
+/// as the path). From outside a container whose ports are published on other numbers, use the Testcontainers module's
+/// <c>GetMetadataEndpoint</c> or serve --public-imds-url.</param>
 public sealed record InstanceInfo(
     string InstanceId, string Region, string ImdsEndpoint, string ImdsAddress, string State, string MetadataState,
-    string? Mac, string? PrivateIpAddress, int PendingChanges, bool InSync, string Propagation);
+    string? Mac, string? PrivateIpAddress, int PendingChanges, bool InSync, string Propagation, string MetadataUrl);
 
 /// <summary>What an instance's metadata shows (<see cref="Seen"/>) against what the API says (<see cref="Desired"/>).</summary>
 public sealed record MetadataState(string InstanceId, bool InSync, MetadataView Seen, MetadataView Desired);

@@ -69,7 +69,7 @@ public static class HarnessApp
                 silo.AddDashboard();
             }
         });
-        builder.Services.AddSingleton<ImdsListener>();
+        builder.Services.AddSingleton(new ImdsListener { PublicUrl = options.PublicImdsUrl });
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();

@@ -34,6 +34,9 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
     /// <summary>The base URL the harness is reached at beyond loopback (<c>serve --public-url</c>): its host is a Host the control API answers.</summary>
     public Uri? PublicUrl { get; init; }
 
+    /// <summary>Where the metadata port is reached from outside (<c>serve --public-imds-url</c>); null: the caller's host, the metadata port.</summary>
+    public Uri? PublicImdsUrl { get; init; }
+
     /// <summary>The token the control API requires as <c>Authorization: Bearer</c> (<c>serve --control-token</c>); null requires none.</summary>
     public string? ControlToken { get; init; }
 

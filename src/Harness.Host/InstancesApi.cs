@@ -26,16 +26,16 @@ internal static class InstancesApi
         return api;
     }
 
-    private static Ok<InstanceList> List(MetadataPropagation propagation, RegionDirectory regions, ImdsListener listener) =>
+    private static Ok<InstanceList> List(HttpContext http, MetadataPropagation propagation, RegionDirectory regions, ImdsListener listener) =>
         TypedResults.Ok(new InstanceList(propagation.Slots
             .OrderBy(s => s.Address)
-            .Select(s => Describe(s.InstanceId, propagation, regions, listener))
+            .Select(s => Describe(http, s.InstanceId, propagation, regions, listener))
             .OfType<InstanceDocument>()
             .ToList()));
 
     private static Results<Ok<InstanceDocument>, ProblemHttpResult> Get(
-        string instanceId, MetadataPropagation propagation, RegionDirectory regions, ImdsListener listener) =>
-        Describe(instanceId, propagation, regions, listener) is { } document ? TypedResults.Ok(document) : UnknownInstance(instanceId);
+        HttpContext http, string instanceId, MetadataPropagation propagation, RegionDirectory regions, ImdsListener listener) =>
+        Describe(http, instanceId, propagation, regions, listener) is { } document ? TypedResults.Ok(document) : UnknownInstance(instanceId);
 
     private static Results<Ok<PendingDocument>, ProblemHttpResult> Pending(string instanceId, MetadataPropagation propagation) =>
         propagation.Pending(instanceId) is { } pending ? TypedResults.Ok(new PendingDocument(instanceId, pending)) : UnknownInstance(instanceId);
@@ -62,7 +62,8 @@ internal static class InstancesApi
         return TypedResults.Ok(propagation.Timeline(instanceId.Length == 0 ? null : instanceId, after, (int)limit));
     }
 
-    private static InstanceDocument? Describe(string instanceId, MetadataPropagation propagation, RegionDirectory regions, ImdsListener listener)
+    private static InstanceDocument? Describe(
+        HttpContext http, string instanceId, MetadataPropagation propagation, RegionDirectory regions, ImdsListener listener)
     {
         if (propagation.Describe(instanceId) is not { } status)
         {
@@ -74,7 +75,8 @@ internal static class InstancesApi
         var eth0 = status.Desired.Primary;
         return new InstanceDocument(
             instanceId, slot.Region, listener.EndpointOf(slot), slot.AddressText, control?.State.Name ?? "terminated", slot.View.State,
-            eth0?.Mac, eth0 is null ? null : Ipv4.Format(eth0.PrimaryIpv4), status.PendingChanges, status.InSync, status.Model);
+            eth0?.Mac, eth0 is null ? null : Ipv4.Format(eth0.PrimaryIpv4), status.PendingChanges, status.InSync, status.Model,
+            listener.UrlThrough(http.Request.Host, slot));
     }
 
     private static bool TryNumber(string? text, long min, long max, long fallback, out long value)
@@ -89,9 +91,12 @@ internal static class InstancesApi
     /// <param name="State">The instance's state in the control plane (what DescribeInstances says).</param>
     /// <param name="MetadataState">The state its metadata has caught up with: running, stopped or terminated.</param>
     /// <param name="InSync">Whether its metadata shows what the control plane says now.</param>
+    /// <param name="ImdsEndpoint">The instance's own address on this machine: the base URL for a process that runs here.</param>
+    /// <param name="MetadataUrl">The same metadata as a base URL on the host this request named (a published port, the
+    /// public URL): the metadata port with the instance's id as the path.</param>
     internal sealed record InstanceDocument(
         string InstanceId, string Region, string ImdsEndpoint, string ImdsAddress, string State, string MetadataState,
-        string? Mac, string? PrivateIpAddress, int PendingChanges, bool InSync, string Propagation);
+        string? Mac, string? PrivateIpAddress, int PendingChanges, bool InSync, string Propagation, string MetadataUrl);
 
     internal sealed record InstanceList(IReadOnlyList<InstanceDocument> Instances);
 

@@ -11,7 +11,7 @@ namespace Harness.Host;
 /// <summary>
 /// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
 /// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]
-/// [--public-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]</c>: runs the harness until Ctrl-C.
+/// [--public-url URL] [--public-imds-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]</c>: runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
 {
@@ -79,6 +79,9 @@ internal static class ServeCommand
         var publicUrl = CommandOptions.Url(
             "--public-url", "The base URL the harness is reached at beyond loopback, e.g. http://harness:4580: its host is a Host the control API answers (also HARNESS_PUBLIC_URL)",
             Environment.GetEnvironmentVariable("HARNESS_PUBLIC_URL") is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null);
+        var publicImdsUrl = CommandOptions.Url(
+            "--public-imds-url", "Where the metadata port is reached from outside when it is published on another number, e.g. http://127.0.0.1:32769: the base of each instance's metadataUrl (also HARNESS_PUBLIC_IMDS_URL)",
+            Environment.GetEnvironmentVariable("HARNESS_PUBLIC_IMDS_URL") is { Length: > 0 } imdsUrl && Uri.TryCreate(imdsUrl, UriKind.Absolute, out var parsedImds) ? parsedImds : null);
         var controlToken = new Option<string?>("--control-token")
         {
             Description = "Require Authorization: Bearer <token> on the control API (also HARNESS_CONTROL_TOKEN); with --listen-any one is generated and printed if none is given",
@@ -95,7 +98,7 @@ internal static class ServeCommand
         var signatures = new SignatureOptions();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, controlToken, maxConnections, dashboard,
+            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, publicImdsUrl, controlToken, maxConnections, dashboard,
         };
         signatures.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
@@ -117,6 +120,7 @@ internal static class ServeCommand
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), anywhere)
             {
                 PublicUrl = parse.GetValue(publicUrl),
+                PublicImdsUrl = parse.GetValue(publicImdsUrl),
                 ControlToken = token,
                 MaxConnections = parse.GetValue(maxConnections),
                 Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),

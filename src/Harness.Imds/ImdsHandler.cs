@@ -13,7 +13,8 @@ namespace Harness.Imds;
 
 /// <summary>
 /// Serves every instance's metadata from one listener. The instance is the one whose loopback address the client
-/// connected to (so an unmodified SDK needs only a base URL), or, on 127.0.0.1, the one named by
+/// connected to (so an unmodified SDK needs only a base URL), or, on 127.0.0.1 and through a published port, the one
+/// whose id begins the path (a base URL such as <c>http://127.0.0.1:4581/i-0123…/</c>) or is named by
 /// <c>X-Harness-Instance-Id</c>. A registered client's alias address serves its instance's metadata and records each
 /// request (<see cref="ClientTaps"/>). IMDSv2's rules follow IMDS.md; the tree itself is <see cref="MetadataTree"/>.
 /// </summary>
@@ -24,6 +25,9 @@ public sealed partial class ImdsHandler
     private const string TokenHeader = "X-aws-ec2-metadata-token";
     private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
     private const uint BaseAddress = 0x7F000001;
+
+    /// <summary>Whom a token asked for at the shared address's root belongs to (no instance id is empty).</summary>
+    private const string SharedAddressToken = "";
 
     /// <summary>The versions real IMDS lists at <c>/</c>; each serves the same tree as <c>latest</c> here.</summary>
     private static readonly string[] Versions =
@@ -190,7 +194,7 @@ public sealed partial class ImdsHandler
         var rest = slash < 0 ? "" : path[slash..];
         if (rest.TrimEnd('/') == "/api/token")
         {
-            return Token(http, slot, version);
+            return Token(http, slot.InstanceId, version);
         }
 
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
@@ -201,7 +205,8 @@ public sealed partial class ImdsHandler
         if (request.Headers.TryGetValue(TokenHeader, out var token))
         {
             // A token that is bad or expired is refused even where tokens are optional (IMDS.md).
-            if (!tokens.IsValid(token.ToString(), slot.InstanceId))
+            var text = token.ToString();
+            if (!tokens.IsValid(text, slot.InstanceId) && !(request.PathBase.HasValue && tokens.IsValid(text, SharedAddressToken)))
             {
                 return ImdsResponses.Error(http, StatusCodes.Status401Unauthorized);
             }
@@ -225,7 +230,7 @@ public sealed partial class ImdsHandler
         return body is null ? ImdsResponses.Error(http, StatusCodes.Status404NotFound) : ImdsResponses.Text(http, body);
     }
 
-    private Task Token(HttpContext http, MetadataSlot slot, string version)
+    private Task Token(HttpContext http, string instanceId, string version)
     {
         if (!HttpMethods.IsPut(http.Request.Method))
         {
@@ -244,7 +249,7 @@ public sealed partial class ImdsHandler
         }
 
         http.Response.Headers[TtlHeader] = ttlText;
-        return ImdsResponses.Text(http, tokens.Issue(slot.InstanceId, ttl));
+        return ImdsResponses.Text(http, tokens.Issue(instanceId, ttl));
     }
 
     private bool TryFindInstance(
@@ -272,11 +277,19 @@ public sealed partial class ImdsHandler
         }
 
         var id = http.Request.Headers[InstanceHeader].ToString();
-        if (id.Length == 0)
+        if (id.Length == 0 && !TryTakeInstancePrefix(http.Request, out id))
         {
             slot = null;
+            if (IsTokenPath(http.Request.Path.Value))
+            {
+                // JavaScript's MetadataService asks for its token at the root even when its base URL has a path: a token
+                // from here is the shared address's, and good for every instance reached through a path on it.
+                refusal = Token(http, SharedAddressToken, "latest");
+                return false;
+            }
+
             refusal = ImdsResponses.Plain(http, StatusCodes.Status400BadRequest,
-                $"This address serves tools: name the instance with {InstanceHeader}, or connect to the instance's own address (imdsEndpoint in GET /_harness/instances/{{id}}).");
+                $"This address serves tools: start the path with the instance's id (metadataUrl in GET /_harness/instances/{{id}}), name it with {InstanceHeader}, or connect to the instance's own address (imdsEndpoint).");
             return false;
         }
 
@@ -288,6 +301,35 @@ public sealed partial class ImdsHandler
         refusal = ImdsResponses.Plain(http, StatusCodes.Status404NotFound, $"No instance {id} has metadata here.");
         return false;
     }
+
+    /// <summary>
+    /// Through a published port, where every instance shares one address, a base URL can still name the instance: its
+    /// id as the path's first segment (<c>/i-0123…/latest/meta-data/</c>). The SDKs keep a base URL's path and append
+    /// theirs. The segment moves to the request's path base, so the rest is served as on the instance's own address.
+    /// </summary>
+    private static bool TryTakeInstancePrefix(HttpRequest request, out string id)
+    {
+        var path = request.Path.Value ?? "";
+        if (path.Contains("//", StringComparison.Ordinal))
+        {
+            path = CollapseSlashes(path);
+        }
+
+        id = "";
+        if (!path.StartsWith("/i-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var end = path.IndexOf('/', 1);
+        id = end < 0 ? path[1..] : path[1..end];
+        request.PathBase = request.PathBase.Add(new PathString("/" + id));
+        request.Path = end < 0 ? new PathString("/") : new PathString(path[end..]);
+        return true;
+    }
+
+    private static bool IsTokenPath(string? path) =>
+        path is not null && CollapseSlashes(path).TrimEnd('/') == "/latest/api/token";
 
     private static string CollapseSlashes(string path)
     {

@@ -1,4 +1,5 @@
 using Harness.ControlPlane.Metadata;
+using Microsoft.AspNetCore.Http;
 
 namespace Harness.Imds;
 
@@ -7,5 +8,23 @@ public sealed class ImdsListener
 {
     public int Port { get; set; }
 
+    /// <summary>Where the metadata port is reached from outside, when that is not <see cref="Port"/> on the caller's host (serve --public-imds-url).</summary>
+    public Uri? PublicUrl { get; set; }
+
     public string EndpointOf(MetadataSlot slot) => $"http://{slot.AddressText}:{Port}";
+
+    /// <summary>
+    /// The instance's metadata as a base URL that works through one address: <see cref="PublicUrl"/> when set, else the
+    /// host the caller used to reach the harness with the metadata port (a container's ports published on the same
+    /// numbers), and the instance's id as the path.
+    /// </summary>
+    public string UrlThrough(HostString callerHost, MetadataSlot slot)
+    {
+        var root = PublicUrl is { } url
+            ? url.GetLeftPart(UriPartial.Path).TrimEnd('/')
+            : $"http://{HostOf(callerHost)}:{Port}";
+        return $"{root}/{slot.InstanceId}/";
+    }
+
+    private static string HostOf(HostString host) => host.HasValue ? new HostString(host.Host).ToUriComponent() : "127.0.0.1";
 }

@@ -174,6 +174,33 @@ public sealed class InstanceMetadataTests(SdkHarness harness)
         }
     }
 
+    /// <summary>
+    /// Through one address (a container's published port), the instance's id as the base URL's path: the SDK keeps the
+    /// path and appends its own, with or without a trailing slash (with one it sends <c>//latest</c>).
+    /// </summary>
+    [Fact]
+    public async Task ThroughOneAddress_TheBaseUrlsPathNamesTheInstance()
+    {
+        using var ec2 = harness.Client();
+        var net = await Topology.CreateAsync(ec2, 75);
+        var a = await net.RunAsync(ec2);
+        var b = await net.RunAsync(ec2);
+        await ReadyAsync(a.InstanceId);
+        await ReadyAsync(b.InstanceId);
+
+        foreach (var instance in new[] { a, b })
+        {
+            var url = (await harness.InstanceDocumentAsync(instance.InstanceId)).GetProperty("metadataUrl").GetString()!;
+            Assert.Equal($"http://127.0.0.1:{new Uri(url).Port}/{instance.InstanceId}/", url);
+            foreach (var endpoint in new[] { url, url.TrimEnd('/') })
+            {
+                using var _ = MetadataEndpoint.Use(endpoint);
+                Assert.Equal(instance.InstanceId, EC2InstanceMetadata.GetData("/instance-id"));
+                Assert.Equal([instance.PrivateIpAddress], LocalIPv4s(instance.NetworkInterfaces.Single().MacAddress));
+            }
+        }
+    }
+
     /// <summary>The interface's addresses as the SDK's <see cref="NetworkInterfaceMetadata"/> reads them.</summary>
     private static List<string> LocalIPv4s(string mac) =>
         [.. EC2InstanceMetadata.NetworkInterfaces.Single(n => n.MacAddress == mac).LocalIPv4s];

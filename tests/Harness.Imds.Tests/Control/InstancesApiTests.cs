@@ -17,7 +17,8 @@ public sealed class InstancesApiTests(FakeClockHarness harness) : FakeClockTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("application/json", mediaType);
         Assert.Equal(
-            ["instanceId", "region", "imdsEndpoint", "imdsAddress", "state", "metadataState", "mac", "privateIpAddress", "pendingChanges", "inSync", "propagation"],
+            ["instanceId", "region", "imdsEndpoint", "imdsAddress", "state", "metadataState", "mac", "privateIpAddress", "pendingChanges", "inSync", "propagation",
+                "metadataUrl"],
             body.EnumerateObject().Select(p => p.Name));
         Assert.Equal(instance.InstanceId, body.GetProperty("instanceId").GetString());
         Assert.Equal("us-east-1", body.GetProperty("region").GetString());
@@ -30,6 +31,7 @@ public sealed class InstancesApiTests(FakeClockHarness harness) : FakeClockTests
         Assert.Equal(0, body.GetProperty("pendingChanges").GetInt32());
         Assert.True(body.GetProperty("inSync").GetBoolean());
         Assert.Equal(HarnessFixture.Spec, body.GetProperty("propagation").GetString());
+        Assert.Equal($"http://127.0.0.1:{Harness.ImdsPort}/{instance.InstanceId}/", body.GetProperty("metadataUrl").GetString());
     }
 
     [Fact]

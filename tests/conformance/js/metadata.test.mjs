@@ -166,6 +166,20 @@ describe('instance metadata with @aws-sdk/ec2-metadata-service', () => {
     }
   });
 
+  // A container publishes one metadata port for every instance: metadataUrl names the instance by path. MetadataService
+  // keeps the path on its GETs but puts its token request at the root (PUT /latest/api/token, the path dropped); the
+  // harness issues that one as the shared address's token, good for every instance reached through a path.
+  test('through one address, the base URL\'s path names the instance', async () => {
+    const doc = await launch('required');
+    const port = new URL(doc.imdsEndpoint).port;
+    assert.equal(doc.metadataUrl, `http://127.0.0.1:${port}/${doc.instanceId}/`);
+    for (const base of [doc.metadataUrl, doc.metadataUrl.replace(/\/$/, '')]) {
+      const ms = new MetadataService({ endpoint: base, httpOptions: { timeout: 2000 }, retries: 0 });
+      assert.equal(await ms.request('/latest/meta-data/instance-id', {}), doc.instanceId, base);
+      assert.equal(await ms.request('/latest/meta-data/mac', {}), doc.mac, base);
+    }
+  });
+
   test(`a new secondary address shows in local-ipv4s only after the delay (${PROPAGATION})`, async () => {
     const doc = await launch('required');
     const ms = imds(doc);

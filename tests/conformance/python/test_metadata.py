@@ -259,6 +259,28 @@ class BotocoreImdsClientTest(MetadataCase):
             self.assertDelayed("local-ipv4s", result["local-ipv4s"], gap)
             self.assertEqual(read(), [eni["PrivateIpAddress"], "10.0.1.77"], "primary first")
 
+    def test_through_one_address_the_base_urls_path_names_the_instance(self):
+        # A container publishes one metadata port for every instance: metadataUrl is that port with the instance's id
+        # as the path, and botocore keeps a base URL's path (with or without the trailing slash).
+        v, s = self.net()
+        doc = self.launch(s, tokens="required")
+        url, iid, mac = doc["metadataUrl"], doc["instanceId"], doc["mac"]
+        port = doc["imdsEndpoint"].rsplit(":", 1)[1]
+        self.assertEqual(url, f"http://127.0.0.1:{port}/{iid}/")
+        for base in (url, url.rstrip("/")):
+            with self.subTest(base=base), self.sdk_env(base):
+                fetcher = botocore.credentials.create_credential_resolver(
+                    botocore.session.Session()).get_provider("iam-role")._role_fetcher
+                sent = self.record(fetcher)
+                token = fetcher._fetch_metadata_token()
+                self.assertEqual(fetcher._get_request("latest/meta-data/instance-id", None, token=token).text, iid)
+                self.assertEqual(fetcher._get_request("latest/meta-data/mac", None, token=token).text, mac)
+                prefix = url.rstrip("/")
+                self.assertEqual([(m, u, st) for m, u, _, st in sent],
+                                 [("PUT", prefix + "/latest/api/token", 200),
+                                  ("GET", prefix + "/latest/meta-data/instance-id", 200),
+                                  ("GET", prefix + "/latest/meta-data/mac", 200)])
+
     def test_region_provider_reads_placement(self):
         eu = harness_process.client("eu-west-1", endpoint_url=self.base)
         vpc = eu.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
