@@ -65,8 +65,12 @@ public sealed record Fault(
     string Id, string Name, string Kind, string Spec, string Source, DateTimeOffset AddedAt, DateTimeOffset? ExpiresAt, long Touched);
 
 /// <summary>A program under test registered with the harness, with endpoints of its own whose every request is recorded.</summary>
+/// <param name="ImdsEndpoint">The client's own metadata address, for a client on the harness's machine.</param>
+/// <param name="MetadataUrl">The same recorded metadata through the host this client reached the harness at, the client's
+/// id as the path (see <see cref="InstanceInfo.MetadataUrl"/>).</param>
 public sealed record RegisteredClient(
-    string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt);
+    string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt,
+    string MetadataUrl);
 
 /// <summary>A registered client and every request it made at its endpoints.</summary>
 public sealed record ClientRecords(RegisteredClient Client, IReadOnlyList<ClientRequest> Records, long Dropped);

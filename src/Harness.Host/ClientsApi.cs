@@ -84,12 +84,16 @@ internal static class ClientsApi
     /// <param name="ImdsEndpoint">The client's metadata base URL: its instance's metadata at an address of the client's own.</param>
     /// <param name="Ec2Endpoint">The client's EC2 endpoint (AWS_ENDPOINT_URL_EC2).</param>
     /// <param name="EndedAt">When the client's end was marked (<c>POST …/end</c>); null while it runs.</param>
+    /// <param name="MetadataUrl">The same recorded metadata through the host this request named: the metadata port with the
+    /// client's id as the path (for a client outside the harness's container).</param>
     internal sealed record ClientDocument(
-        string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt)
+        string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt,
+        string MetadataUrl)
     {
         public static ClientDocument Of(ClientTap tap, HttpContext http, ImdsListener listener) => new(
             tap.Id, tap.Name, tap.Slot.InstanceId, $"http://{tap.AddressText}:{listener.Port}",
-            $"{http.Request.Scheme}://{http.Request.Host}/_harness/clients/{tap.Id}/ec2", tap.RegisteredAt, tap.EndedAt);
+            $"{http.Request.Scheme}://{http.Request.Host}/_harness/clients/{tap.Id}/ec2", tap.RegisteredAt, tap.EndedAt,
+            listener.UrlThrough(http.Request.Host, tap.Id));
     }
 
     internal sealed record ClientList(IReadOnlyList<ClientDocument> Clients);

@@ -298,13 +298,20 @@ public sealed partial class ImdsHandler
             return true;
         }
 
+        // A registered client's id as the path: its instance's metadata, each request recorded (as at its own address).
+        if (http.Request.PathBase.HasValue && taps.TryGet(id, out tap))
+        {
+            slot = tap.Slot;
+            return true;
+        }
+
         refusal = ImdsResponses.Plain(http, StatusCodes.Status404NotFound, $"No instance {id} has metadata here.");
         return false;
     }
 
     /// <summary>
     /// Through a published port, where every instance shares one address, a base URL can still name the instance: its
-    /// id as the path's first segment (<c>/i-0123…/latest/meta-data/</c>). The SDKs keep a base URL's path and append
+    /// id as the path's first segment (<c>/i-0123…/latest/meta-data/</c>), or a registered client's id (<c>/client-3/…</c>). The SDKs keep a base URL's path and append
     /// theirs. The segment moves to the request's path base, so the rest is served as on the instance's own address.
     /// </summary>
     private static bool TryTakeInstancePrefix(HttpRequest request, out string id)
@@ -316,7 +323,7 @@ public sealed partial class ImdsHandler
         }
 
         id = "";
-        if (!path.StartsWith("/i-", StringComparison.Ordinal))
+        if (!path.StartsWith("/i-", StringComparison.Ordinal) && !path.StartsWith("/" + ClientTaps.IdPrefix, StringComparison.Ordinal))
         {
             return false;
         }

@@ -18,12 +18,15 @@ public sealed class ImdsListener
     /// host the caller used to reach the harness with the metadata port (a container's ports published on the same
     /// numbers), and the instance's id as the path.
     /// </summary>
-    public string UrlThrough(HostString callerHost, MetadataSlot slot)
+    public string UrlThrough(HostString callerHost, MetadataSlot slot) => UrlThrough(callerHost, slot.InstanceId);
+
+    /// <summary>As <see cref="UrlThrough(HostString, MetadataSlot)"/>, under any name the metadata service takes as a path (a registered client's id).</summary>
+    public string UrlThrough(HostString callerHost, string name)
     {
         var root = PublicUrl is { } url
             ? url.GetLeftPart(UriPartial.Path).TrimEnd('/')
             : $"http://{HostOf(callerHost)}:{Port}";
-        return $"{root}/{slot.InstanceId}/";
+        return $"{root}/{name}/";
     }
 
     private static string HostOf(HostString host) => host.HasValue ? new HostString(host.Host).ToUriComponent() : "127.0.0.1";

@@ -11,6 +11,9 @@ namespace Harness.ControlPlane.Clients;
 /// </summary>
 public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider time)
 {
+    /// <summary>How every client's id begins (<c>client-1</c>, …).</summary>
+    public const string IdPrefix = "client-";
+
     private readonly ConcurrentDictionary<string, ClientTap> byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<uint, ClientTap> byAddress = new();
     private int next;
@@ -85,7 +88,7 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
     /// <summary>Registrations are numbered in order: <c>client-1</c>, <c>client-2</c>, …</summary>
     public int Number { get; } = number;
 
-    public string Id { get; } = $"client-{number}";
+    public string Id { get; } = ClientTaps.IdPrefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string Name { get; } = name;
 

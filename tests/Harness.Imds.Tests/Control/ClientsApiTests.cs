@@ -48,6 +48,25 @@ public sealed class ClientsApiTests(FakeClockHarness harness) : FakeClockTests(h
     }
 
     [Fact]
+    public async Task Through_one_address_the_clients_id_as_the_path_serves_its_instance_and_records_each_read()
+    {
+        var instance = await LaunchAsync();
+        var client = await RegisterAsync("agent", instance.InstanceId);
+        var clientId = client.GetProperty("id").GetString()!;
+        var url = client.GetProperty("metadataUrl").GetString()!;
+
+        var token = await Harness.SendImdsAsync("127.0.0.1", HttpMethod.Put, $"/{clientId}/latest/api/token", (ImdsHeaders.Ttl, "60"));
+        var read = await Harness.GetImdsAsync("127.0.0.1", $"/{clientId}//latest/meta-data/local-ipv4", (ImdsHeaders.Token, token.Body));
+        var (_, body, _) = await Harness.ControlAsync(HttpMethod.Get, $"/_harness/clients/{clientId}");
+
+        Assert.Equal($"http://127.0.0.1:{Harness.ImdsPort}/{clientId}/", url);
+        Assert.Equal((HttpStatusCode.OK, instance.Eth0.PrivateIp), (read.Status, read.Body));
+        Assert.Equal(
+            ["PUT /latest/api/token 200", "GET /latest/meta-data/local-ipv4 200"],
+            body.GetProperty("records").EnumerateArray().Select(r => $"{r.GetProperty("method").GetString()} {r.GetProperty("target").GetString()} {r.GetProperty("status").GetInt32()}"));
+    }
+
+    [Fact]
     public async Task A_read_from_a_view_that_has_not_caught_up_is_recorded_as_not_current()
     {
         var instance = await LaunchAsync();
