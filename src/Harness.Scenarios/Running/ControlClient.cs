@@ -228,8 +228,18 @@ internal sealed record EventDocument(
     long Sequence, string InstanceId, string Kind, string? NetworkInterfaceId, string? Mac, string Detail, DateTimeOffset MadeAt,
     DateTimeOffset? DueAt, DateTimeOffset? SeenAt, string Status, string? Fault);
 
+/// <param name="MetadataUrl">The client's recorded metadata through the host the runner named (the client's id as the path).</param>
 internal sealed record ClientDocument(
-    string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt);
+    string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt,
+    string? MetadataUrl = null)
+{
+    /// <summary>
+    /// The metadata base URL to give the client: its own loopback address when the harness is on this machine, else the
+    /// harness's metadata port with the client's id as the path (a harness in another container or on another host).
+    /// </summary>
+    public string MetadataEndpointForClient =>
+        MetadataUrl is { } url && Uri.TryCreate(Ec2Endpoint, UriKind.Absolute, out var ec2) && !ec2.IsLoopback ? url : ImdsEndpoint;
+}
 
 internal sealed record ClientRecords(ClientDocument Client, IReadOnlyList<TapRecordDocument> Records, long Dropped);
 

@@ -26,7 +26,7 @@ public sealed partial class ScenarioRunner
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AWS_ENDPOINT_URL_EC2"] = registration.Ec2Endpoint,
-            ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = registration.ImdsEndpoint,
+            ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = registration.MetadataEndpointForClient,
             ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] = "IPv4",
             ["AWS_REGION"] = scenario.Region,
             ["AWS_DEFAULT_REGION"] = scenario.Region,
@@ -64,7 +64,7 @@ public sealed partial class ScenarioRunner
         var calls = records.Records.Select(r => new CallReport(
             Seconds(r.At), r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current, r.Fault, r.AfterEnd)).ToList();
         var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start, end, result.ExitCode,
-            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.ImdsEndpoint, registration.Ec2Endpoint,
+            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.MetadataEndpointForClient, registration.Ec2Endpoint,
             result.Ran.TotalSeconds);
         lock (gate)
         {
