@@ -69,7 +69,8 @@ unittest_tally() {
   [ -n "$ran" ] || { failed=$((failed + 1)); status=1; }
 }
 
-for project in tests/Harness.*.Tests; do
+# The projects under tests/, then the examples users copy (examples/*/*.Tests).
+for project in tests/Harness.*.Tests examples/*/*.Tests; do
   [ -f "$project/$(basename "$project").csproj" ] || continue
   step "dotnet test $project"
   run "$LOGS/dotnet.log" dotnet test "$project" -c Release --no-build -nologo

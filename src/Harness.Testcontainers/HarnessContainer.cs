@@ -1,0 +1,26 @@
+using DotNet.Testcontainers.Containers;
+using Harness.Client;
+
+namespace Harness.Testcontainers;
+
+/// <summary>A running harness in a container: its EC2 endpoint, one instance's metadata endpoint and a client for its control API.</summary>
+public sealed class HarnessContainer(HarnessConfiguration configuration) : DockerContainer(configuration)
+{
+    /// <summary>The EC2 Query API (and the control API under <c>/_harness/</c>), e.g. for <c>AmazonEC2Config.ServiceURL</c>.</summary>
+    public Uri Ec2Endpoint => new UriBuilder(Uri.UriSchemeHttp, Hostname, GetMappedPublicPort(HarnessBuilder.Ec2Port)).Uri;
+
+    /// <summary>The metadata service's published port, before any instance's path.</summary>
+    public Uri ImdsBaseUrl => new UriBuilder(Uri.UriSchemeHttp, Hostname, GetMappedPublicPort(HarnessBuilder.ImdsPort)).Uri;
+
+    /// <summary>The control API's bearer token.</summary>
+    public string ControlToken => configuration.ControlToken!;
+
+    /// <summary>
+    /// One instance's metadata service as a base URL, for <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> (the SDKs append
+    /// <c>latest/…</c> to it): the published metadata port with the instance's path.
+    /// </summary>
+    public Uri GetMetadataEndpoint(string instanceId) => new(ImdsBaseUrl, Uri.EscapeDataString(instanceId) + "/");
+
+    /// <summary>A client for the control API, with the token; dispose it when done.</summary>
+    public HarnessClient CreateClient(HttpClient? http = null) => new(Ec2Endpoint, ControlToken, http);
+}
