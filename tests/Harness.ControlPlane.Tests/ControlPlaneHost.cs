@@ -107,6 +107,10 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     public INetworkInterfaceGrain Interface(string networkInterfaceId) =>
         Grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(State, networkInterfaceId));
 
+    /// <summary>The interface's addresses, through its subnet's grain (as AssignPrivateIpAddresses changes them).</summary>
+    public InterfaceAddressing AddressesOn(string networkInterfaceId) =>
+        new(Subnet(State.NetworkInterfaces[networkInterfaceId].SubnetId), networkInterfaceId);
+
     public IInstanceGrain Instance(string instanceId) => Grains.GetGrain<IInstanceGrain>(GrainKeys.For(State, instanceId));
 
     public SubnetView SubnetView(string subnetId) => State.Subnets[subnetId];

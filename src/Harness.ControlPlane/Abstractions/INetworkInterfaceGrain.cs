@@ -1,16 +1,14 @@
-using System.Collections.Immutable;
 using Harness.ControlPlane.ReadModel;
 
 namespace Harness.ControlPlane.Abstractions;
 
-/// <summary>A network interface: its attributes, attachment and tags. Its addresses live in its subnet's grain.</summary>
+/// <summary>
+/// A network interface: its attributes, attachment and tags. Its addresses live in its subnet's grain, which the EC2 API
+/// calls directly to change them (<see cref="ISubnetGrain.AssignAsync"/>).
+/// </summary>
 public interface INetworkInterfaceGrain : IGrainWithStringKey
 {
     Task<NetworkInterfaceView> CreateAsync(CreateInterfaceSpec spec);
-
-    Task<AssignResult> AssignAsync(AddressRequest request);
-
-    Task UnassignAsync(ImmutableArray<uint> addresses, ImmutableArray<uint> prefixes);
 
     Task<NetworkInterfaceView> AttachAsync(AttachCommand command);
 

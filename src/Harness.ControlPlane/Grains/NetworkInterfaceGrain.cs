@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
@@ -40,12 +39,6 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
             spec.Tags, spec.Sequence);
         return Publish();
     }
-
-    public Task<AssignResult> AssignAsync(AddressRequest request) =>
-        Subnet(View.SubnetId).AssignAsync(View.NetworkInterfaceId, request);
-
-    public Task UnassignAsync(ImmutableArray<uint> addresses, ImmutableArray<uint> prefixes) =>
-        Subnet(View.SubnetId).UnassignAsync(View.NetworkInterfaceId, addresses, prefixes);
 
     public async Task<NetworkInterfaceView> AttachAsync(AttachCommand command)
     {

@@ -116,11 +116,11 @@ public sealed class InstanceGrainTests : IAsyncLifetime
         var instance = await host.LaunchAsync(subnet, "t3.micro", await host.CreateInterfaceAsync(subnet));
         var kept = await host.CreateInterfaceAsync(subnet);
         await host.AttachAsync(instance, kept, 1);
-        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.Interface(kept).AssignAsync(Count(2)));
+        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.AddressesOn(kept).AssignAsync(Count(2)));
 
         await host.Instance(instance).TerminateAsync();
 
-        var result = await host.Interface(kept).AssignAsync(Count(2));
+        var result = await host.AddressesOn(kept).AssignAsync(Count(2));
         Assert.Equal(2, result.Addresses.Length);
     }
 }

@@ -54,7 +54,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet);
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.Interface(eni).AssignAsync(Addresses(false, address)));
+        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.AddressesOn(eni).AssignAsync(Addresses(false, address)));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
     }
@@ -93,7 +93,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var other = await host.CreateInterfaceAsync(subnet, "10.0.1.20");
         var before = host.SubnetView(subnet.SubnetId);
 
-        var error = await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.Interface(other).AssignAsync(Addresses(false, "10.0.1.11")));
+        var error = await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.AddressesOn(other).AssignAsync(Addresses(false, "10.0.1.11")));
 
         Assert.Contains("move is not allowed", error.Message, StringComparison.Ordinal);
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
@@ -108,7 +108,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var other = await host.CreateInterfaceAsync(subnet, "10.0.1.20");
         var available = host.SubnetView(subnet.SubnetId).AvailableIpAddressCount;
 
-        var result = await host.Interface(other).AssignAsync(Addresses(true, "10.0.1.11"));
+        var result = await host.AddressesOn(other).AssignAsync(Addresses(true, "10.0.1.11"));
 
         Assert.Equal<uint>([Ip("10.0.1.11")], result.Addresses);
         Assert.Empty(result.Prefixes);
@@ -124,8 +124,8 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet, "10.0.1.10", Addresses(false, "10.0.1.11"));
         var available = host.SubnetView(subnet.SubnetId).AvailableIpAddressCount;
 
-        var again = await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
-        var primary = await host.Interface(eni).AssignAsync(Addresses(true, "10.0.1.10"));
+        var again = await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        var primary = await host.AddressesOn(eni).AssignAsync(Addresses(true, "10.0.1.10"));
 
         Assert.Empty(again.Addresses);
         Assert.Empty(primary.Addresses);
@@ -139,7 +139,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet, "10.0.1.10", Addresses(false, "10.0.1.11"));
 
-        var result = await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11", "10.0.1.12", "10.0.1.12"));
+        var result = await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11", "10.0.1.12", "10.0.1.12"));
 
         Assert.Equal<uint>([Ip("10.0.1.12")], result.Addresses);
         Assert.Equal<uint>([Ip("10.0.1.11"), Ip("10.0.1.12")], host.AddressesOf(subnet.SubnetId, eni).Secondaries);
@@ -151,7 +151,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet);
 
-        var result = await host.Interface(eni).AssignAsync(Count(3));
+        var result = await host.AddressesOn(eni).AssignAsync(Count(3));
 
         Assert.Equal<uint>([Ip("10.0.1.5"), Ip("10.0.1.6"), Ip("10.0.1.7")], result.Addresses);
         Assert.Equal<uint>(result.Addresses, host.AddressesOf(subnet.SubnetId, eni).Secondaries);
@@ -165,7 +165,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var other = await host.CreateInterfaceAsync(subnet, "10.0.1.20");
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InvalidIPAddress.InUse", () => host.Interface(other).AssignAsync(Addresses(true, "10.0.1.10")));
+        await Ec2Assert.ThrowsAsync("InvalidIPAddress.InUse", () => host.AddressesOn(other).AssignAsync(Addresses(true, "10.0.1.10")));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
         Assert.Equal(Ip("10.0.1.10"), host.AddressesOf(subnet.SubnetId, owner).Primary);
@@ -179,7 +179,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet, "10.0.1.10", Addresses(false, "10.0.1.11"));
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.Interface(eni).UnassignAsync([Ip("10.0.1.11"), Ip("10.0.1.10")], []));
+        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.11"), Ip("10.0.1.10")], []));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
         Assert.Equal(Ip("10.0.1.10"), host.AddressesOf(subnet.SubnetId, eni).Primary);
@@ -194,7 +194,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var other = await host.CreateInterfaceAsync(subnet, "10.0.1.20", Addresses(false, "10.0.1.21"));
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.Interface(eni).UnassignAsync([Ip("10.0.1.11"), Ip("10.0.1.21")], []));
+        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.11"), Ip("10.0.1.21")], []));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
         Assert.Equal<uint>([Ip("10.0.1.21")], host.AddressesOf(subnet.SubnetId, other).Secondaries);
@@ -205,10 +205,10 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet, "10.0.1.10", Addresses(false, "10.0.1.11", "10.0.1.12"));
-        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.32", "10.0.1.48"));
+        await host.AddressesOn(eni).AssignAsync(Prefixes("10.0.1.32", "10.0.1.48"));
         Assert.Equal(251 - 3 - 32, host.SubnetView(subnet.SubnetId).AvailableIpAddressCount);
 
-        await host.Interface(eni).UnassignAsync([Ip("10.0.1.11")], [Ip("10.0.1.32")]);
+        await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.11")], [Ip("10.0.1.32")]);
 
         var addresses = host.AddressesOf(subnet.SubnetId, eni);
         Assert.Equal<uint>([Ip("10.0.1.12")], addresses.Secondaries);
@@ -223,10 +223,10 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet);
-        await host.Interface(eni).AssignAsync(Count(49));
+        await host.AddressesOn(eni).AssignAsync(Count(49));
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.Interface(eni).AssignAsync(Count(1)));
+        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.AddressesOn(eni).AssignAsync(Count(1)));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
         Assert.Equal(50, host.AddressesOf(subnet.SubnetId, eni).Ipv4Count);
@@ -239,8 +239,8 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet);
         await host.LaunchAsync(subnet, "t3.micro", eni);
 
-        await host.Interface(eni).AssignAsync(Count(1));
-        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.Interface(eni).AssignAsync(Count(1)));
+        await host.AddressesOn(eni).AssignAsync(Count(1));
+        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.AddressesOn(eni).AssignAsync(Count(1)));
 
         Assert.Equal(2, host.AddressesOf(subnet.SubnetId, eni).Ipv4Count);
     }
@@ -253,10 +253,10 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet);
         var attachment = await host.AttachAsync(instance, eni, 1);
 
-        await host.Interface(eni).AssignAsync(Count(11));
-        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.Interface(eni).AssignAsync(Count(1)));
+        await host.AddressesOn(eni).AssignAsync(Count(11));
+        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.AddressesOn(eni).AssignAsync(Count(1)));
         await host.Instance(instance).DetachAsync(attachment, force: false);
-        await host.Interface(eni).AssignAsync(Count(1));
+        await host.AddressesOn(eni).AssignAsync(Count(1));
 
         Assert.Equal(13, host.AddressesOf(subnet.SubnetId, eni).Ipv4Count);
     }
@@ -268,11 +268,11 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet);
         await host.LaunchAsync(subnet, "m5.large", eni);
 
-        var result = await host.Interface(eni).AssignAsync(PrefixCount(8));
-        await host.Interface(eni).AssignAsync(Count(1));
+        var result = await host.AddressesOn(eni).AssignAsync(PrefixCount(8));
+        await host.AddressesOn(eni).AssignAsync(Count(1));
         var before = host.SubnetView(subnet.SubnetId);
-        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.Interface(eni).AssignAsync(PrefixCount(1)));
-        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.Interface(eni).AssignAsync(Count(1)));
+        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.AddressesOn(eni).AssignAsync(PrefixCount(1)));
+        await Ec2Assert.ThrowsAsync("PrivateIpAddressLimitExceeded", () => host.AddressesOn(eni).AssignAsync(Count(1)));
 
         Assert.Equal(8, result.Prefixes.Length);
         Assert.Empty(result.Addresses);
@@ -289,7 +289,7 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
         var before = host.SubnetView(subnet.SubnetId);
 
         await Ec2Assert.ThrowsAsync(
-            "PrivateIpAddressLimitExceeded", () => host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.30", "10.0.1.31")));
+            "PrivateIpAddressLimitExceeded", () => host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.30", "10.0.1.31")));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
     }
@@ -299,14 +299,14 @@ public sealed class NetworkInterfaceGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet, "10.0.1.10", Addresses(false, "10.0.1.11"));
-        await host.Interface(eni).AssignAsync(PrefixCount(1));
+        await host.AddressesOn(eni).AssignAsync(PrefixCount(1));
 
         await host.Interface(eni).DeleteAsync(evenIfAttached: false);
 
         Assert.Empty(host.SubnetView(subnet.SubnetId).Interfaces);
         Assert.False(host.State.NetworkInterfaces.ContainsKey(eni));
         Assert.Equal(251, host.SubnetView(subnet.SubnetId).AvailableIpAddressCount);
-        await Ec2Assert.ThrowsAsync("InvalidNetworkInterfaceID.NotFound", () => host.Interface(eni).AssignAsync(Count(1)));
+        await Ec2Assert.ThrowsAsync("InvalidNetworkInterfaceID.NotFound", () => host.Subnet(subnet.SubnetId).AssignAsync(eni, Count(1)));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class RegionGrainAddressesTests : IAsyncLifetime
         var eip = await AllocateAsync();
         var association = await AssociateAsync(eip, subnet, owner, "10.0.1.11");
 
-        await host.Interface(other).AssignAsync(Addresses(true, "10.0.1.11"));
+        await host.AddressesOn(other).AssignAsync(Addresses(true, "10.0.1.11"));
 
         var view = host.SubnetView(subnet.SubnetId);
         Assert.Empty(view.AddressesOf(owner).Bindings);
@@ -44,7 +44,7 @@ public sealed class RegionGrainAddressesTests : IAsyncLifetime
         var eip = await AllocateAsync();
         await AssociateAsync(eip, subnet, owner, null);
 
-        await host.Interface(other).AssignAsync(Addresses(true, "10.0.1.11"));
+        await host.AddressesOn(other).AssignAsync(Addresses(true, "10.0.1.11"));
 
         var bound = host.SubnetView(subnet.SubnetId).BindingsByAllocation[eip.AllocationId];
         Assert.Equal(owner, bound.NetworkInterfaceId);
@@ -59,7 +59,7 @@ public sealed class RegionGrainAddressesTests : IAsyncLifetime
         var eip = await AllocateAsync();
         await AssociateAsync(eip, subnet, eni, "10.0.1.11");
 
-        await host.Interface(eni).UnassignAsync([Ip("10.0.1.11")], []);
+        await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.11")], []);
 
         var view = host.SubnetView(subnet.SubnetId);
         Assert.Empty(view.AddressesOf(eni).Bindings);

@@ -56,7 +56,7 @@ public sealed class SubnetGrainConcurrencyTests : IAsyncLifetime
             {
                 var target = interfaces[random.Next(interfaces.Count)];
                 var wanted = addresses.Where(_ => random.Next(4) == 0).DefaultIfEmpty(addresses[random.Next(addresses.Length)]).ToArray();
-                var result = await host.Interface(target).AssignAsync(new AddressRequest([.. wanted], 0, [], 0, true, 0));
+                var result = await host.AddressesOn(target).AssignAsync(new AddressRequest([.. wanted], 0, [], 0, true, 0));
                 Assert.Empty(result.Prefixes);
                 Assert.All(result.Addresses, a => Assert.Contains(a, wanted));
                 moved += result.Addresses.Length;

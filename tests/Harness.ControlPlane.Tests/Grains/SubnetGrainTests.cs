@@ -28,10 +28,10 @@ public sealed class SubnetGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.16/28");
         var eni = await host.CreateInterfaceAsync(subnet);
-        await host.Interface(eni).AssignAsync(Count(10));
+        await host.AddressesOn(eni).AssignAsync(Count(10));
         var full = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InsufficientFreeAddressesInSubnet", () => host.Interface(eni).AssignAsync(Count(1)));
+        await Ec2Assert.ThrowsAsync("InsufficientFreeAddressesInSubnet", () => host.AddressesOn(eni).AssignAsync(Count(1)));
         await Ec2Assert.ThrowsAsync("InsufficientFreeAddressesInSubnet", () => host.CreateInterfaceAsync(subnet));
 
         Assert.Equal(0, full.AvailableIpAddressCount);
@@ -48,11 +48,11 @@ public sealed class SubnetGrainTests : IAsyncLifetime
 
         await Ec2Assert.ThrowsAsync(
             "InsufficientFreeAddressesInSubnet",
-            () => host.Interface(eni).AssignAsync(new AddressRequest([Ip("10.0.1.25")], 10, [], 0, false, 0)));
+            () => host.AddressesOn(eni).AssignAsync(new AddressRequest([Ip("10.0.1.25")], 10, [], 0, false, 0)));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
         Assert.Empty(host.AddressesOf(subnet.SubnetId, eni).Secondaries);
-        var result = await host.Interface(eni).AssignAsync(Count(10));
+        var result = await host.AddressesOn(eni).AssignAsync(Count(10));
         Assert.Equal(10, result.Addresses.Length);
         Assert.Equal(0, host.SubnetView(subnet.SubnetId).AvailableIpAddressCount);
     }
@@ -64,7 +64,7 @@ public sealed class SubnetGrainTests : IAsyncLifetime
         var eni = await host.CreateInterfaceAsync(subnet);
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InsufficientCidrBlocks", () => host.Interface(eni).AssignAsync(PrefixCount(1)));
+        await Ec2Assert.ThrowsAsync("InsufficientCidrBlocks", () => host.AddressesOn(eni).AssignAsync(PrefixCount(1)));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
     }
@@ -75,9 +75,9 @@ public sealed class SubnetGrainTests : IAsyncLifetime
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet);
 
-        var result = await host.Interface(eni).AssignAsync(PrefixCount(14));
+        var result = await host.AddressesOn(eni).AssignAsync(PrefixCount(14));
         var before = host.SubnetView(subnet.SubnetId);
-        await Ec2Assert.ThrowsAsync("InsufficientCidrBlocks", () => host.Interface(eni).AssignAsync(PrefixCount(1)));
+        await Ec2Assert.ThrowsAsync("InsufficientCidrBlocks", () => host.AddressesOn(eni).AssignAsync(PrefixCount(1)));
 
         // The first /28 holds the network, router, DNS and reserved addresses; the last holds the broadcast.
         Assert.Equal(Enumerable.Range(1, 14).Select(i => Ip("10.0.1.0") + (uint)(i * 16)), result.Prefixes);
@@ -91,7 +91,7 @@ public sealed class SubnetGrainTests : IAsyncLifetime
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet, "10.0.1.20");
 
-        var result = await host.Interface(eni).AssignAsync(PrefixCount(1));
+        var result = await host.AddressesOn(eni).AssignAsync(PrefixCount(1));
 
         Assert.Equal<uint>([Ip("10.0.1.32")], result.Prefixes);
     }
@@ -101,13 +101,13 @@ public sealed class SubnetGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var owner = await host.CreateInterfaceAsync(subnet);
-        await host.Interface(owner).AssignAsync(Prefixes("10.0.1.32"));
+        await host.AddressesOn(owner).AssignAsync(Prefixes("10.0.1.32"));
         var other = await host.CreateInterfaceAsync(subnet);
         var before = host.SubnetView(subnet.SubnetId);
 
-        await Ec2Assert.ThrowsAsync("InvalidIPAddress.InUse", () => host.Interface(other).AssignAsync(Addresses(true, "10.0.1.40")));
+        await Ec2Assert.ThrowsAsync("InvalidIPAddress.InUse", () => host.AddressesOn(other).AssignAsync(Addresses(true, "10.0.1.40")));
         await Ec2Assert.ThrowsAsync("InvalidIPAddress.InUse", () => host.CreateInterfaceAsync(subnet, "10.0.1.33"));
-        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.Interface(other).AssignAsync(Prefixes("10.0.1.32")));
+        await Ec2Assert.ThrowsAsync("InvalidParameterValue", () => host.AddressesOn(other).AssignAsync(Prefixes("10.0.1.32")));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
     }
@@ -117,9 +117,9 @@ public sealed class SubnetGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet);
-        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.16"));
+        await host.AddressesOn(eni).AssignAsync(Prefixes("10.0.1.16"));
 
-        var result = await host.Interface(eni).AssignAsync(Count(12));
+        var result = await host.AddressesOn(eni).AssignAsync(Count(12));
 
         Assert.DoesNotContain(result.Addresses, a => a >= Ip("10.0.1.16") && a < Ip("10.0.1.32"));
         Assert.Equal(Ip("10.0.1.32"), result.Addresses[^1]);
@@ -142,7 +142,7 @@ public sealed class SubnetGrainTests : IAsyncLifetime
     {
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var filler = await host.CreateInterfaceAsync(subnet);
-        await host.Interface(filler).AssignAsync(Count(11));
+        await host.AddressesOn(filler).AssignAsync(Count(11));
 
         var eni = await host.CreateInterfaceAsync(subnet, secondaries: PrefixCount(1));
 
@@ -171,7 +171,7 @@ public sealed class SubnetGrainTests : IAsyncLifetime
         var before = host.SubnetView(subnet.SubnetId);
 
         await Assert.ThrowsAsync<Ec2Exception>(
-            () => host.Interface(eni).AssignAsync(new AddressRequest([Ip("10.0.1.20")], 0, [Ip("10.0.1.16")], 0, false, 0)));
+            () => host.AddressesOn(eni).AssignAsync(new AddressRequest([Ip("10.0.1.20")], 0, [Ip("10.0.1.16")], 0, false, 0)));
 
         Assert.Same(before, host.SubnetView(subnet.SubnetId));
     }
@@ -182,9 +182,9 @@ public sealed class SubnetGrainTests : IAsyncLifetime
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet);
         var filler = await host.CreateInterfaceAsync(subnet);
-        await host.Interface(filler).AssignAsync(Count(10));
+        await host.AddressesOn(filler).AssignAsync(Count(10));
 
-        await host.Interface(eni).AssignAsync(new AddressRequest([], 2, [Ip("10.0.1.16")], 0, false, 0));
+        await host.AddressesOn(eni).AssignAsync(new AddressRequest([], 2, [Ip("10.0.1.16")], 0, false, 0));
 
         var view = host.SubnetView(subnet.SubnetId);
         AssertNoAddressTwice(view);
@@ -197,8 +197,8 @@ public sealed class SubnetGrainTests : IAsyncLifetime
         var subnet = await host.CreateSubnetAsync("10.0.1.0/24");
         var eni = await host.CreateInterfaceAsync(subnet);
 
-        await host.Interface(eni).AssignAsync(Count(3));
-        await host.Interface(eni).AssignAsync(PrefixCount(2));
+        await host.AddressesOn(eni).AssignAsync(Count(3));
+        await host.AddressesOn(eni).AssignAsync(PrefixCount(2));
         var second = await host.CreateInterfaceAsync(subnet);
 
         var view = host.SubnetView(subnet.SubnetId);
@@ -258,32 +258,32 @@ public sealed class SubnetGrainTests : IAsyncLifetime
                 interfaces.Remove(victim);
                 break;
             case 2:
-                await host.Interface(Pick()).AssignAsync(Count(random.Next(1, 4)));
+                await host.AddressesOn(Pick()).AssignAsync(Count(random.Next(1, 4)));
                 break;
             case 3:
-                await host.Interface(Pick()).AssignAsync(Addresses(random.Next(2) == 0, RandomAddress(), RandomAddress()));
+                await host.AddressesOn(Pick()).AssignAsync(Addresses(random.Next(2) == 0, RandomAddress(), RandomAddress()));
                 break;
             case 4:
-                await host.Interface(Pick()).AssignAsync(PrefixCount(1));
+                await host.AddressesOn(Pick()).AssignAsync(PrefixCount(1));
                 break;
             case 5:
                 var eni = Pick();
                 var held = host.AddressesOf(subnet.SubnetId, eni);
-                await host.Interface(eni).UnassignAsync([.. held.Secondaries.Where(_ => random.Next(2) == 0)], [.. held.Prefixes.Where(_ => random.Next(2) == 0)]);
+                await host.AddressesOn(eni).UnassignAsync([.. held.Secondaries.Where(_ => random.Next(2) == 0)], [.. held.Prefixes.Where(_ => random.Next(2) == 0)]);
                 break;
             case 6:
                 var target = Pick();
                 var owned = host.SubnetView(subnet.SubnetId).Interfaces.Values.SelectMany(a => a.Secondaries).ToList();
                 var moved = owned.Count == 0 ? RandomAddress() : Ipv4.Format(owned[random.Next(owned.Count)]);
-                await host.Interface(target).AssignAsync(Addresses(true, moved));
+                await host.AddressesOn(target).AssignAsync(Addresses(true, moved));
                 break;
             case 7:
                 var block = subnet.Cidr.Network + (uint)(16 * random.Next(4));
-                await host.Interface(Pick()).AssignAsync(
+                await host.AddressesOn(Pick()).AssignAsync(
                     new AddressRequest([Ip(RandomAddress())], random.Next(3), [block], 0, random.Next(2) == 0, 0));
                 break;
             case 8:
-                await host.Interface(Pick()).AssignAsync(new AddressRequest([Ip(RandomAddress())], 0, [], 1, false, 0));
+                await host.AddressesOn(Pick()).AssignAsync(new AddressRequest([Ip(RandomAddress())], 0, [], 1, false, 0));
                 break;
             default:
                 var secondaries = random.Next(2) == 0 ? PrefixCount(1) : Count(random.Next(1, 3));

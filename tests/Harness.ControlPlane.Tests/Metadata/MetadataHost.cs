@@ -85,6 +85,10 @@ public sealed class MetadataHost : IAsyncDisposable
     public INetworkInterfaceGrain Interface(string networkInterfaceId) =>
         Grains.GetGrain<INetworkInterfaceGrain>(GrainKeys.For(State, networkInterfaceId));
 
+    /// <summary>The interface's addresses, through its subnet's grain (as AssignPrivateIpAddresses changes them).</summary>
+    public InterfaceAddressing AddressesOn(string networkInterfaceId) =>
+        new(Grains.GetGrain<ISubnetGrain>(GrainKeys.For(State, State.NetworkInterfaces[networkInterfaceId].SubnetId)), networkInterfaceId);
+
     public IInstanceGrain Instance(string instanceId) => Grains.GetGrain<IInstanceGrain>(GrainKeys.For(State, instanceId));
 
     public async Task<SubnetView> CreateSubnetAsync(string cidr = "10.0.1.0/24")

@@ -42,8 +42,8 @@ public sealed class MetadataPropagationConcurrencyTests
                 {
                     for (var i = 0; i < 4; i++)
                     {
-                        await host.Interface(eth0).AssignAsync(Addresses(false, "10.0.1.11"));
-                        await host.Interface(eth0).UnassignAsync([Ip("10.0.1.11")], []);
+                        await host.AddressesOn(eth0).AssignAsync(Addresses(false, "10.0.1.11"));
+                        await host.AddressesOn(eth0).UnassignAsync([Ip("10.0.1.11")], []);
                     }
                 });
 
@@ -212,7 +212,7 @@ public sealed class MetadataPropagationConcurrencyTests
                     // AllowReassignment: the address moves from whichever instance holds it.
                     var nic = Pick(random, nics);
                     var address = Pick(random, pool);
-                    await host.Interface(nic).AssignAsync(Addresses(true, address));
+                    await host.AddressesOn(nic).AssignAsync(Addresses(true, address));
                     return $"assign {address} to {nic}";
                 }
 
@@ -226,7 +226,7 @@ public sealed class MetadataPropagationConcurrencyTests
                     }
 
                     var address = Pick(random, secondaries);
-                    await host.Interface(nic).UnassignAsync([Ip(address)], []);
+                    await host.AddressesOn(nic).UnassignAsync([Ip(address)], []);
                     return $"unassign {address} from {nic}";
                 }
 

@@ -19,7 +19,7 @@ public sealed class MetadataPropagationDelayTests
         host.AdvanceMs(37);
         var madeAt = host.Now;
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
 
         Assert.Equal(["10.0.1.10", "10.0.1.20"], host.ControlPlaneIpv4s(eni));
         var pending = Assert.Single(host.Pending(instance));
@@ -59,7 +59,7 @@ public sealed class MetadataPropagationDelayTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
 
         Assert.Equal(["10.0.1.10", "10.0.1.20"], host.LocalIpv4s(instance, eni));
         var entry = host.LastEvent(instance, MetadataChangeKinds.PrivateIpv4s);
@@ -76,7 +76,7 @@ public sealed class MetadataPropagationDelayTests
         var (instance, _) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var spare = await host.CreateInterfaceAsync(subnet, "10.0.1.30");
 
-        await host.Interface(spare).AssignAsync(Addresses(false, "10.0.1.31"));
+        await host.AddressesOn(spare).AssignAsync(Addresses(false, "10.0.1.31"));
 
         Assert.Empty(host.Pending(instance));
         Assert.Single(host.Events());
@@ -91,7 +91,7 @@ public sealed class MetadataPropagationDelayTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20", "10.0.1.21"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20", "10.0.1.21"));
 
         AssertSeenAfter(host, instance, MetadataChangeKinds.PrivateIpv4s, TimeSpan.FromSeconds(2),
             () => host.LocalIpv4s(instance, eni).SequenceEqual(["10.0.1.10", "10.0.1.20", "10.0.1.21"]));
@@ -105,7 +105,7 @@ public sealed class MetadataPropagationDelayTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10", "10.0.1.11", "10.0.1.12");
 
-        await host.Interface(eni).UnassignAsync([Ip("10.0.1.11")], []);
+        await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.11")], []);
 
         AssertSeenAfter(host, instance, MetadataChangeKinds.PrivateIpv4s, TimeSpan.FromSeconds(2),
             () => host.LocalIpv4s(instance, eni).SequenceEqual(["10.0.1.10", "10.0.1.12"]));
@@ -120,7 +120,7 @@ public sealed class MetadataPropagationDelayTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
 
-        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.32"));
+        await host.AddressesOn(eni).AssignAsync(Prefixes("10.0.1.32"));
 
         AssertSeenAfter(host, instance, MetadataChangeKinds.Ipv4Prefixes, TimeSpan.FromMilliseconds(2500),
             () => Format(host.Shown(instance, eni)!.Prefixes).SequenceEqual(["10.0.1.32"]));
@@ -134,10 +134,10 @@ public sealed class MetadataPropagationDelayTests
         await using var host = new MetadataHost(Settings("fixed(60s)").WithKind(MetadataChangeKinds.Ipv4Prefixes, "fixed(2500ms)"));
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
-        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.32", "10.0.1.48"));
+        await host.AddressesOn(eni).AssignAsync(Prefixes("10.0.1.32", "10.0.1.48"));
         host.AdvanceMs(2500);
 
-        await host.Interface(eni).UnassignAsync([], [Ip("10.0.1.32")]);
+        await host.AddressesOn(eni).UnassignAsync([], [Ip("10.0.1.32")]);
 
         AssertSeenAfter(host, instance, MetadataChangeKinds.Ipv4Prefixes, TimeSpan.FromMilliseconds(2500),
             () => Format(host.Shown(instance, eni)!.Prefixes).SequenceEqual(["10.0.1.48"]));
@@ -195,7 +195,7 @@ public sealed class MetadataPropagationDelayTests
         Assert.Equal(eip.PublicIp, host.Shown(a, eniA)!.PublicIpOf(Ip("10.0.1.11")));
         var start = host.Now;
 
-        await host.Interface(eniB).AssignAsync(Addresses(true, "10.0.1.11"));
+        await host.AddressesOn(eniB).AssignAsync(Addresses(true, "10.0.1.11"));
 
         foreach (var instance in new[] { a, b })
         {
@@ -336,7 +336,7 @@ public sealed class MetadataPropagationDelayTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         await host.Instance(instance).StopAsync();
         host.AdvanceMs(1000);
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         host.AdvanceMs(1000);
         Assert.Equal(["10.0.1.10", "10.0.1.11"], host.LocalIpv4s(instance, eni));
 
@@ -471,10 +471,10 @@ public sealed class MetadataPropagationDelayTests
         var (a, eniA) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var (b, eniB) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.20");
         var start = host.Now;
-        await host.Interface(eniA).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eniA).AssignAsync(Addresses(false, "10.0.1.11"));
 
         host.Propagation.Settings = Settings("fixed(1s)");
-        await host.Interface(eniB).AssignAsync(Addresses(false, "10.0.1.21"));
+        await host.AddressesOn(eniB).AssignAsync(Addresses(false, "10.0.1.21"));
 
         Assert.Equal(start + TimeSpan.FromSeconds(10), Assert.Single(host.Pending(a)).DueAt);
         Assert.Equal(start + TimeSpan.FromSeconds(1), Assert.Single(host.Pending(b)).DueAt);
@@ -495,7 +495,7 @@ public sealed class MetadataPropagationDelayTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
         var start = host.Now;
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
 
         host.Propagation.Settings = Settings("fixed(1s)");
         await host.SetGroupsAsync(eni, web.GroupId);
@@ -518,7 +518,7 @@ public sealed class MetadataPropagationDelayTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var start = host.Now;
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
 
         host.Configure(s => s.WithInstance(instance, "fixed(1s)").WithInterface(eni, "never"));
         host.AdvanceMs(9999);
@@ -546,8 +546,8 @@ public sealed class MetadataPropagationDelayTests
         var (other, otherEni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.20");
         host.Configure(s => settings(s, instance, eni));
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
-        await host.Interface(otherEni).AssignAsync(Addresses(false, "10.0.1.21"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(otherEni).AssignAsync(Addresses(false, "10.0.1.21"));
 
         Assert.Equal(host.Now + expected, host.LastEvent(instance, MetadataChangeKinds.PrivateIpv4s).DueAt);
         Assert.Equal(host.Now + expectedForOther, host.LastEvent(other, MetadataChangeKinds.PrivateIpv4s).DueAt);

@@ -14,9 +14,9 @@ public sealed class MetadataPropagationFaultTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var stuck = host.AddFault($"imds-stuck(instance={instance})", "stuck");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         host.AdvanceMs(500);
-        await host.Interface(eni).UnassignAsync([Ip("10.0.1.20")], []);
+        await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.20")], []);
         host.AdvanceMs(10_000);
 
         Assert.Equal(["10.0.1.10"], host.LocalIpv4s(instance, eni));
@@ -47,7 +47,7 @@ public sealed class MetadataPropagationFaultTests
         var group = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
         host.AddFault("imds-stuck(kind=private-ipv4s)");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         await host.SetGroupsAsync(eni, group.GroupId);
         host.AdvanceMs(1000);
 
@@ -65,7 +65,7 @@ public sealed class MetadataPropagationFaultTests
         host.AddFault($"imds-stuck(instance={instance}, for=5s)");
         var start = host.Now;
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         host.AdvanceMs(4999);
         Assert.Equal(["10.0.1.10"], host.LocalIpv4s(instance, eni));
 
@@ -84,7 +84,7 @@ public sealed class MetadataPropagationFaultTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         host.AddFault("imds-stuck(instance=i-0000000000000000f)");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         host.AdvanceMs(1000);
 
         Assert.Equal(["10.0.1.10", "10.0.1.20"], host.LocalIpv4s(instance, eni));
@@ -99,7 +99,7 @@ public sealed class MetadataPropagationFaultTests
         var group = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
         var never = host.AddFault($"imds-never(kind=private-ipv4s, interface={eni})", "lost");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         await host.SetGroupsAsync(eni, group.GroupId);
         host.AdvanceMs(60_000);
 
@@ -125,7 +125,7 @@ public sealed class MetadataPropagationFaultTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         host.AddFault("imds-flap(times=2, interval=500ms)", "flap");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         var seen = new List<string>();
         for (var t = 0; t < 12; t++)
         {
@@ -151,9 +151,9 @@ public sealed class MetadataPropagationFaultTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         host.AddFault("imds-flap(times=1, interval=2s)");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         host.AdvanceMs(1000);
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.30"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.30"));
         host.AdvanceMs(1000);
 
         // The second change arrived at 2 s and flaps itself; the first one's flap (due at 3 s and 5 s) is superseded.
@@ -197,10 +197,10 @@ public sealed class MetadataPropagationFaultTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         host.AddFault("imds-stale(rate=0)");
         var booted = host.Now;
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
         host.AdvanceMs(1000);
         var first = host.Now;
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.30"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.30"));
         host.AdvanceMs(1000);
 
         var slot = host.Slot(instance);
@@ -227,11 +227,11 @@ public sealed class MetadataPropagationFaultTests
             times.Add(host.Now);
             if (i % 2 == 0)
             {
-                await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.100"));
+                await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.100"));
             }
             else
             {
-                await host.Interface(eni).UnassignAsync([Ip("10.0.1.100")], []);
+                await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.100")], []);
             }
 
             views.Add(host.View(instance));
@@ -259,7 +259,7 @@ public sealed class MetadataPropagationFaultTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var before = host.Now;
         host.AdvanceMs(1000);
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
 
         Assert.Same(host.View(instance), host.Slot(instance).ViewAt(before));
     }

@@ -14,7 +14,7 @@ public sealed class MetadataPropagationFlushTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var madeAt = host.Now;
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
 
         var pending = Assert.Single(host.Pending(instance));
         Assert.Equal(MetadataChangeKinds.PrivateIpv4s, pending.Kind);
@@ -39,7 +39,7 @@ public sealed class MetadataPropagationFlushTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         host.Advance(TimeSpan.FromDays(1));
 
         await host.SetGroupsAsync(eni, web.GroupId);
@@ -60,7 +60,7 @@ public sealed class MetadataPropagationFlushTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         await host.SetGroupsAsync(eni, web.GroupId);
         host.Advance(TimeSpan.FromDays(1));
         var parked = host.LastEvent(instance, MetadataChangeKinds.PrivateIpv4s);
@@ -84,10 +84,10 @@ public sealed class MetadataPropagationFlushTests
         await using var host = new MetadataHost(Settings("fixed(1500ms)").WithKind(MetadataChangeKinds.PrivateIpv4s, "never"));
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         var parked = host.LastEvent(instance, MetadataChangeKinds.PrivateIpv4s);
         host.Configure(s => s.WithKind(MetadataChangeKinds.PrivateIpv4s, "fixed(1s)"));
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.12"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.12"));
         host.AdvanceMs(1000);
         Assert.Equal(["10.0.1.10", "10.0.1.11", "10.0.1.12"], host.LocalIpv4s(instance, eni));
 
@@ -121,7 +121,7 @@ public sealed class MetadataPropagationFlushTests
         Assert.Null(attach.DueAt);
         Assert.False(host.InSync(instance));
 
-        await host.Interface(second).AssignAsync(Addresses(false, "10.0.1.22"));
+        await host.AddressesOn(second).AssignAsync(Addresses(false, "10.0.1.22"));
         host.AdvanceMs(1499);
         Assert.Null(host.Shown(instance, second));
         host.AdvanceMs(1);
@@ -158,17 +158,17 @@ public sealed class MetadataPropagationFlushTests
         await using var host = new MetadataHost(Settings("fixed(1500ms)").WithKind(MetadataChangeKinds.Ipv4Prefixes, "never"));
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
-        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.32"));
+        await host.AddressesOn(eni).AssignAsync(Prefixes("10.0.1.32"));
 
         for (var i = 0; i < 300; i++)
         {
             if (i % 2 == 0)
             {
-                await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+                await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
             }
             else
             {
-                await host.Interface(eni).UnassignAsync([Ip("10.0.1.20")], []);
+                await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.20")], []);
             }
 
             host.AdvanceMs(7);
@@ -200,7 +200,7 @@ public sealed class MetadataPropagationFlushTests
         var (b, eniB) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.20");
         var second = await host.CreateInterfaceAsync(subnet, "10.0.1.30");
         var eip = await host.AllocateAsync();
-        await host.Interface(eniA).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eniA).AssignAsync(Addresses(false, "10.0.1.11"));
         await host.AttachAsync(a, second, 1);
         await host.AssociateAsync(eip, eniB, privateIp: null);
         await host.Instance(b).StopAsync();
@@ -245,12 +245,12 @@ public sealed class MetadataPropagationFlushTests
         await using var host = new MetadataHost(Settings("fixed(60m)"));
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         host.Propagation.Flush();
         host.Propagation.Settings = Settings("fixed(1500ms)");
         var madeAt = host.Now;
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.12"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.12"));
 
         // The flushed change is no longer in flight, so in-order delivery has nothing to wait behind.
         Assert.Equal(madeAt + TimeSpan.FromMilliseconds(1500), Assert.Single(host.Pending(instance)).DueAt);
@@ -265,7 +265,7 @@ public sealed class MetadataPropagationFlushTests
         await using var host = new MetadataHost(start);
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         host.Propagation.Settings = Settings("never") with { Reorder = true };
         var address = host.Slot(instance).Address;
 

@@ -121,7 +121,7 @@ public sealed class MetadataPropagationForcedDetachTests
         var primary = host.View(instance).Primary!.NetworkInterfaceId;
         await host.Instance(instance).DetachAsync(attachment, force: true);
 
-        await host.Interface(primary).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(primary).AssignAsync(Addresses(false, "10.0.1.11"));
         host.AdvanceMs(1500);
 
         Assert.Equal(["10.0.1.10", "10.0.1.11"], host.LocalIpv4s(instance, primary));

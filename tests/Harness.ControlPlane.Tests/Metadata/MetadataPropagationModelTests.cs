@@ -31,11 +31,11 @@ public sealed class MetadataPropagationModelTests
         {
             if (i % 2 == 0)
             {
-                await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+                await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
             }
             else
             {
-                await host.Interface(eni).UnassignAsync([Ip("10.0.1.20")], []);
+                await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.20")], []);
             }
 
             host.AdvanceMs(1);
@@ -92,7 +92,7 @@ public sealed class MetadataPropagationModelTests
         var subnet = await host.CreateSubnetAsync();
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
 
         Assert.Equal("i-10ec0eed3c1ec1c10", instance);
         var change = Assert.Single(host.Pending(instance));
@@ -112,11 +112,11 @@ public sealed class MetadataPropagationModelTests
         {
             if (i % 2 == 0)
             {
-                await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.20"));
+                await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.20"));
             }
             else
             {
-                await host.Interface(eni).UnassignAsync([Ip("10.0.1.20")], []);
+                await host.AddressesOn(eni).UnassignAsync([Ip("10.0.1.20")], []);
             }
 
             host.AdvanceMs(1);

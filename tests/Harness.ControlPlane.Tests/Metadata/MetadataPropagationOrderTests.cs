@@ -17,7 +17,7 @@ public sealed class MetadataPropagationOrderTests
         var (b, eniB) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.20");
         host.Configure(s => s.WithInstance(a, "fixed(5s)").WithInstance(b, "fixed(1s)"));
 
-        await host.Interface(eniB).AssignAsync(Addresses(true, "10.0.1.11"));
+        await host.AddressesOn(eniB).AssignAsync(Addresses(true, "10.0.1.11"));
 
         Assert.Equal(["10.0.1.10"], host.ControlPlaneIpv4s(eniA));
         Assert.Equal(["10.0.1.20", "10.0.1.11"], host.ControlPlaneIpv4s(eniB));
@@ -46,7 +46,7 @@ public sealed class MetadataPropagationOrderTests
         var (b, eniB) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.20");
         host.Configure(s => s.WithInstance(a, "fixed(1s)").WithInstance(b, "fixed(5s)"));
 
-        await host.Interface(eniB).AssignAsync(Addresses(true, "10.0.1.11"));
+        await host.AddressesOn(eniB).AssignAsync(Addresses(true, "10.0.1.11"));
 
         host.AdvanceMs(999);
         Assert.Contains("10.0.1.11", host.LocalIpv4s(a, eniA));
@@ -72,10 +72,10 @@ public sealed class MetadataPropagationOrderTests
         var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
         var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         host.AdvanceMs(seed * 37 % 500);
         await host.SetGroupsAsync(eni, web.GroupId);
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.12"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.12"));
         await host.SetGroupsAsync(eni);
 
         var changes = host.Events(instance).Skip(1).ToList();
@@ -117,11 +117,11 @@ public sealed class MetadataPropagationOrderTests
         var second = await host.CreateInterfaceAsync(subnet, "10.0.1.20");
         var eip = await host.AllocateAsync();
 
-        await host.Interface(eni).AssignAsync(Count(2));
+        await host.AddressesOn(eni).AssignAsync(Count(2));
         await host.AttachAsync(instance, second, 1);
         host.AdvanceMs(1234);
         await host.AssociateAsync(eip, second, privateIp: null);
-        await host.Interface(eni).AssignAsync(Prefixes("10.0.1.48"));
+        await host.AddressesOn(eni).AssignAsync(Prefixes("10.0.1.48"));
         await host.Instance(instance).StopAsync();
         await host.Instance(instance).StartAsync();
 
@@ -150,7 +150,7 @@ public sealed class MetadataPropagationOrderTests
             var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
             var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
 
-            await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+            await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
             await host.SetGroupsAsync(eni, web.GroupId);
 
             var (older, newer) = (host.Pending(instance)[0], host.Pending(instance)[1]);
@@ -190,8 +190,8 @@ public sealed class MetadataPropagationOrderTests
             var subnet = await host.CreateSubnetAsync();
             var (instance, eni) = await host.LaunchWithInterfaceAsync(subnet, "10.0.1.10");
 
-            await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
-            await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.12"));
+            await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+            await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.12"));
 
             var (older, newer) = (host.Pending(instance)[0], host.Pending(instance)[1]);
             if (!(newer.DueAt + TimeSpan.FromMilliseconds(2) < older.DueAt))
@@ -238,7 +238,7 @@ public sealed class MetadataPropagationOrderTests
         host.Configure(s => s.WithKind(MetadataChangeKinds.SecurityGroups, "fixed(20s)"));
         await host.SetGroupsAsync(second, db.GroupId);
         host.Configure(s => s.WithKind(MetadataChangeKinds.PrivateIpv4s, "fixed(1s)"));
-        await host.Interface(second).AssignAsync(Addresses(false, "10.0.1.21"));
+        await host.AddressesOn(second).AssignAsync(Addresses(false, "10.0.1.21"));
 
         var pending = host.Pending(instance);
         Assert.Equal(
@@ -289,7 +289,7 @@ public sealed class MetadataPropagationOrderTests
         host.Advance(TimeSpan.FromSeconds(60));
         host.Configure(s => s.WithKind(MetadataChangeKinds.PrivateIpv4s, "fixed(5s)").WithKind(MetadataChangeKinds.InterfaceDetached, "fixed(1s)"));
 
-        await host.Interface(second).AssignAsync(Addresses(false, "10.0.1.21"));
+        await host.AddressesOn(second).AssignAsync(Addresses(false, "10.0.1.21"));
         await host.Instance(instance).DetachAsync(attachment, force: false);
         host.AdvanceMs(1000);
         Assert.Null(host.Shown(instance, second));
@@ -331,7 +331,7 @@ public sealed class MetadataPropagationOrderTests
         var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
         var start = host.Now;
 
-        await host.Interface(eni).AssignAsync(Addresses(false, "10.0.1.11"));
+        await host.AddressesOn(eni).AssignAsync(Addresses(false, "10.0.1.11"));
         await host.SetGroupsAsync(eni, web.GroupId);
         host.AdvanceMs(4999);
 

@@ -161,7 +161,7 @@ public sealed class MetadataPropagationPropertyTests
                 {
                     var nic = Pick(random, attached);
                     var count = random.Next(1, 3);
-                    await host.Interface(nic).AssignAsync(Count(count));
+                    await host.AddressesOn(nic).AssignAsync(Count(count));
                     return $"assign {count} to {nic}";
                 }
 
@@ -175,7 +175,7 @@ public sealed class MetadataPropagationPropertyTests
                     var source = Pick(random, withSecondaries);
                     var address = Pick(random, host.ControlPlaneIpv4s(source).Skip(1).ToList());
                     var target = Pick(random, attached.Where(n => n != source).ToList());
-                    await host.Interface(target).AssignAsync(Addresses(true, address));
+                    await host.AddressesOn(target).AssignAsync(Addresses(true, address));
                     return $"move {address} from {source} to {target}";
                 }
 
@@ -188,7 +188,7 @@ public sealed class MetadataPropagationPropertyTests
 
                     var nic = Pick(random, withSecondaries);
                     var address = Pick(random, host.ControlPlaneIpv4s(nic).Skip(1).ToList());
-                    await host.Interface(nic).UnassignAsync([Ip(address)], []);
+                    await host.AddressesOn(nic).UnassignAsync([Ip(address)], []);
                     return $"unassign {address} from {nic}";
                 }
 
@@ -247,7 +247,7 @@ public sealed class MetadataPropagationPropertyTests
             case 8:
                 {
                     var nic = Pick(random, attached);
-                    await host.Interface(nic).AssignAsync(PrefixCount(1));
+                    await host.AddressesOn(nic).AssignAsync(PrefixCount(1));
                     return $"assign a prefix to {nic}";
                 }
 
@@ -261,7 +261,7 @@ public sealed class MetadataPropagationPropertyTests
 
                     var nic = Pick(random, withPrefixes);
                     var prefix = Pick(random, ControlPlanePrefixes(host, nic));
-                    await host.Interface(nic).UnassignAsync([], [Ip(prefix)]);
+                    await host.AddressesOn(nic).UnassignAsync([], [Ip(prefix)]);
                     return $"unassign {prefix}/28 from {nic}";
                 }
 
@@ -315,21 +315,21 @@ public sealed class MetadataPropagationPropertyTests
         var spare = await host.CreateInterfaceAsync(subnet, "10.0.1.30");
         var web = await host.CreateSecurityGroupAsync(subnet.VpcId, "web");
 
-        await host.Interface(eniA).AssignAsync(Count(2));
+        await host.AddressesOn(eniA).AssignAsync(Count(2));
         host.AdvanceMs(700);
         var eip = await host.AllocateAsync();
         await host.AssociateAsync(eip, eniB, privateIp: null);
         host.AdvanceMs(300);
-        await host.Interface(eniB).AssignAsync(Addresses(true, host.ControlPlaneIpv4s(eniA)[1]));
+        await host.AddressesOn(eniB).AssignAsync(Addresses(true, host.ControlPlaneIpv4s(eniA)[1]));
         var attachment = await host.AttachAsync(a, spare, 1);
         host.AdvanceMs(2000);
         await host.SetGroupsAsync(eniA, web.GroupId);
-        await host.Interface(eniA).AssignAsync(Prefixes("10.0.1.64"));
+        await host.AddressesOn(eniA).AssignAsync(Prefixes("10.0.1.64"));
         await host.Instance(b).StopAsync();
         host.AdvanceMs(100);
         await host.Instance(b).StartAsync();
         await host.Instance(a).DetachAsync(attachment, force: false);
-        await host.Interface(eniB).AssignAsync(Count(1));
+        await host.AddressesOn(eniB).AssignAsync(Count(1));
         host.Advance(TimeSpan.FromHours(25));
 
         Assert.True(host.InSync(a));

@@ -152,11 +152,11 @@ public sealed class MetadataPropagationTimelineTests
     {
         if (n % 2 == 0)
         {
-            await host.Interface(eni).AssignAsync(Addresses(false, address));
+            await host.AddressesOn(eni).AssignAsync(Addresses(false, address));
         }
         else
         {
-            await host.Interface(eni).UnassignAsync([Ip(address)], []);
+            await host.AddressesOn(eni).UnassignAsync([Ip(address)], []);
         }
     }
 
