@@ -48,7 +48,8 @@ _docker_engine_install() {
     || { _docker_engine_say "apt-get install docker.io failed"; return 1; }
 }
 
-_docker_engine_pid() { [ -f "$HARNESS_DOCKERD_PIDFILE" ] && cat "$HARNESS_DOCKERD_PIDFILE" 2>/dev/null; }
+# Safe under a caller's set -e, like everything here: empty output, not a failure, when there is no pid file.
+_docker_engine_pid() { if [ -f "$HARNESS_DOCKERD_PIDFILE" ]; then cat "$HARNESS_DOCKERD_PIDFILE" 2>/dev/null || true; fi; }
 
 _docker_engine_alive() {  # is PID a running dockerd (and not a recycled pid)?
   [ -n "$1" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ]
