@@ -10,7 +10,7 @@
 #   harness-local/aspnet:VERSION      that plus only the runtime parts of this machine's .NET (the host, hostfxr,
 #                                     Microsoft.NETCore.App, Microsoft.AspNetCore.App), the Dockerfile's RUNTIME_IMAGE
 # With a registry at hand none of this is needed: `docker build -t harness .` uses Microsoft's images.
-# Ends by printing the image's size in bytes.
+# Runs as root where the base image must be made (debootstrap) or debootstrap installed. Ends with the image's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,17 +24,24 @@ say() { echo "build-image: [${SECONDS}s] $*" >&2; }
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # The first http(s) mirror the host's apt sources use for $SUITE itself (not -security or -updates): one-line
-# sources.list entries and deb822 .sources stanzas; Debian's own redirector when there is none.
+# sources.list entries, then deb822 .sources stanzas (not those with Enabled: no); Debian's redirector when none does.
 debian_mirror() {
-  local mirror
-  mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-    | awk -v suite="$SUITE" '$1 == "deb" { for (i = 2; i < NF; i++) if ($i ~ /^https?:/ && $(i + 1) == suite) { print $i; exit } }')
-  if [ -z "$mirror" ]; then
-    mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v suite="$SUITE" '
-      /^[ \t]*$/ { if (uri != "" && hit) { print uri; exit } uri = ""; hit = 0; next }
+  local file lists=() stanzas=() mirror=
+  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$file" ] && lists+=("$file"); done
+  for file in /etc/apt/sources.list.d/*.sources; do [ -f "$file" ] && stanzas+=("$file"); done
+  if [ "${#lists[@]}" -gt 0 ]; then
+    mirror=$(awk -v suite="$SUITE" '$1 == "deb" {
+      for (i = 2; i < NF; i++) if ($i ~ /^https?:/ && $(i + 1) == suite) { print $i; exit } }' "${lists[@]}")
+  fi
+  if [ -z "$mirror" ] && [ "${#stanzas[@]}" -gt 0 ]; then
+    mirror=$(awk -v suite="$SUITE" '
+      function stanza_end() { if (uri != "" && hit && !off) { print uri; found = 1; exit } uri = ""; hit = 0; off = 0 }
+      FNR == 1 { stanza_end() }
+      /^[ \t]*$/ { stanza_end(); next }
       /^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { uri = $i; break } }
       /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite) hit = 1 }
-      END { if (uri != "" && hit) print uri }' | head -n 1)
+      /^Enabled:[ \t]*no/ { off = 1 }
+      END { if (!found) stanza_end() }' "${stanzas[@]}")
   fi
   echo "${mirror:-http://deb.debian.org/debian}"
 }
