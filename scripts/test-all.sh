@@ -2,13 +2,21 @@
 # Runs every test of the harness on a fresh machine: installs what is missing, builds once in Release,
 # then the .NET unit and API tests, the boto3 and botocore-IMDS conformance suite, a scenario's HTML report in
 # chromium, the AWS CLI walk-through and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service); the AWS
-# SDK for .NET runs among the .NET projects (tests/Harness.Conformance.Tests).
+# SDK for .NET runs among the .NET projects (tests/Harness.Conformance.Tests); and the Dockerfile's image, harness:local,
+# built and run in a Docker engine that is installed and started when missing (and stopped again if this run started it).
 # Ends with one line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 LOGS=$(mktemp -d)
-trap 'rm -rf "$LOGS"' EXIT
+. scripts/docker-engine.sh
+# An engine this run started is stopped once the image is tested, or here when the run ends early.
+cleanup() {
+  if [ "$DOCKER_ENGINE_STARTED" = 1 ]; then docker_engine_stop; fi
+  rm -rf "$LOGS"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 passed=0
 failed=0
 status=0
@@ -85,9 +93,17 @@ step "scenario and load reports in a browser (chromium)"
 run "$LOGS/reports.log" python3 -m unittest discover -s tests/browser -p 'test_*.py' -v
 unittest_tally "$LOGS/reports.log"
 
-step "packaging (Dockerfile, docker-compose.yml)"
+step "Docker engine and the image harness:local (scripts/docker-engine.sh, scripts/build-image.sh)"
+# A failed build fails the run even when an older harness:local is there for the image test to pass on.
+if ! { docker_engine_ensure && bash scripts/build-image.sh; }; then
+  status=1; failed=$((failed + 1))
+  echo "the Docker engine or scripts/build-image.sh failed" >> "$LOGS/failures"
+fi
+
+step "packaging (Dockerfile, docker-compose.yml, the image in a container)"
 run "$LOGS/packaging.log" python3 -m unittest discover -s tests/packaging -p 'test_*.py' -v
 unittest_tally "$LOGS/packaging.log"
+if [ "$DOCKER_ENGINE_STARTED" = 1 ]; then docker_engine_stop; DOCKER_ENGINE_STARTED=0; fi
 
 step "AWS CLI walk-through"
 run "$LOGS/cli.log" env HARNESS_NO_BUILD=1 bash tests/conformance/cli/walkthrough.sh
