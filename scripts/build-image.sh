@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the harness image, harness:local, from the repository's Dockerfile on a machine that can reach no container
+# Builds the harness image, harness:local, from the repository's Dockerfile (and the failover agent beside it in
+# docker-compose.yml, harness-failover-agent:local, from examples/FailoverAgent/Dockerfile) on a machine that can reach no container
 # registry (Debian's mirror and NuGet are enough). Starts the Docker engine when none answers (scripts/docker-engine.sh;
 # it is left running, `bash scripts/docker-engine.sh stop` stops it), then builds from three local images made here
 # once and reused while they exist:
@@ -16,6 +17,8 @@ cd "$(dirname "$0")/.."
 
 IMAGE=harness:local
 BUILD_STAGE=harness-local/build:harness
+AGENT_IMAGE=harness-failover-agent:local
+AGENT_BUILD_STAGE=harness-local/build:failover-agent
 SUITE=bookworm
 BASE_IMAGE=harness-local/debian:$SUITE
 BASE_PACKAGES=ca-certificates,libssl3,zlib1g,libstdc++6,libgcc-s1,tzdata
@@ -174,6 +177,17 @@ say "docker build --target build -t $BUILD_STAGE, then -t $IMAGE (SDK_IMAGE=$SDK
 DOCKER_BUILDKIT=0 "${build[@]}" --target build -t "$BUILD_STAGE" .
 DOCKER_BUILDKIT=0 "${build[@]}" -t "$IMAGE" . | grep -v -e '^ ---> Using cache' -e '^ ---> [0-9a-f]*$'
 current=$(docker image inspect -f '{{.Id}}' "$IMAGE" "$BUILD_STAGE")
+for id in $previous; do
+  grep -qx "$id" <<<"$current" || docker image rm "$id" >/dev/null 2>&1 || true
+done
+
+# The failover agent beside it in docker-compose.yml: examples/FailoverAgent/Dockerfile, from the image just built.
+previous=$(docker image inspect -f '{{.Id}}' "$AGENT_IMAGE" "$AGENT_BUILD_STAGE" 2>/dev/null || true)
+agent=(docker build --network host --force-rm -f examples/FailoverAgent/Dockerfile --build-arg "SDK_IMAGE=$SDK_IMAGE" --build-arg "HARNESS_IMAGE=$IMAGE")
+say "docker build -f examples/FailoverAgent/Dockerfile -t $AGENT_IMAGE"
+DOCKER_BUILDKIT=0 "${agent[@]}" --target build -t "$AGENT_BUILD_STAGE" . >/dev/null
+DOCKER_BUILDKIT=0 "${agent[@]}" -t "$AGENT_IMAGE" . | grep -v -e '^ ---> Using cache' -e '^ ---> [0-9a-f]*$'
+current=$(docker image inspect -f '{{.Id}}' "$AGENT_IMAGE" "$AGENT_BUILD_STAGE")
 for id in $previous; do
   grep -qx "$id" <<<"$current" || docker image rm "$id" >/dev/null 2>&1 || true
 done

@@ -69,7 +69,7 @@ public sealed class HarnessBuilder : ContainerBuilder<HarnessBuilder, HarnessCon
         .WithPortBinding(ImdsPort, assignRandomHostPort: true)
         .WithCreateParameterModifier(OnLoopbackOnly)
         .WithControlToken(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)))
-        .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(request => request.ForPath("/_harness/health").ForPort(Ec2Port)));
+        .WithWaitStrategy(Wait.ForUnixContainer().AddCustomWaitStrategy(new HealthAnswers()));
 
     protected override void Validate()
     {

@@ -6,11 +6,14 @@ namespace Harness.Testcontainers;
 /// <summary>A running harness in a container: its EC2 endpoint, one instance's metadata endpoint and a client for its control API.</summary>
 public sealed class HarnessContainer(HarnessConfiguration configuration) : DockerContainer(configuration)
 {
+    /// <summary>Where both ports are published: the Docker host's loopback, whatever Testcontainers' <c>Hostname</c> says.</summary>
+    public const string Loopback = "127.0.0.1";
+
     /// <summary>The EC2 Query API (and the control API under <c>/_harness/</c>), e.g. for <c>AmazonEC2Config.ServiceURL</c>.</summary>
-    public Uri Ec2Endpoint => new UriBuilder(Uri.UriSchemeHttp, Hostname, GetMappedPublicPort(HarnessBuilder.Ec2Port)).Uri;
+    public Uri Ec2Endpoint => new UriBuilder(Uri.UriSchemeHttp, Loopback, GetMappedPublicPort(HarnessBuilder.Ec2Port)).Uri;
 
     /// <summary>The metadata service's published port, before any instance's path.</summary>
-    public Uri ImdsBaseUrl => new UriBuilder(Uri.UriSchemeHttp, Hostname, GetMappedPublicPort(HarnessBuilder.ImdsPort)).Uri;
+    public Uri ImdsBaseUrl => new UriBuilder(Uri.UriSchemeHttp, Loopback, GetMappedPublicPort(HarnessBuilder.ImdsPort)).Uri;
 
     /// <summary>The control API's bearer token.</summary>
     public string ControlToken => configuration.ControlToken!;

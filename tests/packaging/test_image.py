@@ -2,11 +2,13 @@
 
 A container publishes the EC2 port and the metadata port on 127.0.0.1. Through the first, boto3 creates a VPC, a subnet
 and an instance, and the control API answers only with the container's token; through the second, the instance's
-metadata is read with an IMDSv2 token, the instance named by X-Harness-Instance-Id. The container is removed whatever
+metadata is read with an IMDSv2 token, the instance named by X-Harness-Instance-Id, and by botocore's metadata client with
+the instance's metadataUrl (its id as the path) as its base URL alone. The container is removed whatever
 happens. No Docker engine or no image is a failure, not a skip: scripts/test-all.sh starts the engine and builds the
 image first (scripts/docker-engine.sh, scripts/build-image.sh).
 """
 import ipaddress
+import json
 import os
 import secrets
 import shutil
@@ -18,6 +20,7 @@ import urllib.error
 import urllib.request
 
 import boto3
+import botocore.utils
 from botocore.config import Config
 
 IMAGE = os.environ.get("HARNESS_IMAGE", "harness:local")
@@ -68,6 +71,7 @@ class ImageTest(unittest.TestCase):
         name = f"harness-test-{os.getpid()}-{secrets.token_hex(3)}"
         run = docker("run", "-d", "--name", name, "-e", f"HARNESS_CONTROL_TOKEN={self.token}",
                      "-e", f"HARNESS_PROPAGATION={PROPAGATION}",
+                     "-e", f"HARNESS_PUBLIC_IMDS_URL=http://127.0.0.1:{self.imds_port}/",
                      "-p", f"127.0.0.1:{self.ec2_port}:4580", "-p", f"127.0.0.1:{self.imds_port}:4581", IMAGE)
         # Registered before the assertion: a container that was created but did not start is removed too.
         self.addCleanup(docker, "rm", "-f", name)
@@ -132,9 +136,17 @@ class ImageTest(unittest.TestCase):
             time.sleep(0.2)
         self.assertEqual((status, body), (200, instance_id), f"the container's log:\n{self.logs()}")
         self.assertEqual(self.metadata(instance_id, "local-ipv4"), (200, private_ip))
-        # Without the header the tools address cannot know which instance is asked about.
-        self.assertEqual(http("PUT", f"{self.imds_url}/latest/api/token",
-                              {"X-aws-ec2-metadata-token-ttl-seconds": "300"})[0], 400)
+        # Without the header or the instance's id as the path, the published port cannot know which instance is asked about.
+        self.assertEqual(http("GET", f"{self.imds_url}/latest/meta-data/instance-id")[0], 400)
+
+        # With a base URL alone: the instance's metadataUrl (HARNESS_PUBLIC_IMDS_URL names the published port), which
+        # botocore's own metadata client keeps as its base, token flow included.
+        status, document = http("GET", control, {"Authorization": f"Bearer {self.token}"})
+        metadata_url = json.loads(document)["metadataUrl"]
+        self.assertEqual(metadata_url, f"{self.imds_url}/{instance_id}/")
+        fetcher = botocore.utils.IMDSFetcher(config={"ec2_metadata_service_endpoint": metadata_url})
+        token = fetcher._fetch_metadata_token()
+        self.assertEqual(fetcher._get_request("latest/meta-data/local-ipv4", None, token=token).text, private_ip)
 
 
 if __name__ == "__main__":

@@ -103,16 +103,17 @@ class ComposeTest(unittest.TestCase):
         harness = self.compose["services"]["harness"]
         self.assertTrue(os.path.exists(os.path.join(ROOT, harness["build"], "Dockerfile")))
         for port in harness["ports"]:
-            host, published, target = port.split(":")
-            self.assertEqual(host, "127.0.0.1")
-            self.assertIn(target, {"4580", "4581"})
+            parts = port.split(":")
+            self.assertEqual(parts[0], "127.0.0.1")
+            self.assertIn(parts[-1], {"4580", "4581"})
         self.assertEqual(harness["healthcheck"]["test"][:3], ["CMD", "dotnet", "harness.dll"])
 
-    def test_client_points_at_the_harness_service(self):
-        client = self.compose["services"]["client"]
-        self.assertEqual(client["environment"]["AWS_ENDPOINT_URL_EC2"], "http://harness:4580")
-        self.assertIn("harness", client["depends_on"])
-
+    def test_the_agent_is_built_here_and_waits_for_a_healthy_harness(self):
+        agent = self.compose["services"]["failover-agent"]
+        self.assertTrue(os.path.exists(os.path.join(ROOT, agent["build"]["context"], agent["build"]["dockerfile"])))
+        self.assertEqual(agent["depends_on"]["harness"]["condition"], "service_healthy")
+        self.assertEqual(agent["environment"]["HARNESS_TARGET"], "http://harness:4580")
+        self.assertEqual(self.compose["services"]["harness"]["environment"]["HARNESS_PUBLIC_URL"], "http://harness:4580")
 
 if __name__ == "__main__":
     unittest.main()
