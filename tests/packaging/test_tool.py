@@ -70,9 +70,9 @@ class ToolTest(unittest.TestCase):
         # From a folder of the test's own: reports and relative paths land there, not in the repository.
         return run(self.harness, *args, cwd=self.work, timeout=timeout)
 
-    def test_pack_at_the_root_makes_the_tool_and_the_client_and_nothing_else(self):
+    def test_pack_at_the_root_makes_the_tool_and_the_libraries_and_nothing_else(self):
         made = sorted(os.path.basename(p) for p in os.listdir(self.artifacts))
-        self.assertEqual(made, [f"Harness.Client.{self.version}.nupkg", f"{PACKAGE}.{self.version}.nupkg"])
+        self.assertEqual(made, [f"{name}.{self.version}.nupkg" for name in ("Harness.Client", "Harness.Testcontainers", PACKAGE)])
         self.assertNotIn("warning", self.pack_output.lower())
 
     def test_help_lists_every_command(self):
