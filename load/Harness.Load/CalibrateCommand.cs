@@ -16,7 +16,8 @@ internal static class CalibrateCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="self">How a new process of this program reaches harness-load's command line: the bare endpoint's process starts so.</param>
+    public static async Task<int> RunAsync(string[] args, IReadOnlyList<string>? self = null)
     {
         var options = CalibrateOptions.Parse(args, out var error);
         if (error is not null)
@@ -44,7 +45,7 @@ internal static class CalibrateCommand
         CalibrationServer server;
         try
         {
-            server = await CalibrationServer.StartAsync(options.Port, options.InProcess, stop.Token);
+            server = await CalibrationServer.StartAsync(options.Port, options.InProcess, self ?? [], stop.Token);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
         {

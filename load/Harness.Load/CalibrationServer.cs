@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Harness.Load.Http;
 
 namespace Harness.Load;
@@ -26,7 +27,11 @@ internal sealed class CalibrationServer : IAsyncDisposable
     /// <summary>The process whose CPU counts as the server's (this one when in process).</summary>
     public int Pid { get; }
 
-    public static async Task<CalibrationServer> StartAsync(int port, bool inProcess, CancellationToken ct)
+    /// <param name="self">
+    /// The arguments that take a new process of this program to harness-load's command line (<c>load</c> when this is
+    /// the harness tool's <c>harness load</c>), ahead of <c>calibrate-server</c>.
+    /// </param>
+    public static async Task<CalibrationServer> StartAsync(int port, bool inProcess, IReadOnlyList<string> self, CancellationToken ct)
     {
         if (inProcess)
         {
@@ -45,13 +50,13 @@ internal sealed class CalibrationServer : IAsyncDisposable
         // A bare endpoint as Kestrel runs by default, whatever this process chose for its own sockets.
         psi.Environment.Remove(InlineSocketCompletions.Variable);
 
-        // Started as "dotnet harness-load.dll": the child needs the same.
+        // Started as "dotnet harness-load.dll" (or "dotnet" and the tool's assembly): the child needs the same.
         if (Path.GetFileNameWithoutExtension(psi.FileName) == "dotnet")
         {
-            psi.ArgumentList.Add(typeof(CalibrationServer).Assembly.Location);
+            psi.ArgumentList.Add((Assembly.GetEntryAssembly() ?? typeof(CalibrationServer).Assembly).Location);
         }
 
-        foreach (var arg in new[] { "calibrate-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--exit-with-stdin" })
+        foreach (var arg in self.Concat(["calibrate-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--exit-with-stdin"]))
         {
             psi.ArgumentList.Add(arg);
         }

@@ -50,7 +50,8 @@ internal static class LoadCommand
     /// <summary>The options of a workload command that are the command's rather than the plan's.</summary>
     private static readonly string[] OwnNames = ["target", "control-token", "report", "quiet"];
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="self">How a new process of this program reaches this command line (<see cref="LoadCommandLine.RunAsync"/>).</param>
+    public static async Task<int> RunAsync(string[] args, IReadOnlyList<string>? self = null)
     {
         if (args.Length == 0 || args[0] == "help")
         {
@@ -79,7 +80,7 @@ internal static class LoadCommand
 
         return args[0] switch
         {
-            "calibrate" => await CalibrateCommand.RunAsync(args[1..]),
+            "calibrate" => await CalibrateCommand.RunAsync(args[1..], self ?? []),
             "calibrate-server" => await CalibrateServerCommand.RunAsync(args[1..]),
             "scale" => await ScaleCommand.RunAsync(args[1..]),
             "ec2-bench" => await Ec2BenchCommand.RunAsync(args[1..]),

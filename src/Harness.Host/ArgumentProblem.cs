@@ -20,7 +20,8 @@ internal static class ArgumentProblem
         var command = parse.CommandResult.Command;
         if (parse.UnmatchedTokens.FirstOrDefault() is { } stray)
         {
-            if (command is RootCommand)
+            // No parent: harness itself.
+            if (!command.Parents.Any())
             {
                 return $"unknown command '{stray}'; the commands are {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
             }

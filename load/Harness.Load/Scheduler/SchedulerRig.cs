@@ -20,9 +20,9 @@ internal sealed class SchedulerRig : IAsyncDisposable
     private readonly IHost host;
     private readonly IGrainFactory grains;
     private readonly RegionState state;
-    private readonly (string InstanceId, string Eni)[] launched;
+    private readonly (string InstanceId, string Eni, string SubnetId)[] launched;
 
-    private SchedulerRig(IHost host, RegionState state, (string InstanceId, string Eni)[] launched)
+    private SchedulerRig(IHost host, RegionState state, (string InstanceId, string Eni, string SubnetId)[] launched)
     {
         this.host = host;
         this.state = state;
@@ -59,7 +59,7 @@ internal sealed class SchedulerRig : IAsyncDisposable
             views[s] = await region.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr($"10.0.{s * 16}.0/20"), "us-east-1a", []));
         }
 
-        var launched = new (string InstanceId, string Eni)[instances];
+        var launched = new (string InstanceId, string Eni, string SubnetId)[instances];
         await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = workers }, async (i, _) =>
         {
             var subnet = views[i % subnets];
@@ -74,7 +74,7 @@ internal sealed class SchedulerRig : IAsyncDisposable
                 Region, ids[0], reservation[0], 0, "ami-12345678", instanceType, subnet.SubnetId, subnet.VpcId, subnet.AvailabilityZone,
                 KeyName: null, ClientToken: null, MetadataOptionsView.Default,
                 [new LaunchInterface(identity.NetworkInterfaceId, attachment[0], 0, 0, DeleteOnTermination: true)], ImmutableArray<Tag>.Empty));
-            launched[i] = (ids[0], identity.NetworkInterfaceId);
+            launched[i] = (ids[0], identity.NetworkInterfaceId, subnet.SubnetId);
         });
         return new SchedulerRig(host, state, launched);
     }
@@ -89,19 +89,21 @@ internal sealed class SchedulerRig : IAsyncDisposable
         var made = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, launched.Length), new ParallelOptions { MaxDegreeOfParallelism = workers }, async (i, _) =>
         {
-            var nic = Interface(grains, state, launched[i].Eni);
+            // Through the subnet's grain, as the EC2 API changes an interface's addresses.
+            var (_, eni, subnetId) = launched[i];
+            var subnet = grains.GetGrain<ISubnetGrain>(GrainKeys.For(state, subnetId));
             var share = (changes / launched.Length) + (i < changes % launched.Length ? 1 : 0);
             var held = 0u;
             for (var k = 0; k < share; k++)
             {
                 if (held == 0)
                 {
-                    var result = await nic.AssignAsync(new AddressRequest([], 1, [], 0, false, 0));
+                    var result = await subnet.AssignAsync(eni, new AddressRequest([], 1, [], 0, false, 0));
                     held = result.Addresses[0];
                 }
                 else
                 {
-                    await nic.UnassignAsync([held], []);
+                    await subnet.UnassignAsync(eni, [held], []);
                     held = 0;
                 }
             }
