@@ -18,6 +18,7 @@
 #
 # Exit status: 0 when every run completed (failed calls are figures, not errors), 1 otherwise.
 set -uo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"

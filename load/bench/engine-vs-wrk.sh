@@ -9,6 +9,7 @@
 #   load/bench/engine-vs-wrk.sh
 #   ROUNDS=3 DURATION=5s CONNECTIONS=64 WRK_THREADS=1,2 load/bench/engine-vs-wrk.sh
 set -uo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"

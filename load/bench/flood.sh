@@ -9,6 +9,7 @@
 #   load/bench/flood.sh
 #   CONNECTIONS=20000 HOLD=20 load/bench/flood.sh
 set -uo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"

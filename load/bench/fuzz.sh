@@ -5,6 +5,7 @@
 # non-zero if there is any.
 #   load/bench/fuzz.sh [REQUESTS=1000000] [SEED=1313] [CONCURRENCY=8]
 set -euo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 requests=${1:-1000000}
 seed=${2:-1313}

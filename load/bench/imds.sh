@@ -16,6 +16,7 @@
 #
 # Every phase has a time limit and every process started here is killed on exit.
 set -uo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"

@@ -11,6 +11,7 @@
 #
 # Exit status: 0 when every stage ran without failures and the peak stayed within the limit.
 set -uo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"

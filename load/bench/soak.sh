@@ -15,6 +15,7 @@
 #
 # Writes bench-results/soak/{report.*, rss.csv, soak.md}. Exit status: 0 when both bars hold, 1 otherwise.
 set -uo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"

@@ -1,7 +1,7 @@
 """scripts/harness and scripts/harness-load: the quick way to start the harness and the load tool.
 
 They build once, then start the built binaries straight away; they build again only when a source is newer than
-their last build. (How fast that start is, is a figure, not an assertion: README.)
+their last build. (How fast that start is, is a figure, not an assertion: docs/running.md.)
 """
 import os
 import socket

@@ -5,7 +5,7 @@ using System.Text;
 namespace Harness.Load.Ec2Bench;
 
 /// <summary>
-/// The Markdown of one ec2-vs-moto run, as the README quotes it: the client's calibration, the workloads side by side
+/// The Markdown of one ec2-vs-moto run, as docs/benchmarks.md quotes it: the client's calibration, the workloads side by side
 /// with harness ÷ moto and the goals, the describe-scale sweep, and every refused exchange.
 /// </summary>
 internal static class Ec2Report

@@ -4,7 +4,7 @@ namespace Harness.Load.Ec2Bench;
 
 /// <summary>
 /// <c>harness-load ec2-report</c>: turns the JSON of one ec2-vs-moto run (ec2-bench's for each server, calibrate's for
-/// the client) into the Markdown the README quotes, printed and optionally written. A file that is missing is left
+/// the client) into the Markdown docs/benchmarks.md quotes, printed and optionally written. A file that is missing is left
 /// out of the report, so a run whose moto did not start still reports the harness.
 /// </summary>
 internal static class Ec2ReportCommand
