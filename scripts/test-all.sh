@@ -2,8 +2,9 @@
 # Runs every test of the harness on a fresh machine: installs what is missing, builds once in Release,
 # then the .NET unit and API tests, the boto3 and botocore-IMDS conformance suite, a scenario's HTML report in
 # chromium, the AWS CLI walk-through and the AWS SDK for JavaScript tests (client-ec2 and ec2-metadata-service); the AWS
-# SDK for .NET runs among the .NET projects (tests/Harness.Conformance.Tests); and the Dockerfile's image, harness:local,
-# built and run in a Docker engine that is installed and started when missing (and stopped again if this run started it).
+# SDK for .NET runs among the .NET projects (tests/Harness.Conformance.Tests); the Dockerfile's image, harness:local,
+# built and run in a Docker engine that is installed and started when missing (and stopped again if this run started it),
+# through the Testcontainers module, the example agent's tests and docker-compose; the .NET tool; every docs command.
 # Ends with one line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,20 @@ fi
 
 step "build (Release)"
 dotnet build Harness.sln -c Release -nologo -v quiet || exit 1
+
+step "Docker engine, docker-compose and the images (scripts/docker-engine.sh, scripts/build-image.sh)"
+# Before the .NET tests: the Testcontainers module's tests and the example's container tests start harness:local.
+# A failed build fails the run even when an older harness:local is there for the tests to pass on.
+if ! { docker_engine_ensure && bash scripts/build-image.sh; }; then
+  status=1; failed=$((failed + 1))
+  echo "the Docker engine or scripts/build-image.sh failed" >> "$LOGS/failures"
+fi
+if ! need docker-compose && ! docker compose version >/dev/null 2>&1; then
+  (apt-get install -y -qq docker-compose || { apt-get update -qq && apt-get install -y -qq docker-compose; }) >/dev/null 2>&1 \
+    || echo "could not install docker-compose: the compose test will fail" >&2
+fi
+# Testcontainers' reaper (Ryuk) is an image to pull, and none can be pulled here: the tests dispose their containers.
+export TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
 
 # run LOG COMMAND...: runs a suite, shows its output, keeps it for counting; a failing suite fails the run. The names
 # of failed tests are kept too, to be listed again at the end, where a CI log's tail shows them.
@@ -93,16 +108,12 @@ step "scenario and load reports in a browser (chromium)"
 run "$LOGS/reports.log" python3 -m unittest discover -s tests/browser -p 'test_*.py' -v
 unittest_tally "$LOGS/reports.log"
 
-step "Docker engine and the image harness:local (scripts/docker-engine.sh, scripts/build-image.sh)"
-# A failed build fails the run even when an older harness:local is there for the image test to pass on.
-if ! { docker_engine_ensure && bash scripts/build-image.sh; }; then
-  status=1; failed=$((failed + 1))
-  echo "the Docker engine or scripts/build-image.sh failed" >> "$LOGS/failures"
-fi
-
-step "packaging (Dockerfile, docker-compose.yml, the image in a container)"
+step "packaging (the image in a container, docker-compose, the .NET tool, the docs' commands)"
 run "$LOGS/packaging.log" python3 -m unittest discover -s tests/packaging -p 'test_*.py' -v
 unittest_tally "$LOGS/packaging.log"
+# Containers a killed test left behind (no reaper runs): Testcontainers labels its own.
+leftover=$(docker ps -aq --filter label=org.testcontainers=true 2>/dev/null)
+[ -z "$leftover" ] || docker rm -f $leftover >/dev/null 2>&1 || true
 if [ "$DOCKER_ENGINE_STARTED" = 1 ]; then docker_engine_stop; DOCKER_ENGINE_STARTED=0; fi
 
 step "AWS CLI walk-through"
