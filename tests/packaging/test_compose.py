@@ -9,19 +9,14 @@ them. Everything compose started is taken down whatever happens.
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import unittest
+
+from support import free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROJECT = "harness-compose-test"
 UP_TIMEOUT_S = 300
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def compose_command():

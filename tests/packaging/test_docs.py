@@ -25,12 +25,13 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 import unittest
 import urllib.request
+
+from support import free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HARNESS = os.path.join(ROOT, "scripts", "harness")
@@ -239,12 +240,6 @@ def is_serve(command):
 def needs_harness(block):
     return any(re.search(r"(^|\s|\()(aws|curl)\s", c.flat) or re.search(r":458[01]\b", c.source)
                for c in block.commands if runs_here(c))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def substitute(text, ec2, imds):

@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 import unittest
@@ -22,6 +21,8 @@ import urllib.request
 import boto3
 import botocore.utils
 from botocore.config import Config
+
+from support import free_port
 
 IMAGE = os.environ.get("HARNESS_IMAGE", "harness:local")
 AMI = "ami-0123456789abcdef0"
@@ -33,12 +34,6 @@ PROPAGATION = "fixed(500ms)"
 METADATA_TIMEOUT_S = 30
 # Straight to the published ports: never through a proxy the environment may name.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def docker(*args, timeout=120):

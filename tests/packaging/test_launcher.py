@@ -4,21 +4,14 @@ They build once, then start the built binaries straight away; they build again o
 their last build. (How fast that start is, is a figure, not an assertion: docs/running.md.)
 """
 import os
-import socket
 import subprocess
-import time
 import unittest
-import urllib.request
+
+from support import free_port, wait_for_health
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HARNESS = os.path.join(ROOT, "scripts", "harness")
 LOAD = os.path.join(ROOT, "scripts", "harness-load")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(*command):
@@ -40,16 +33,7 @@ class LauncherTest(unittest.TestCase):
         server = subprocess.Popen([HARNESS, "serve", "--ec2-port", str(ec2), "--imds-port", str(imds)],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{ec2}/_harness/health", timeout=5) as reply:
-                        self.assertEqual(reply.status, 200)
-                        break
-                except OSError:
-                    self.assertIsNone(server.poll(), "serve exited")
-                    self.assertLess(time.monotonic(), deadline, "serve did not answer within 60 s")
-                    time.sleep(0.05)
+            wait_for_health(self, server, ec2)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -10,21 +10,15 @@ import glob
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import unittest
-import urllib.request
+
+from support import free_port, wait_for_health
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PACKAGE = "Harness.Tool"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(*command, cwd=None, timeout=600):
@@ -91,18 +85,7 @@ class ToolTest(unittest.TestCase):
                                   cwd=self.work, stdout=log, stderr=subprocess.STDOUT)
         self.addCleanup(server.wait, 30)
         self.addCleanup(server.kill)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{ec2}/_harness/health", timeout=5) as reply:
-                    self.assertEqual(reply.status, 200)
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    log.seek(0)
-                    self.fail(f"serve exited {server.returncode}: {log.read()}")
-                self.assertLess(time.monotonic(), deadline, "serve did not answer within 60 s")
-                time.sleep(0.05)
+        wait_for_health(self, server, ec2, log=log)
 
         health = self.harness_run("health", "--target", f"http://127.0.0.1:{ec2}")
         self.assertEqual((health.returncode, health.stdout.strip()), (0, "200 OK"), health.stderr)
