@@ -76,7 +76,7 @@ internal static class InstancesApi
         return new InstanceDocument(
             instanceId, slot.Region, listener.EndpointOf(slot), slot.AddressText, control?.State.Name ?? "terminated", slot.View.State,
             eth0?.Mac, eth0 is null ? null : Ipv4.Format(eth0.PrimaryIpv4), status.PendingChanges, status.InSync, status.Model,
-            listener.UrlThrough(http.Request.Host, slot));
+            listener.UrlThrough(http.Request.Host, instanceId));
     }
 
     private static bool TryNumber(string? text, long min, long max, long fallback, out long value)

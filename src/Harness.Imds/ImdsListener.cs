@@ -14,13 +14,10 @@ public sealed class ImdsListener
     public string EndpointOf(MetadataSlot slot) => $"http://{slot.AddressText}:{Port}";
 
     /// <summary>
-    /// The instance's metadata as a base URL that works through one address: <see cref="PublicUrl"/> when set, else the
-    /// host the caller used to reach the harness with the metadata port (a container's ports published on the same
-    /// numbers), and the instance's id as the path.
+    /// Metadata as a base URL that works through one address: <see cref="PublicUrl"/> when set, else the host the caller
+    /// used to reach the harness with the metadata port (a container's ports published on the same numbers), and
+    /// <paramref name="name"/> as the path: an instance's id, or a registered client's.
     /// </summary>
-    public string UrlThrough(HostString callerHost, MetadataSlot slot) => UrlThrough(callerHost, slot.InstanceId);
-
-    /// <summary>As <see cref="UrlThrough(HostString, MetadataSlot)"/>, under any name the metadata service takes as a path (a registered client's id).</summary>
     public string UrlThrough(HostString callerHost, string name)
     {
         var root = PublicUrl is { } url

@@ -23,10 +23,11 @@ public sealed partial class ScenarioRunner
             registeredClients.Add(registration.Id);
         }
 
+        var metadataEndpoint = registration.MetadataEndpointForClient;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AWS_ENDPOINT_URL_EC2"] = registration.Ec2Endpoint,
-            ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = registration.MetadataEndpointForClient,
+            ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadataEndpoint,
             ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] = "IPv4",
             ["AWS_REGION"] = scenario.Region,
             ["AWS_DEFAULT_REGION"] = scenario.Region,
@@ -64,7 +65,7 @@ public sealed partial class ScenarioRunner
         var calls = records.Records.Select(r => new CallReport(
             Seconds(r.At), r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current, r.Fault, r.AfterEnd)).ToList();
         var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start, end, result.ExitCode,
-            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, registration.MetadataEndpointForClient, registration.Ec2Endpoint,
+            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, metadataEndpoint, registration.Ec2Endpoint,
             result.Ran.TotalSeconds);
         lock (gate)
         {
