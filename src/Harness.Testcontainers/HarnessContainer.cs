@@ -10,7 +10,7 @@ public sealed class HarnessContainer(HarnessConfiguration configuration) : Docke
     public const string Loopback = "127.0.0.1";
 
     /// <summary>The EC2 Query API (and the control API under <c>/_harness/</c>), e.g. for <c>AmazonEC2Config.ServiceURL</c>.</summary>
-    public Uri Ec2Endpoint => new UriBuilder(Uri.UriSchemeHttp, Loopback, GetMappedPublicPort(HarnessBuilder.Ec2Port)).Uri;
+    public Uri Ec2Endpoint => Ec2EndpointOf(this);
 
     /// <summary>The metadata service's published port, before any instance's path.</summary>
     public Uri ImdsBaseUrl => new UriBuilder(Uri.UriSchemeHttp, Loopback, GetMappedPublicPort(HarnessBuilder.ImdsPort)).Uri;
@@ -23,6 +23,9 @@ public sealed class HarnessContainer(HarnessConfiguration configuration) : Docke
     /// <c>latest/…</c> to it): the published metadata port with the instance's path.
     /// </summary>
     public Uri GetMetadataEndpoint(string instanceId) => new(ImdsBaseUrl, Uri.EscapeDataString(instanceId) + "/");
+
+    internal static Uri Ec2EndpointOf(IContainer container) =>
+        new UriBuilder(Uri.UriSchemeHttp, Loopback, container.GetMappedPublicPort(HarnessBuilder.Ec2Port)).Uri;
 
     /// <summary>A client for the control API, with the token; dispose it when done.</summary>
     public HarnessClient CreateClient(HttpClient? http = null) => new(Ec2Endpoint, ControlToken, http);

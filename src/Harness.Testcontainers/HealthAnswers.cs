@@ -1,12 +1,13 @@
 using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
+using Harness.Client;
 
 namespace Harness.Testcontainers;
 
 /// <summary>
-/// Waits until <c>/_harness/health</c> answers 200 on the published EC2 port, on 127.0.0.1 where the port is published.
-/// Testcontainers' own HTTP wait asks its <c>Hostname</c>, which inside a container (a CI runner's) is the Docker
-/// gateway, where a port published on loopback does not answer.
+/// Waits until the harness answers its health check on the published EC2 port, on 127.0.0.1 where the port is
+/// published. Testcontainers' own HTTP wait asks its <c>Hostname</c>, which inside a container (a CI runner's) is the
+/// Docker gateway, where a port published on loopback does not answer.
 /// </summary>
 internal sealed class HealthAnswers : IWaitUntil
 {
@@ -14,13 +15,12 @@ internal sealed class HealthAnswers : IWaitUntil
 
     public async Task<bool> UntilAsync(IContainer container)
     {
-        var url = new UriBuilder(Uri.UriSchemeHttp, HarnessContainer.Loopback, container.GetMappedPublicPort(HarnessBuilder.Ec2Port), "/_harness/health").Uri;
+        using var harness = new HarnessClient(HarnessContainer.Ec2EndpointOf(container), http: Http);
         try
         {
-            using var reply = await Http.GetAsync(url);
-            return reply.IsSuccessStatusCode;
+            return await harness.IsHealthyAsync();
         }
-        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        catch (TaskCanceledException)
         {
             return false;
         }
