@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Harness.Load.Http;
+using Harness.Host;
 
 namespace Harness.Load;
 

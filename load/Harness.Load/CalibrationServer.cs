@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using Harness.Load.Http;
+using Harness.Host;
 
 namespace Harness.Load;
 
@@ -47,8 +47,8 @@ internal sealed class CalibrationServer : IAsyncDisposable
             RedirectStandardError = true,
         };
 
-        // A bare endpoint as Kestrel runs by default, whatever this process chose for its own sockets.
-        psi.Environment.Remove(InlineSocketCompletions.Variable);
+        // A bare endpoint hosted as harness serve hosts its own listeners, whatever this process chose for its sockets.
+        psi.Environment[InlineSocketCompletions.Variable] = "1";
 
         // Started as "dotnet harness-load.dll" (or "dotnet" and the tool's assembly): the child needs the same.
         if (Path.GetFileNameWithoutExtension(psi.FileName) == "dotnet")

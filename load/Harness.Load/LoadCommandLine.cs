@@ -1,5 +1,4 @@
 using Harness.Host;
-using Harness.Load.Http;
 
 namespace Harness.Load;
 

@@ -133,6 +133,9 @@ internal static class ServeCommand
                 OrleansDashboard = parse.GetValue(dashboard),
             };
             options = signatures.Apply(parse, options);
+
+            // Before the first socket: requests then reach Kestrel without a hand-off to the thread pool on the way.
+            InlineSocketCompletions.Enable();
             await using var app = HarnessApp.Build(options);
             try
             {
