@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # EC2 harness vs moto, one run: calibrate the client (harness-load calibrate: the load engine beside wrk on a
-# bare endpoint, at each concurrency), then the same workloads against both servers (harness-load ec2-bench),
-# then the harness-only describe-scale sweep. Writes bench-results/ec2-vs-moto.md (harness-load ec2-report).
+# bare endpoint, at each concurrency), then the same workloads against both servers taking turns cell by cell,
+# ROUNDS times (harness-load ec2-bench --versus), then the harness-only describe-scale sweep. Writes
+# bench-results/ec2-vs-moto.md (harness-load ec2-report).
 #
 #   load/bench/ec2-vs-moto.sh
-#   DURATION=10s MOTO_DURATION=5s SCALE=100,1000,10000,100000 CALIBRATE_DURATION=5s CALIBRATE_ROUNDS=1 load/bench/ec2-vs-moto.sh
+#   DURATION=10s MOTO_DURATION=5s ROUNDS=3 SCALE=100,1000,10000,100000 CALIBRATE_DURATION=5s CALIBRATE_ROUNDS=1 load/bench/ec2-vs-moto.sh
 #
 # Everything listens on and talks to 127.0.0.1 only; every phase has a time limit so the
-# whole run stays under ~10 minutes, and every process started here is killed on exit.
+# whole run stays under ~12 minutes, and every process started here is killed on exit.
 set -uo pipefail
 case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
@@ -15,6 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench-results"
 DURATION=${DURATION:-10s}
 MOTO_DURATION=${MOTO_DURATION:-5s}
+ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-1,8}
 SCALE=${SCALE:-100,1000,10000,100000}
 CALIBRATE_DURATION=${CALIBRATE_DURATION:-5s}
@@ -82,17 +84,20 @@ else
   warn "moto is not installed (pip install 'moto[server]')"
 fi
 
-# The same client, settings and fixture against both; moto gets a shorter window because
-# it is two orders of magnitude slower and the window only has to hold enough samples.
+# The same client and settings against both, each with a fixture of its own, taking turns cell by cell ROUNDS times
+# (the median round stands for a cell): both are measured on the machine as it is at that minute. moto gets a
+# shorter window because it is two orders of magnitude slower and the window only has to hold enough samples.
 if [ "$HARNESS_OK" = 1 ]; then
-  log "workloads against the harness ($DURATION per cell) + describe-scale $SCALE"
-  timeout 420 "${LOAD[@]}" ec2-bench --target "http://127.0.0.1:$HARNESS_PORT/" --label harness --duration "$DURATION" \
-    --concurrency "$CONCURRENCY" --describe-scale "$SCALE" --json "$OUT/harness.json" || warn "harness run reported failures"
-fi
-if [ "$MOTO_OK" = 1 ]; then
-  log "workloads against moto ($MOTO_DURATION per cell)"
-  timeout 180 "${LOAD[@]}" ec2-bench --target "http://127.0.0.1:$MOTO_PORT/" --label moto --duration "$MOTO_DURATION" \
-    --concurrency "$CONCURRENCY" --json "$OUT/moto.json" || warn "moto run reported failures"
+  VERSUS=()
+  if [ "$MOTO_OK" = 1 ]; then
+    VERSUS=(--versus "http://127.0.0.1:$MOTO_PORT/" --versus-label moto --versus-duration "$MOTO_DURATION" --versus-json "$OUT/moto.json")
+    log "workloads: the harness ($DURATION per cell) and moto ($MOTO_DURATION) taking turns, $ROUNDS round(s); then describe-scale $SCALE"
+  else
+    log "workloads against the harness ($DURATION per cell), $ROUNDS round(s); then describe-scale $SCALE"
+  fi
+  timeout 1200 "${LOAD[@]}" ec2-bench --target "http://127.0.0.1:$HARNESS_PORT/" --label harness --duration "$DURATION" \
+    --concurrency "$CONCURRENCY" --rounds "$ROUNDS" --describe-scale "$SCALE" --json "$OUT/harness.json" "${VERSUS[@]}" \
+    || warn "the run reported failures"
 fi
 
 log "report"

@@ -7,7 +7,8 @@ namespace Harness.Load.Ec2Bench;
 /// <summary>
 /// <c>harness-load ec2-bench</c>: against any EC2 Query endpoint (the harness, moto), builds a fixture, then runs every
 /// workload at every concurrency closed-loop through the load engine, then optionally the describe-scale sweep, and
-/// writes what it measured as JSON for <c>ec2-report</c>. Exit 0 when every phase ran, 1 when one was cut short (what
+/// writes what it measured as JSON for <c>ec2-report</c>. With <c>--versus</c>, a second endpoint gets its own fixture
+/// and the two take turns cell by cell, <c>--rounds</c> times each, the median round standing for a cell. Exit 0 when every phase ran, 1 when one was cut short (what
 /// was measured is still written, with the reason), 2 for bad arguments.
 /// </summary>
 internal static class Ec2BenchCommand
@@ -15,17 +16,18 @@ internal static class Ec2BenchCommand
     public const string Usage =
         "usage: harness-load ec2-bench --target http://127.0.0.1:PORT/ [--label NAME] [--duration 10s] [--concurrency 1,8] [--warmup 1s] [--warm-pass 10s]\n" +
         "                              [--workloads assign-by-count,describe-by-id,reassign-ping-pong] [--describe-scale 100,1000,10000,100000]\n" +
-        "                              [--scale-duration 3s] [--scale-budget 240s] [--json out.json]";
+        "                              [--scale-duration 3s] [--scale-budget 240s] [--json out.json]\n" +
+        "                              [--versus http://127.0.0.1:PORT/ [--versus-label NAME] [--versus-duration 5s] [--versus-json out.json]] [--rounds 3]";
 
     private static readonly string[] Names =
-        ["target", "label", "duration", "concurrency", "warmup", "warm-pass", "workloads", "describe-scale", "scale-duration", "scale-budget", "json"];
+        ["target", "label", "duration", "concurrency", "warmup", "warm-pass", "workloads", "describe-scale", "scale-duration", "scale-budget", "json",
+         "versus", "versus-label", "versus-duration", "versus-json", "rounds"];
 
     public static Task<int> RunAsync(string[] args) => BenchOptions.RunAsync("ec2-bench", args, Names, RunAsync);
 
     private static async Task<int> RunAsync(BenchOptions args)
     {
         var target = args.RequireUrl("target");
-        var label = args.Get("label", target.Authority);
         var concurrencies = args.GetIntList("concurrency", [1, 8]);
         var limits = new BenchLimits(args.GetDuration("duration", TimeSpan.FromSeconds(10)), args.GetDuration("warmup", TimeSpan.FromSeconds(1)));
         if (limits.Duration <= TimeSpan.Zero)
@@ -45,64 +47,170 @@ internal static class Ec2BenchCommand
             throw new BenchOptionException($"unknown workload '{unknown}'; the workloads are {string.Join(", ", QueryWorkloads.All)}");
         }
 
-        var output = args.Get("json");
-        using var ec2 = new Ec2Api(target, concurrencies.Max());
-        var results = new List<WorkloadResult>();
+        var rounds = args.GetInt("rounds", 1, min: 1, max: 99);
+        var sides = new List<Side> { new(args.Get("label", target.Authority), target, limits, args.Get("json"), concurrencies.Max()) };
+        if (args.Get("versus") is not null)
+        {
+            var versus = args.RequireUrl("versus");
+            var versusLimits = limits with { Duration = args.GetDuration("versus-duration", limits.Duration) };
+            sides.Add(new Side(args.Get("versus-label", versus.Authority), versus, versusLimits, args.Get("versus-json"), concurrencies.Max()));
+        }
+        else if (args.Get("versus-label") is not null || args.Get("versus-duration") is not null || args.Get("versus-json") is not null)
+        {
+            throw new BenchOptionException("--versus-label, --versus-duration and --versus-json need --versus URL");
+        }
+
         ScaleResult? scale = null;
-        string? failure = null;
         try
         {
-            Console.Error.WriteLine($"[{label}] setting up fixture on {target}");
-            var fixture = await Ec2Fixture.CreateAsync(ec2, concurrencies.Max());
-            var runner = new QueryWorkloads(ec2, fixture);
+            foreach (var side in sides)
+            {
+                await side.SetUpAsync();
+            }
+
             if (warmPass > TimeSpan.Zero)
             {
-                Console.Error.WriteLine($"[{label}] warm pass: every workload at every concurrency for {warmPass.TotalSeconds:0.#} s, unmeasured");
-                foreach (var concurrency in concurrencies)
+                foreach (var side in sides)
                 {
-                    foreach (var workload in workloads)
+                    Console.Error.WriteLine($"[{side.Label}] warm pass: every workload at every concurrency for {warmPass.TotalSeconds:0.#} s, unmeasured");
+                    foreach (var concurrency in concurrencies)
                     {
-                        await runner.RunAsync(workload, concurrency, new BenchLimits(warmPass, TimeSpan.Zero));
+                        foreach (var workload in workloads)
+                        {
+                            await side.RunAsync(workload, concurrency, new BenchLimits(warmPass, TimeSpan.Zero));
+                        }
                     }
                 }
             }
 
+            // With a second server, the two take turns cell by cell (and round by round), so that both are measured on the
+            // same machine: on a shared VM the speed of both drifts by tens of percent within minutes.
             foreach (var concurrency in concurrencies)
             {
                 foreach (var workload in workloads)
                 {
-                    var (stats, unassign) = await runner.RunAsync(workload, concurrency, limits);
-                    results.Add(new WorkloadResult(workload, concurrency, stats, unassign));
-                    Console.Error.WriteLine(
-                        $"[{label}] {workload,-20} c={concurrency}: {stats.RequestsPerSecond,10:F1} req/s  p50 {stats.P50Ms:F3} ms  p99 {stats.P99Ms:F3} ms  max {stats.MaxMs:F3} ms  errors {stats.Errors}");
-                    if (stats.FirstError is { } e)
+                    var measured = sides.Select(_ => new List<(BenchStats Stats, BenchStats? Unassign)>()).ToList();
+                    for (var round = 1; round <= rounds; round++)
                     {
-                        Console.Error.WriteLine($"    first error: {e.Request} -> HTTP {e.Status} {e.Response}");
+                        for (var i = 0; i < sides.Count; i++)
+                        {
+                            var (stats, unassign) = await sides[i].RunAsync(workload, concurrency, sides[i].Limits);
+                            measured[i].Add((stats, unassign));
+                            var of = rounds == 1 ? "" : $" round {round}/{rounds}";
+                            Console.Error.WriteLine(
+                                $"[{sides[i].Label}] {workload,-20} c={concurrency}{of}: {stats.RequestsPerSecond,10:F1} req/s  p50 {stats.P50Ms:F3} ms  p99 {stats.P99Ms:F3} ms  max {stats.MaxMs:F3} ms  errors {stats.Errors}");
+                            if (stats.FirstError is { } e)
+                            {
+                                Console.Error.WriteLine($"    first error: {e.Request} -> HTTP {e.Status} {e.Response}");
+                            }
+                        }
+                    }
+
+                    for (var i = 0; i < sides.Count; i++)
+                    {
+                        sides[i].Results.Add(Median(workload, concurrency, measured[i]));
                     }
                 }
             }
 
             if (scalePoints.Length > 0)
             {
-                Console.Error.WriteLine($"[{label}] describe-scale {string.Join(" -> ", scalePoints)}");
-                scale = await new DescribeScale(ec2, args.GetDuration("scale-budget", TimeSpan.FromSeconds(240))).RunAsync(scalePoints, scaleLimits);
-                Console.Error.WriteLine($"[{label}] describe-scale p50 ratio {scale.P50Ratio}, p99 ratio {scale.P99Ratio}");
+                var first = sides[0];
+                Console.Error.WriteLine($"[{first.Label}] describe-scale {string.Join(" -> ", scalePoints)}");
+                var budget = args.GetDuration("scale-budget", TimeSpan.FromSeconds(240));
+                scale = await first.Guard(() => new DescribeScale(first.Api, budget).RunAsync(scalePoints, scaleLimits));
+                Console.Error.WriteLine($"[{first.Label}] describe-scale p50 ratio {scale.P50Ratio}, p99 ratio {scale.P99Ratio}");
             }
         }
-        catch (Exception ex) when (ex is BenchFailure or HttpRequestException or InvalidOperationException or IOException or SocketException
-            or InvalidDataException or TimeoutException)
+        catch (SideFailure failed)
         {
             // Keep whatever was measured: the report shows the exact refused request instead of nothing.
-            failure = ex.Message;
-            Console.Error.WriteLine($"[{label}] FAILED: {ex.Message}");
+            failed.Side.Failure = failed.InnerException!.Message;
+            Console.Error.WriteLine($"[{failed.Side.Label}] FAILED: {failed.Side.Failure}");
         }
-
-        var result = new Ec2BenchResult(label, target.ToString(), limits.Duration.TotalSeconds, warmPass.TotalSeconds, results, scale, failure);
-        if (output is not null)
+        finally
         {
-            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(result, BenchJson.Options));
+            foreach (var side in sides)
+            {
+                side.Dispose();
+            }
         }
 
-        return failure is null ? 0 : 1;
+        for (var i = 0; i < sides.Count; i++)
+        {
+            var side = sides[i];
+            var result = new Ec2BenchResult(
+                side.Label, side.Target.ToString(), side.Limits.Duration.TotalSeconds, warmPass.TotalSeconds, side.Results, i == 0 ? scale : null, side.Failure)
+            {
+                Rounds = rounds,
+                Versus = sides.Count > 1 ? sides[1 - i].Label : null,
+            };
+            if (side.Output is not null)
+            {
+                await File.WriteAllTextAsync(side.Output, JsonSerializer.Serialize(result, BenchJson.Options));
+            }
+        }
+
+        return sides.All(s => s.Failure is null) ? 0 : 1;
+    }
+
+    /// <summary>A cell measured in several rounds: the round with the median rate stands for it, with every round's rate beside it.</summary>
+    private static WorkloadResult Median(string workload, int concurrency, List<(BenchStats Stats, BenchStats? Unassign)> rounds)
+    {
+        var median = rounds.OrderBy(r => r.Stats.RequestsPerSecond).ElementAt((rounds.Count - 1) / 2);
+        return new WorkloadResult(workload, concurrency, median.Stats, median.Unassign)
+        {
+            RoundRates = rounds.Count > 1 ? [.. rounds.Select(r => r.Stats.RequestsPerSecond)] : null,
+        };
+    }
+
+    /// <summary>One server under test: its client, fixture, settings, and what was measured on it.</summary>
+    private sealed class Side(string label, Uri target, BenchLimits limits, string? output, int connections) : IDisposable
+    {
+        private QueryWorkloads? runner;
+
+        public string Label { get; } = label;
+
+        public Uri Target { get; } = target;
+
+        public BenchLimits Limits { get; } = limits;
+
+        public string? Output { get; } = output;
+
+        public Ec2Api Api { get; } = new(target, connections);
+
+        public List<WorkloadResult> Results { get; } = [];
+
+        public string? Failure { get; set; }
+
+        public async Task SetUpAsync()
+        {
+            Console.Error.WriteLine($"[{Label}] setting up fixture on {Target}");
+            runner = new QueryWorkloads(Api, await Guard(() => Ec2Fixture.CreateAsync(Api, connections)));
+        }
+
+        public Task<(BenchStats Primary, BenchStats? Secondary)> RunAsync(string workload, int concurrency, BenchLimits cell) =>
+            Guard(() => (runner ?? throw new InvalidOperationException("no fixture yet")).RunAsync(workload, concurrency, cell));
+
+        public void Dispose() => Api.Dispose();
+
+        /// <summary>Runs <paramref name="work"/>; a failure of the server or the exchange is this side's, as <see cref="SideFailure"/>.</summary>
+        public async Task<T> Guard<T>(Func<Task<T>> work)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (Exception ex) when (ex is BenchFailure or HttpRequestException or InvalidOperationException or IOException or SocketException
+                or InvalidDataException or TimeoutException)
+            {
+                throw new SideFailure(this, ex);
+            }
+        }
+    }
+
+    private sealed class SideFailure(Side side, Exception inner) : Exception(inner.Message, inner)
+    {
+        public Side Side { get; } = side;
     }
 }

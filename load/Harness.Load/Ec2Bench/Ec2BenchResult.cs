@@ -8,4 +8,11 @@ internal sealed record Ec2BenchResult(
     double WarmPassSeconds,
     List<WorkloadResult> Workloads,
     ScaleResult? DescribeScale,
-    string? Failure);
+    string? Failure)
+{
+    /// <summary>How many times each cell was measured (the median round stands for it).</summary>
+    public int Rounds { get; init; } = 1;
+
+    /// <summary>The server this one took turns with, cell by cell, when there was one.</summary>
+    public string? Versus { get; init; }
+}

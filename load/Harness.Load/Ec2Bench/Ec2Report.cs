@@ -89,6 +89,13 @@ internal static class Ec2Report
             md.AppendLine();
         }
 
+        if (harness?.Versus is not null)
+        {
+            var rounds = harness.Rounds == 1 ? "once" : Inv($"{harness.Rounds} times, the round with the median rate standing for the cell");
+            md.AppendLine(Inv($"The two servers took turns cell by cell, each cell measured {rounds}; \"by round\" is the lowest and highest ratio of the rounds run side by side."));
+            md.AppendLine();
+        }
+
         md.AppendLine("| workload | conc | harness req/s | p50 ms | p99 ms | moto req/s | p50 ms | p99 ms | ratio | errors h/m | goals |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var keys = (harness?.Workloads ?? []).Concat(moto?.Workloads ?? [])
@@ -98,7 +105,7 @@ internal static class Ec2Report
         {
             var h = harness?.Workloads.FirstOrDefault(w => w.Workload == workload && w.Concurrency == concurrency);
             var m = moto?.Workloads.FirstOrDefault(w => w.Workload == workload && w.Concurrency == concurrency);
-            AppendRow(md, workload, concurrency, h?.Stats, m?.Stats, goals: true);
+            AppendRow(md, workload, concurrency, h?.Stats, m?.Stats, goals: true, RoundRatios(h, m));
             if (h?.Unassign is not null || m?.Unassign is not null)
             {
                 AppendRow(md, "↳ paired Unassign", concurrency, h?.Unassign, m?.Unassign, goals: false);
@@ -110,7 +117,19 @@ internal static class Ec2Report
         md.AppendLine();
     }
 
-    private static void AppendRow(StringBuilder md, string name, int concurrency, BenchStats? h, BenchStats? m, bool goals)
+    /// <summary>"by round 48–71×" when both servers were measured in the same number of rounds, taking turns.</summary>
+    private static string RoundRatios(WorkloadResult? h, WorkloadResult? m)
+    {
+        if (h?.RoundRates is not { Length: > 1 } hr || m?.RoundRates is not { } mr || mr.Length != hr.Length || mr.Any(r => r <= 0))
+        {
+            return "";
+        }
+
+        var ratios = hr.Zip(mr, (a, b) => a / b).ToArray();
+        return Inv($" (by round {ratios.Min():F0}–{ratios.Max():F0}×)");
+    }
+
+    private static void AppendRow(StringBuilder md, string name, int concurrency, BenchStats? h, BenchStats? m, bool goals, string rounds = "")
     {
         var ratio = h is not null && m is not null && m.RequestsPerSecond > 0 ? h.RequestsPerSecond / m.RequestsPerSecond : double.NaN;
         var verdict = "";
@@ -137,7 +156,7 @@ internal static class Ec2Report
         }
 
         md.AppendLine(Inv(
-            $"| {name} | {concurrency} | {Rps(h)} | {Ms(h?.P50Ms)} | {Ms(h?.P99Ms)} | {Rps(m)} | {Ms(m?.P50Ms)} | {Ms(m?.P99Ms)} | {(double.IsNaN(ratio) ? "–" : Inv($"{ratio:F0}×"))} | {h?.Errors.ToString(CultureInfo.InvariantCulture) ?? "–"}/{m?.Errors.ToString(CultureInfo.InvariantCulture) ?? "–"} | {verdict} |"));
+            $"| {name} | {concurrency} | {Rps(h)} | {Ms(h?.P50Ms)} | {Ms(h?.P99Ms)} | {Rps(m)} | {Ms(m?.P50Ms)} | {Ms(m?.P99Ms)} | {(double.IsNaN(ratio) ? "–" : Inv($"{ratio:F0}×{rounds}"))} | {h?.Errors.ToString(CultureInfo.InvariantCulture) ?? "–"}/{m?.Errors.ToString(CultureInfo.InvariantCulture) ?? "–"} | {verdict} |"));
     }
 
     private static void AppendScale(StringBuilder md, ScaleResult scale)

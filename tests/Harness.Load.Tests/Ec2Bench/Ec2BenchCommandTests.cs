@@ -60,6 +60,43 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_Versus_TakesTurnsRoundByRoundAndWritesBothServersMedianCells()
+    {
+        var first = Path.Combine(dir, "first.json");
+        var second = Path.Combine(dir, "second.json");
+
+        // The same harness on both sides: each side builds a fixture of its own there.
+        var code = await Ec2BenchCommand.RunAsync(
+            ["--target", app.Ec2Url + "/", "--label", "one", "--duration", "300ms", "--warmup", "0s", "--warm-pass", "0s", "--concurrency", "1",
+             "--workloads", "describe-by-id,assign-by-count", "--rounds", "3", "--json", first,
+             "--versus", app.Ec2Url + "/", "--versus-label", "two", "--versus-duration", "200ms", "--versus-json", second]);
+
+        Assert.Equal(0, code);
+        var one = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(first), BenchJson.Options)!;
+        var two = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(second), BenchJson.Options)!;
+        Assert.Equal(("one", "two", 3, 0.3), (one.Label, one.Versus, one.Rounds, one.DurationSeconds));
+        Assert.Equal(("two", "one", 3, 0.2), (two.Label, two.Versus, two.Rounds, two.DurationSeconds));
+        Assert.All(one.Workloads.Concat(two.Workloads), w =>
+        {
+            // Three rounds each; the cell is the round with the middle rate.
+            Assert.Equal(3, w.RoundRates!.Length);
+            Assert.Equal(w.RoundRates.Order().ElementAt(1), w.Stats.RequestsPerSecond);
+            Assert.Equal(0, w.Stats.Errors);
+        });
+        Assert.Equal(["assign-by-count", "describe-by-id"], one.Workloads.Select(w => w.Workload).Order());
+        Assert.Equal(one.Workloads.Select(w => w.Workload), two.Workloads.Select(w => w.Workload));
+        Assert.NotNull(two.Workloads.Single(w => w.Workload == QueryWorkloads.AssignByCount).Unassign);
+    }
+
+    [Fact]
+    public async Task RunAsync_VersusOptionsWithoutVersus_Exits2()
+    {
+        var code = await Ec2BenchCommand.RunAsync(["--target", app.Ec2Url + "/", "--versus-json", Path.Combine(dir, "x.json")]);
+
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
     public async Task RunAsync_ATargetThatRefusesTheFixture_Exits1AndWritesTheRefusedExchange()
     {
         var json = Path.Combine(dir, "refused.json");

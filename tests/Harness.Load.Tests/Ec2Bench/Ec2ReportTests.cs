@@ -42,6 +42,23 @@ public sealed class Ec2ReportTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ServersThatTookTurns_ShowTheMedianRatioAndTheSpreadOfTheRoundRatios()
+    {
+        // Rounds side by side: 9,000/180 = 50×, 16,000/200 = 80×, 12,000/240 = 50×; medians 12,000 and 200 = 60×.
+        var harness = Run("harness", Cell(QueryWorkloads.ReassignPingPong, 1, rps: 12_000, p50: 0.05, p99: 0.2) with { RoundRates = [9_000, 16_000, 12_000] })
+            with { Rounds = 3, Versus = "moto" };
+        var moto = Run("moto", Cell(QueryWorkloads.ReassignPingPong, 1, rps: 200, p50: 5, p99: 9) with { RoundRates = [180, 200, 240] })
+            with { Rounds = 3, Versus = "harness" };
+        var output = Path.Combine(dir, "rounds.md");
+
+        await Ec2ReportCommand.RunAsync(["--harness", await WriteAsync("h.json", harness), "--moto", await WriteAsync("m.json", moto), "--out", output]);
+
+        var text = await File.ReadAllTextAsync(output);
+        Assert.Contains("| reassign-ping-pong | 1 | 12,000 | 0.05 | 0.20 | 200 | 5.00 | 9.00 | 60× (by round 50–80×) | 0/0 | ≥50× ✅ |", text, StringComparison.Ordinal);
+        Assert.Contains("The two servers took turns cell by cell, each cell measured 3 times, the round with the median rate standing for the cell", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_NoMotoFile_ShowsDashesAndTheHarnessProblems()
     {
         var failed = new WorkloadResult(QueryWorkloads.ReassignPingPong, 1, Stats(9_000, 0.02, 0.1) with
