@@ -8,7 +8,7 @@
 #   DURATION=10s MOTO_DURATION=5s ROUNDS=3 SCALE=100,1000,10000,100000 CALIBRATE_DURATION=5s CALIBRATE_ROUNDS=1 load/bench/ec2-vs-moto.sh
 #
 # Everything listens on and talks to 127.0.0.1 only; every phase has a time limit so the
-# whole run stays under ~12 minutes, and every process started here is killed on exit.
+# whole run stays under ~15 minutes, and every process started here is killed on exit.
 set -uo pipefail
 case ${1:-} in -h|--help) sed -n '2,/^set -/{/^set -/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 
