@@ -30,7 +30,11 @@ public sealed class LoadCommandTests
     [InlineData("scale --harness-pid 1", "--target URL of a running harness is required")]
     [InlineData("describe-storm --report /dev/null/x", "--report /dev/null/x cannot be written")]
     [InlineData("ec2-bench --target http://127.0.0.1:1/ --client raw", "harness-load ec2-bench: unknown option '--client'; ec2-bench takes --target, --label, --duration, "
-        + "--concurrency, --warmup, --warm-pass, --workloads, --describe-scale, --scale-duration, --scale-budget, --json, --help")]
+        + "--concurrency, --warmup, --warm-pass, --workloads, --describe-scale, --scale-duration, --scale-budget, --json, --versus, --versus-label, --versus-duration, "
+        + "--versus-json, --rounds, --help")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --versus-json x.json", "harness-load ec2-bench: --versus-label, --versus-duration and --versus-json need --versus URL")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --versus http://127.0.0.1:2/ --versus-duration 0s", "harness-load ec2-bench: --versus-duration must be longer than 0")]
+    [InlineData("ec2-bench --target http://127.0.0.1:1/ --rounds 0", "harness-load ec2-bench: --rounds must be a whole number from 1 to 99, not '0'")]
     [InlineData("ec2-bench --duration 1s", "harness-load ec2-bench: --target is required")]
     [InlineData("ec2-bench --target ftp://x", "harness-load ec2-bench: --target must be an http URL such as http://127.0.0.1:4580/, not 'ftp://x'")]
     [InlineData("ec2-bench --target http://127.0.0.1:1/ --concurrency 1,x", "harness-load ec2-bench: --concurrency must be whole numbers of at least 1 separated by commas, such as 1,8, not '1,x'")]

@@ -48,102 +48,108 @@ internal static class Ec2BenchCommand
         }
 
         var rounds = args.GetInt("rounds", 1, min: 1, max: 99);
-        var sides = new List<Side> { new(args.Get("label", target.Authority), target, limits, args.Get("json"), concurrencies.Max()) };
+        Uri? versus = null;
+        var versusLimits = limits with { Duration = args.GetDuration("versus-duration", limits.Duration) };
         if (args.Get("versus") is not null)
         {
-            var versus = args.RequireUrl("versus");
-            var versusLimits = limits with { Duration = args.GetDuration("versus-duration", limits.Duration) };
-            sides.Add(new Side(args.Get("versus-label", versus.Authority), versus, versusLimits, args.Get("versus-json"), concurrencies.Max()));
+            versus = args.RequireUrl("versus");
+            if (versusLimits.Duration <= TimeSpan.Zero)
+            {
+                throw new BenchOptionException("--versus-duration must be longer than 0");
+            }
         }
         else if (args.Get("versus-label") is not null || args.Get("versus-duration") is not null || args.Get("versus-json") is not null)
         {
             throw new BenchOptionException("--versus-label, --versus-duration and --versus-json need --versus URL");
         }
 
-        ScaleResult? scale = null;
-        try
+        using var first = new Side(args.Get("label", target.Authority), target, limits, args.Get("json"), concurrencies.Max());
+        using var second = versus is null ? null : new Side(args.Get("versus-label", versus.Authority), versus, versusLimits, args.Get("versus-json"), concurrencies.Max());
+        Side[] sides = second is null ? [first] : [first, second];
+
+        // A server that fails drops out and the other goes on: what each measured is kept, with the refused exchange.
+        foreach (var side in sides)
+        {
+            await side.TryAsync(side.SetUpAsync);
+        }
+
+        if (warmPass > TimeSpan.Zero)
         {
             foreach (var side in sides)
             {
-                await side.SetUpAsync();
-            }
-
-            if (warmPass > TimeSpan.Zero)
-            {
-                foreach (var side in sides)
+                if (side.Failure is null)
                 {
                     Console.Error.WriteLine($"[{side.Label}] warm pass: every workload at every concurrency for {warmPass.TotalSeconds:0.#} s, unmeasured");
-                    foreach (var concurrency in concurrencies)
+                }
+
+                foreach (var concurrency in concurrencies)
+                {
+                    foreach (var workload in workloads)
                     {
-                        foreach (var workload in workloads)
-                        {
-                            await side.RunAsync(workload, concurrency, new BenchLimits(warmPass, TimeSpan.Zero));
-                        }
+                        await side.TryAsync(() => side.RunAsync(workload, concurrency, new BenchLimits(warmPass, TimeSpan.Zero)));
                     }
                 }
             }
+        }
 
-            // With a second server, the two take turns cell by cell (and round by round), so that both are measured on the
-            // same machine: on a shared VM the speed of both drifts by tens of percent within minutes.
-            foreach (var concurrency in concurrencies)
+        // With a second server, the two take turns cell by cell (and round by round), so that both are measured on the
+        // same machine: on a shared VM the speed of both drifts by tens of percent within minutes.
+        foreach (var concurrency in concurrencies)
+        {
+            foreach (var workload in workloads)
             {
-                foreach (var workload in workloads)
+                var measured = sides.Select(_ => new List<(BenchStats Stats, BenchStats? Unassign)>()).ToList();
+                for (var round = 1; round <= rounds; round++)
                 {
-                    var measured = sides.Select(_ => new List<(BenchStats Stats, BenchStats? Unassign)>()).ToList();
-                    for (var round = 1; round <= rounds; round++)
+                    for (var i = 0; i < sides.Length; i++)
                     {
-                        for (var i = 0; i < sides.Count; i++)
+                        var side = sides[i];
+                        var cell = measured[i];
+                        var of = rounds == 1 ? "" : $" round {round}/{rounds}";
+                        await side.TryAsync(async () =>
                         {
-                            var (stats, unassign) = await sides[i].RunAsync(workload, concurrency, sides[i].Limits);
-                            measured[i].Add((stats, unassign));
-                            var of = rounds == 1 ? "" : $" round {round}/{rounds}";
+                            var (stats, unassign) = await side.RunAsync(workload, concurrency, side.Limits);
+                            cell.Add((stats, unassign));
                             Console.Error.WriteLine(
-                                $"[{sides[i].Label}] {workload,-20} c={concurrency}{of}: {stats.RequestsPerSecond,10:F1} req/s  p50 {stats.P50Ms:F3} ms  p99 {stats.P99Ms:F3} ms  max {stats.MaxMs:F3} ms  errors {stats.Errors}");
+                                $"[{side.Label}] {workload,-20} c={concurrency}{of}: {stats.RequestsPerSecond,10:F1} req/s  p50 {stats.P50Ms:F3} ms  p99 {stats.P99Ms:F3} ms  max {stats.MaxMs:F3} ms  errors {stats.Errors}");
                             if (stats.FirstError is { } e)
                             {
                                 Console.Error.WriteLine($"    first error: {e.Request} -> HTTP {e.Status} {e.Response}");
                             }
-                        }
+                        });
                     }
+                }
 
-                    for (var i = 0; i < sides.Count; i++)
+                for (var i = 0; i < sides.Length; i++)
+                {
+                    if (measured[i].Count > 0)
                     {
                         sides[i].Results.Add(Median(workload, concurrency, measured[i]));
                     }
                 }
             }
+        }
 
-            if (scalePoints.Length > 0)
+        ScaleResult? scale = null;
+        if (scalePoints.Length > 0)
+        {
+            var budget = args.GetDuration("scale-budget", TimeSpan.FromSeconds(240));
+            await first.TryAsync(async () =>
             {
-                var first = sides[0];
                 Console.Error.WriteLine($"[{first.Label}] describe-scale {string.Join(" -> ", scalePoints)}");
-                var budget = args.GetDuration("scale-budget", TimeSpan.FromSeconds(240));
-                scale = await first.Guard(() => new DescribeScale(first.Api, budget).RunAsync(scalePoints, scaleLimits));
+                scale = await new DescribeScale(first.Api, budget).RunAsync(scalePoints, scaleLimits);
                 Console.Error.WriteLine($"[{first.Label}] describe-scale p50 ratio {scale.P50Ratio}, p99 ratio {scale.P99Ratio}");
-            }
-        }
-        catch (SideFailure failed)
-        {
-            // Keep whatever was measured: the report shows the exact refused request instead of nothing.
-            failed.Side.Failure = failed.InnerException!.Message;
-            Console.Error.WriteLine($"[{failed.Side.Label}] FAILED: {failed.Side.Failure}");
-        }
-        finally
-        {
-            foreach (var side in sides)
-            {
-                side.Dispose();
-            }
+            });
         }
 
-        for (var i = 0; i < sides.Count; i++)
+        for (var i = 0; i < sides.Length; i++)
         {
             var side = sides[i];
             var result = new Ec2BenchResult(
                 side.Label, side.Target.ToString(), side.Limits.Duration.TotalSeconds, warmPass.TotalSeconds, side.Results, i == 0 ? scale : null, side.Failure)
             {
                 Rounds = rounds,
-                Versus = sides.Count > 1 ? sides[1 - i].Label : null,
+                Versus = sides.Length > 1 ? sides[1 - i].Label : null,
             };
             if (side.Output is not null)
             {
@@ -186,31 +192,35 @@ internal static class Ec2BenchCommand
         public async Task SetUpAsync()
         {
             Console.Error.WriteLine($"[{Label}] setting up fixture on {Target}");
-            runner = new QueryWorkloads(Api, await Guard(() => Ec2Fixture.CreateAsync(Api, connections)));
+            runner = new QueryWorkloads(Api, await Ec2Fixture.CreateAsync(Api, connections));
         }
 
         public Task<(BenchStats Primary, BenchStats? Secondary)> RunAsync(string workload, int concurrency, BenchLimits cell) =>
-            Guard(() => (runner ?? throw new InvalidOperationException("no fixture yet")).RunAsync(workload, concurrency, cell));
+            (runner ?? throw new InvalidOperationException("no fixture yet")).RunAsync(workload, concurrency, cell);
 
-        public void Dispose() => Api.Dispose();
-
-        /// <summary>Runs <paramref name="work"/>; a failure of the server or the exchange is this side's, as <see cref="SideFailure"/>.</summary>
-        public async Task<T> Guard<T>(Func<Task<T>> work)
+        /// <summary>
+        /// Runs <paramref name="work"/> unless this server already failed; a failure of the server or the exchange is
+        /// recorded as this server's (the report shows the refused request instead of nothing) and ends its part.
+        /// </summary>
+        public async Task TryAsync(Func<Task> work)
         {
+            if (Failure is not null)
+            {
+                return;
+            }
+
             try
             {
-                return await work();
+                await work();
             }
             catch (Exception ex) when (ex is BenchFailure or HttpRequestException or InvalidOperationException or IOException or SocketException
                 or InvalidDataException or TimeoutException)
             {
-                throw new SideFailure(this, ex);
+                Failure = ex.Message;
+                Console.Error.WriteLine($"[{Label}] FAILED: {ex.Message}");
             }
         }
-    }
 
-    private sealed class SideFailure(Side side, Exception inner) : Exception(inner.Message, inner)
-    {
-        public Side Side { get; } = side;
+        public void Dispose() => Api.Dispose();
     }
 }

@@ -89,11 +89,23 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_VersusOptionsWithoutVersus_Exits2()
+    public async Task RunAsync_VersusThatRefusesTheFixture_MeasuresTheOtherServerAndRecordsTheRefusal()
     {
-        var code = await Ec2BenchCommand.RunAsync(["--target", app.Ec2Url + "/", "--versus-json", Path.Combine(dir, "x.json")]);
+        var first = Path.Combine(dir, "kept.json");
+        var second = Path.Combine(dir, "refused-versus.json");
 
-        Assert.Equal(2, code);
+        var code = await Ec2BenchCommand.RunAsync(
+            ["--target", app.Ec2Url + "/", "--label", "one", "--duration", "200ms", "--warmup", "0s", "--warm-pass", "0s", "--concurrency", "1",
+             "--workloads", "describe-by-id", "--rounds", "2", "--json", first,
+             "--versus", app.Ec2Url + "/_harness/nowhere", "--versus-label", "two", "--versus-json", second]);
+
+        Assert.Equal(1, code);
+        var one = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(first), BenchJson.Options)!;
+        var two = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(second), BenchJson.Options)!;
+        Assert.Null(one.Failure);
+        Assert.Equal(2, one.Workloads.Single().RoundRates!.Length);
+        Assert.Empty(two.Workloads);
+        Assert.StartsWith("CreateVpc failed: HTTP ", two.Failure, StringComparison.Ordinal);
     }
 
     [Fact]
