@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using Harness.Host;
 
 namespace Harness.Load;
 
@@ -46,9 +45,6 @@ internal sealed class CalibrationServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-
-        // A bare endpoint hosted as harness serve hosts its own listeners, whatever this process chose for its sockets.
-        psi.Environment[InlineSocketCompletions.Variable] = "1";
 
         // Started as "dotnet harness-load.dll" (or "dotnet" and the tool's assembly): the child needs the same.
         if (Path.GetFileNameWithoutExtension(psi.FileName) == "dotnet")

@@ -21,9 +21,11 @@ public static class LoadCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
 
-        // Against a harness in another process, socket completions run on the sockets' own threads, as calibrate measured
-        // the engine; an embedded harness shares the process, so its Kestrel keeps the stock setting.
-        if (args.Length > 0 && args[0] != "calibrate-server" && args.Any(a => a == "--target" || a.StartsWith("--target=", StringComparison.Ordinal)))
+        // Socket completions run on the sockets' own threads against a harness in another process, as calibrate measured
+        // the engine, and in the bare endpoints that stand in for serve, hosted as serve hosts its listeners; an embedded
+        // harness shares the process, so its Kestrel keeps the stock setting.
+        if (args.Length > 0
+            && (args[0] is "calibrate-server" or "bare-imds" || args.Any(a => a == "--target" || a.StartsWith("--target=", StringComparison.Ordinal))))
         {
             InlineSocketCompletions.Enable();
         }

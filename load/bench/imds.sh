@@ -74,8 +74,8 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
     # The bare endpoint is asked on the same 127.a.b.c and path: only the port differs.
     BARE_URL=$(sed -E "s#^(http://[0-9.]+):$IMDS_PORT/#\\1:$BARE_PORT/#" <<<"$URL")
 
-    log "start the bare endpoint on :$BARE_PORT (the harness's GC and socket settings: server, concurrent, inline completions)"
-    start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
+    log "start the bare endpoint on :$BARE_PORT (the harness's GC settings: server, concurrent; bare-imds runs its sockets as serve does)"
+    start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
       --body-file "$OUT/imds-body.txt" --headers-file "$OUT/imds-headers.txt"
     BARE_PID=${PGIDS[-1]}
     wait_http "$BARE_URL" 60 200 || { cat "$OUT/imds-bare.log" >&2; exit 1; }

@@ -32,7 +32,7 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
              "--describe-scale", "20,60", "--scale-duration", "300ms", "--json", json]);
 
         Assert.Equal(0, code);
-        var result = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(json), BenchJson.Options)!;
+        var result = await ReadAsync(json);
         Assert.Null(result.Failure);
         Assert.Equal("harness", result.Label);
         Assert.Equal(0.1, result.WarmPassSeconds);
@@ -72,8 +72,8 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
              "--versus", app.Ec2Url + "/", "--versus-label", "two", "--versus-duration", "200ms", "--versus-json", second]);
 
         Assert.Equal(0, code);
-        var one = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(first), BenchJson.Options)!;
-        var two = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(second), BenchJson.Options)!;
+        var one = await ReadAsync(first);
+        var two = await ReadAsync(second);
         Assert.Equal(("one", "two", 3, 0.3), (one.Label, one.Versus, one.Rounds, one.DurationSeconds));
         Assert.Equal(("two", "one", 3, 0.2), (two.Label, two.Versus, two.Rounds, two.DurationSeconds));
         Assert.All(one.Workloads.Concat(two.Workloads), w =>
@@ -100,8 +100,8 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
              "--versus", app.Ec2Url + "/_harness/nowhere", "--versus-label", "two", "--versus-json", second]);
 
         Assert.Equal(1, code);
-        var one = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(first), BenchJson.Options)!;
-        var two = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(second), BenchJson.Options)!;
+        var one = await ReadAsync(first);
+        var two = await ReadAsync(second);
         Assert.Null(one.Failure);
         Assert.Equal(2, one.Workloads.Single().RoundRates!.Length);
         Assert.Empty(two.Workloads);
@@ -117,9 +117,12 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
         var code = await Ec2BenchCommand.RunAsync(["--target", app.Ec2Url + "/_harness/nowhere", "--duration", "200ms", "--warmup", "0s", "--json", json]);
 
         Assert.Equal(1, code);
-        var result = JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(json), BenchJson.Options)!;
+        var result = await ReadAsync(json);
         Assert.Empty(result.Workloads);
         Assert.StartsWith("CreateVpc failed: HTTP ", result.Failure, StringComparison.Ordinal);
         Assert.Contains("request: Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16", result.Failure, StringComparison.Ordinal);
     }
+
+    private static async Task<Ec2BenchResult> ReadAsync(string path) =>
+        JsonSerializer.Deserialize<Ec2BenchResult>(await File.ReadAllTextAsync(path), BenchJson.Options)!;
 }
