@@ -75,7 +75,7 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
     BARE_URL=$(sed -E "s#^(http://[0-9.]+):$IMDS_PORT/#\\1:$BARE_PORT/#" <<<"$URL")
 
     log "start the bare endpoint on :$BARE_PORT (the harness's GC settings: server, concurrent; bare-imds runs its sockets as serve does)"
-    start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
+    start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
       --body-file "$OUT/imds-body.txt" --headers-file "$OUT/imds-headers.txt"
     BARE_PID=${PGIDS[-1]}
     wait_http "$BARE_URL" 60 200 || { cat "$OUT/imds-bare.log" >&2; exit 1; }
@@ -94,13 +94,13 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
 fi
 
 if [ "${SKIP_SCHEDULER:-0}" != 1 ]; then
-  # The host runs server GC; the scheduler runs in this process, so it gets the same.
+  # The host runs server GC without DATAS and with RetainVM (Harness.Host.csproj); the scheduler runs in this process, so it gets the same.
   log "scheduler: $CHANGES changes pending at once, $DELAY, TimeProvider.System"
-  DOTNET_gcServer=1 timeout 300 "${BENCH[@]}" scheduler --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
+  DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 timeout 300 "${BENCH[@]}" scheduler --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
     --json "$OUT/imds-scheduler.json" --md "$OUT/imds-scheduler.md" >/dev/null || { warn "scheduler run failed"; STATUS=1; }
   if [ "$PRECISE" = 1 ]; then
     log "scheduler again with dedicated-thread timers (investigation)"
-    DOTNET_gcServer=1 timeout 300 "${BENCH[@]}" scheduler --timer precise --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
+    DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 timeout 300 "${BENCH[@]}" scheduler --timer precise --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
       --json "$OUT/imds-scheduler-precise.json" --md "$OUT/imds-scheduler-precise.md" >/dev/null || warn "precise scheduler run failed"
   fi
 fi
