@@ -172,6 +172,11 @@ public static class LoadEngine
         var start = time.GetTimestamp();
         var workers = (int)Math.Ceiling(phase.PeakLevel);
         var numbered = copies;
+
+        // A copy is started and counted under the same lock that closes the phase, so none starts once the phase has
+        // returned: the drain after the last phase sees every copy in flight, and the next phase's level is not exceeded.
+        var gate = new Lock();
+        var closed = false;
         _ = Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
             while (!stopping.IsCancellationRequested)
@@ -188,7 +193,16 @@ public static class LoadEngine
                     continue;
                 }
 
-                stats.CopyStarted();
+                lock (gate)
+                {
+                    if (closed)
+                    {
+                        return;
+                    }
+
+                    stats.CopyStarted();
+                }
+
                 await RunCopyAsync(scenario, new ScenarioContext(stats, time, Interlocked.Increment(ref numbered) - 1, stopping), stats, time)
                     .ConfigureAwait(false);
             }
@@ -197,6 +211,10 @@ public static class LoadEngine
         // The phase ends on the clock (workers stop starting copies then): copies still running go on into the next
         // phase or the drain, counted in flight, as the open model's do.
         await Delay(phase.During - time.GetElapsedTime(start), time, stopping).ConfigureAwait(false);
+        lock (gate)
+        {
+            closed = true;
+        }
 
         return Volatile.Read(ref numbered);
     }
