@@ -74,7 +74,7 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
     # The bare endpoint is asked on the same 127.a.b.c and path: only the port differs.
     BARE_URL=$(sed -E "s#^(http://[0-9.]+):$IMDS_PORT/#\\1:$BARE_PORT/#" <<<"$URL")
 
-    log "start the bare endpoint on :$BARE_PORT (the harness's GC settings: server, concurrent; bare-imds runs its sockets as serve does)"
+    log "start the bare endpoint on :$BARE_PORT (the harness's GC settings: server, concurrent, no DATAS, RetainVM; bare-imds runs its sockets as serve does)"
     start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
       --body-file "$OUT/imds-body.txt" --headers-file "$OUT/imds-headers.txt"
     BARE_PID=${PGIDS[-1]}
