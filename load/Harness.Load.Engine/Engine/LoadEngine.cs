@@ -173,8 +173,9 @@ public static class LoadEngine
         var workers = (int)Math.Ceiling(phase.PeakLevel);
         var numbered = copies;
 
-        // A copy is started and counted under the same lock that closes the phase, so none starts once the phase has
-        // returned: the drain after the last phase sees every copy in flight, and the next phase's level is not exceeded.
+        // A copy is started, counted and numbered under the same lock that closes the phase, so none starts once the
+        // phase has returned: the drain after the last phase sees every copy in flight, and the next phase's numbers
+        // follow on from this one's.
         var gate = new Lock();
         var closed = false;
         _ = Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
@@ -193,17 +194,19 @@ public static class LoadEngine
                     continue;
                 }
 
+                long number;
                 lock (gate)
                 {
-                    if (closed)
+                    if (closed || stopping.IsCancellationRequested)
                     {
                         return;
                     }
 
                     stats.CopyStarted();
+                    number = numbered++;
                 }
 
-                await RunCopyAsync(scenario, new ScenarioContext(stats, time, Interlocked.Increment(ref numbered) - 1, stopping), stats, time)
+                await RunCopyAsync(scenario, new ScenarioContext(stats, time, number, stopping), stats, time)
                     .ConfigureAwait(false);
             }
         }, CancellationToken.None)).ToArray();
@@ -214,9 +217,8 @@ public static class LoadEngine
         lock (gate)
         {
             closed = true;
+            return numbered;
         }
-
-        return Volatile.Read(ref numbered);
     }
 
     // Pooled: a closed model awaits one of these per copy, back to back; the open model's are never awaited.
