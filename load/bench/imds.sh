@@ -51,6 +51,9 @@ timeout 300 dotnet build -c Release --nologo -v q "$ROOT/src/Harness.Host" >"$OU
 timeout 300 dotnet build -c Release --nologo -v q "$ROOT/load/Harness.Load/Harness.Load.csproj" >"$OUT/imds-bench-build.log" 2>&1 \
   || { cat "$OUT/imds-bench-build.log" >&2; exit 1; }
 BENCH=(dotnet "$ROOT/load/Harness.Load/bin/Release/net10.0/harness-load.dll")
+# The harness's GC settings (Harness.Host.csproj: server GC without DATAS, with RetainVM), for what stands in for it or
+# runs its control plane in-process here, so that the comparisons measure the code and not the collector.
+HOST_GC=(env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1)
 HARNESS=(dotnet "$ROOT/src/Harness.Host/bin/Release/net10.0/harness.dll")
 rm -f "$OUT"/imds-throughput.{json,md} "$OUT"/imds-scheduler*.{json,md}
 STATUS=0
@@ -75,7 +78,7 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
     BARE_URL=$(sed -E "s#^(http://[0-9.]+):$IMDS_PORT/#\\1:$BARE_PORT/#" <<<"$URL")
 
     log "start the bare endpoint on :$BARE_PORT (the harness's GC settings: server, concurrent, no DATAS, RetainVM; bare-imds runs its sockets as serve does)"
-    start_bg imds-bare env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
+    start_bg imds-bare "${HOST_GC[@]}" "${BENCH[@]}" bare-imds --port "$BARE_PORT" \
       --body-file "$OUT/imds-body.txt" --headers-file "$OUT/imds-headers.txt"
     BARE_PID=${PGIDS[-1]}
     wait_http "$BARE_URL" 60 200 || { cat "$OUT/imds-bare.log" >&2; exit 1; }
@@ -94,13 +97,13 @@ if [ "${SKIP_THROUGHPUT:-0}" != 1 ]; then
 fi
 
 if [ "${SKIP_SCHEDULER:-0}" != 1 ]; then
-  # The host runs server GC without DATAS and with RetainVM (Harness.Host.csproj); the scheduler runs in this process, so it gets the same.
+  # The scheduler runs the control plane in this process, so it gets the host's GC settings.
   log "scheduler: $CHANGES changes pending at once, $DELAY, TimeProvider.System"
-  DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 timeout 300 "${BENCH[@]}" scheduler --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
+  "${HOST_GC[@]}" timeout 300 "${BENCH[@]}" scheduler --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
     --json "$OUT/imds-scheduler.json" --md "$OUT/imds-scheduler.md" >/dev/null || { warn "scheduler run failed"; STATUS=1; }
   if [ "$PRECISE" = 1 ]; then
     log "scheduler again with dedicated-thread timers (investigation)"
-    DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCRetainVM=1 timeout 300 "${BENCH[@]}" scheduler --timer precise --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
+    "${HOST_GC[@]}" timeout 300 "${BENCH[@]}" scheduler --timer precise --instances "$SCHEDULER_INSTANCES" --changes "$CHANGES" --delay "$DELAY" \
       --json "$OUT/imds-scheduler-precise.json" --md "$OUT/imds-scheduler-precise.md" >/dev/null || warn "precise scheduler run failed"
   fi
 fi

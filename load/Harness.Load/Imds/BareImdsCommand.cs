@@ -12,7 +12,7 @@ namespace Harness.Load.Imds;
 /// recorded them (Content-Type text/plain, Server: EC2ws, Connection: close, …; Kestrel adds Date to both). What the
 /// harness does beyond this (filter the peer, find the instance by the address connected to, check the headers,
 /// resolve the path, render the view) is what the ratio of the two measures. Run it with the harness's GC settings
-/// (the script sets DOTNET_gcServer=1, DOTNET_GCDynamicAdaptationMode=0 and DOTNET_GCRetainVM=1).
+/// (imds.sh sets them through HOST_GC).
 /// </summary>
 internal static class BareImdsCommand
 {
