@@ -37,6 +37,10 @@ fi
 if ! need curl; then
   (apt-get update -qq && apt-get install -y -qq curl) >/dev/null 2>&1 || { echo "curl is required (the scenario clients use it)" >&2; exit 2; }
 fi
+if ! need redis-server; then
+  # The cluster tests start their own redis-server on a free loopback port and stop it; nothing here starts the service.
+  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 || { echo "redis-server is required for the cluster tests" >&2; exit 2; }
+fi
 if ! need chromium; then
   (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || { echo "chromium is required for the report test" >&2; exit 2; }
 fi

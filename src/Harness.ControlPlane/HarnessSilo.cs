@@ -1,31 +1,79 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Harness.ControlPlane.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace Harness.ControlPlane;
 
-/// <summary>The Orleans silo the grains run on: one per harness, in its process, with in-memory state.</summary>
+/// <summary>The Orleans silo the grains run on: one per harness process, alone or in a cluster whose membership is in Redis.</summary>
 public static class HarnessSilo
 {
     /// <summary>Grains are never collected for being idle: their state is the simulated cloud. Reset and deletes drop them.</summary>
     private static readonly TimeSpan Forever = TimeSpan.FromDays(3650);
 
     /// <summary>
-    /// Localhost clustering on a free loopback port (no gateway: every caller is in this process, so harnesses and test hosts
-    /// side by side never collide), grains kept until a reset or their resource's delete, and Orleans' own loops on real
-    /// time whatever clock the harness runs on (a scenario's virtual clock must not drive membership or messaging).
+    /// Alone (<paramref name="cluster"/> null): localhost clustering on a free loopback port (no gateway: every caller is in
+    /// this process, so harnesses and test hosts side by side never collide). In a cluster: membership in Redis, the
+    /// given silo and gateway ports, and failure detection tuned to declare a dead silo in seconds (<see cref="TuneMembership"/>).
+    /// Either way grains are kept until a reset or their resource's delete, and Orleans' own loops run on real time
+    /// whatever clock the harness runs on (a scenario's virtual clock must not drive membership or messaging).
     /// </summary>
-    public static ISiloBuilder UseHarnessSilo(this ISiloBuilder silo)
+    public static ISiloBuilder UseHarnessSilo(this ISiloBuilder silo, ClusterSettings? cluster = null, bool listenAny = false)
     {
-        var cluster = $"harness-{Guid.NewGuid():N}";
-        silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: "harness", clusterId: cluster);
+        if (cluster is null)
+        {
+            var id = $"harness-{Guid.NewGuid():N}";
+            silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: ClusterSettings.ServiceId, clusterId: id);
+            silo.Services.AddSingleton(new ClusterMode(id, Redis: null));
+        }
+        else
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ServiceId = ClusterSettings.ServiceId;
+                options.ClusterId = cluster.ClusterId;
+            });
+            silo.Configure<EndpointOptions>(options =>
+            {
+                options.AdvertisedIPAddress = listenAny ? HostAddress() : IPAddress.Loopback;
+                options.SiloPort = cluster.SiloPort;
+                options.GatewayPort = cluster.GatewayPort;
+                if (listenAny)
+                {
+                    options.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.SiloPort);
+                    options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.GatewayPort);
+                }
+            });
+            silo.UseRedisClustering(options => options.ConfigurationOptions = cluster.Redis.ToConfiguration());
+            silo.Configure<ClusterMembershipOptions>(TuneMembership);
+            silo.Services.AddSingleton(new ClusterMode(cluster.ClusterId, cluster.Redis));
+        }
+
         silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = Forever);
+        silo.Services.AddSingleton<ClusterMembers>();
 
         // Every keyed area Orleans resolves (Grains included: the grains take the harness clock as their unkeyed TimeProvider).
         silo.Services.AddKeyedSingleton<TimeProvider>(KeyedService.AnyKey, static (_, _) => TimeProvider.System);
         return silo;
+    }
+
+    /// <summary>
+    /// Orleans' defaults take 15 s or more to declare a silo dead (3 missed probes of 5 s, and a probe's timeout adapts up
+    /// to 4 times that: a stopped process took 16 s with a 2 s probe). A harness cluster must answer for a dead silo's
+    /// interfaces again within 10 s: probes that time out after 2 s at most, 2 misses, and the membership table read
+    /// every 2 s. A process killed with kill -9 is declared in 1-2 s (its connections are refused), one that hangs in
+    /// about 5 s. Two votes are still needed with three or more silos (Orleans' default), so one slow prober cannot
+    /// evict, and recent messages on a connection still count as life (Orleans' connection liveness check).
+    /// </summary>
+    internal static void TuneMembership(ClusterMembershipOptions options)
+    {
+        options.ProbeTimeout = TimeSpan.FromSeconds(2);
+        options.MaxProbeTimeout = TimeSpan.FromSeconds(2);
+        options.NumMissedProbesLimit = 2;
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
     }
 
     /// <summary>
@@ -57,4 +105,12 @@ public static class HarnessSilo
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
+
+    /// <summary>The address other machines reach this one at: the first IPv4 address of an interface that is up, not loopback.</summary>
+    private static IPAddress HostAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? IPAddress.Loopback;
 }

@@ -26,7 +26,7 @@ public static class HarnessApp
         var imdsGate = new ConnectionGate(limits.PerListener, ConnectionLimits.FirstByteTimeout, TimeProvider.System);
         var api = BuildApi(options, time, limits, ec2Gate);
         var imds = BuildImds(options, api.Services, limits, imdsGate);
-        return new HarnessApplication(api, imds) { Limits = limits, Ec2Gate = ec2Gate, ImdsGate = imdsGate };
+        return new HarnessApplication(api, imds) { Limits = limits, Ec2Gate = ec2Gate, ImdsGate = imdsGate, PublicUrl = options.PublicUrl };
     }
 
     private static WebApplication BuildApi(HarnessHostOptions options, TimeProvider? time, ConnectionLimits limits, ConnectionGate gate)
@@ -63,7 +63,7 @@ public static class HarnessApp
         });
         builder.UseOrleans(silo =>
         {
-            silo.UseHarnessSilo();
+            silo.UseHarnessSilo(options.Cluster, options.ListenAny);
             if (options.OrleansDashboard)
             {
                 silo.AddDashboard();

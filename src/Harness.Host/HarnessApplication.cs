@@ -1,3 +1,4 @@
+using Harness.ControlPlane.Cluster;
 using Harness.Host.Hardening;
 using Harness.Imds;
 
@@ -16,6 +17,9 @@ public sealed class HarnessApplication(WebApplication api, WebApplication imds) 
 
     internal ConnectionGate? Ec2Gate { get; init; }
 
+    /// <summary>The base URL the harness is reached at beyond loopback (<c>serve --public-url</c>): what other processes of its cluster are told.</summary>
+    internal Uri? PublicUrl { get; init; }
+
     internal ConnectionGate? ImdsGate { get; init; }
 
     /// <summary>The EC2 facade's base URL, e.g. <c>http://127.0.0.1:4580</c>.</summary>
@@ -32,10 +36,14 @@ public sealed class HarnessApplication(WebApplication api, WebApplication imds) 
         await Api.StartAsync(cancellationToken);
         await imds.StartAsync(cancellationToken);
         Services.GetRequiredService<ImdsListener>().Port = ImdsPort;
+
+        // Last, once both ports are known: a process the cluster refuses (other start settings) stops here.
+        await Services.GetRequiredService<ClusterMembers>().JoinAsync(PublicUrl?.GetLeftPart(UriPartial.Authority) ?? Ec2Url, ImdsPort);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        await Services.GetRequiredService<ClusterMembers>().LeaveAsync();
         await imds.StopAsync(cancellationToken);
         await Api.StopAsync(cancellationToken);
     }

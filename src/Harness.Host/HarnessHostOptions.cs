@@ -1,4 +1,5 @@
 using Harness.ControlPlane;
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Faults;
 
@@ -39,6 +40,9 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
 
     /// <summary>The token the control API requires as <c>Authorization: Bearer</c> (<c>serve --control-token</c>); null requires none.</summary>
     public string? ControlToken { get; init; }
+
+    /// <summary>The cluster this process joins as one silo (<c>serve --cluster</c>); null: the harness runs alone.</summary>
+    public ClusterSettings? Cluster { get; init; }
 
     /// <summary>Connections each listener holds at once (<c>serve --max-connections</c>); null works it out from the open-file limit.</summary>
     public int? MaxConnections { get; init; }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
@@ -11,7 +12,8 @@ namespace Harness.Host;
 /// <summary>
 /// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
 /// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]
-/// [--public-url URL] [--public-imds-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]</c>: runs the harness until Ctrl-C.
+/// [--public-url URL] [--public-imds-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]
+/// [--cluster redis://HOST:PORT [--cluster-id NAME] [--silo-port N] [--gateway-port N]]</c>: runs the harness until Ctrl-C.
 /// </summary>
 internal static class ServeCommand
 {
@@ -96,11 +98,13 @@ internal static class ServeCommand
         };
 
         var signatures = new SignatureOptions();
+        var clusterFlags = new ClusterFlags();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
             ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, publicImdsUrl, controlToken, maxConnections, dashboard,
         };
         signatures.AddTo(command);
+        clusterFlags.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var (files, hardFiles) = FileLimit.Raise();
@@ -132,7 +136,14 @@ internal static class ServeCommand
                 VcpuLimit = parse.GetValue(vcpuLimit),
                 OrleansDashboard = parse.GetValue(dashboard),
             };
-            options = signatures.Apply(parse, options);
+            options = clusterFlags.Apply(parse, signatures.Apply(parse, options));
+
+            // Before the silo starts: its port clashing with a live silo's would get that silo declared dead by membership.
+            if (options.Cluster is { } joining && await ClusterPreflightAsync(joining, anywhere) is { } blocked)
+            {
+                Console.Error.WriteLine($"harness could not start: {blocked}");
+                return 1;
+            }
 
             // Before the first socket: requests then reach Kestrel without a hand-off to the thread pool on the way.
             InlineSocketCompletions.Enable();
@@ -145,6 +156,11 @@ internal static class ServeCommand
             {
                 // Most often a port in use: say so in one line, not with a stack trace.
                 Console.Error.WriteLine($"harness could not start: {error.Message}");
+                return 1;
+            }
+            catch (Exception error) when (options.Cluster is not null && ClusterStartProblem(error, options.Cluster) is { } problem)
+            {
+                Console.Error.WriteLine($"harness could not start: {problem}");
                 return 1;
             }
 
@@ -160,7 +176,7 @@ internal static class ServeCommand
                   faults:       {(options.Faults.Count == 0 ? "none (add with --fault or POST /_harness/faults)" : string.Join("\n                ", options.Faults))}
                   signatures:   {SignatureOptions.Describe(options)}
                   connections:  {app.Limits.PerListener} per listener (open-file limit {files}, hard {hardFiles})
-                  control:      {ControlAccess(options, generated: given is null)}
+                  control:      {ControlAccess(options, generated: given is null)}{await ClusterLineAsync(app, options)}
 
                 point a client at it:
                   export AWS_ENDPOINT_URL_EC2={ec2Url}
@@ -184,6 +200,63 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The banner's cluster lines (none when the harness runs alone): where membership is, and what is not shared yet.</summary>
+    private static async Task<string> ClusterLineAsync(HarnessApplication app, HarnessHostOptions options)
+    {
+        if (options.Cluster is not { } cluster)
+        {
+            return "";
+        }
+
+        var report = await app.Services.GetRequiredService<ClusterMembers>().ReportAsync();
+        var active = report.Silos.Count(s => s.Status == "active");
+        return $"\n  cluster:      '{cluster.ClusterId}' in {cluster.Redis}: silo port {cluster.SiloPort}, gateway port {cluster.GatewayPort}; {active} silo{(active == 1 ? "" : "s")} active"
+            + string.Concat(ControlApi.ClusterNotes.Select(note => "\n                " + note));
+    }
+
+    /// <summary>
+    /// Why this process cannot join, checked before its silo starts, or null: Redis must answer, and the silo and gateway
+    /// ports must be free. Orleans would start on a port another silo of the cluster holds and, by the same address with a
+    /// newer generation, have that live silo declared dead (tried: it kills the other process).
+    /// </summary>
+    private static async Task<string?> ClusterPreflightAsync(ClusterSettings cluster, bool anywhere)
+    {
+        foreach (var (flag, port) in new[] { ("--silo-port", cluster.SiloPort), ("--gateway-port", cluster.GatewayPort) })
+        {
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new System.Net.IPEndPoint(anywhere ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, port));
+                probe.Listen();
+            }
+            catch (System.Net.Sockets.SocketException error)
+            {
+                return $"{flag} {port} is not free ({error.Message}): give each process of a cluster its own silo and gateway ports";
+            }
+        }
+
+        return await cluster.Redis.ProbeAsync();
+    }
+
+    /// <summary>One line for what stops a cluster process at start (Redis unreachable, settings refused), or null for anything else.</summary>
+    private static string? ClusterStartProblem(Exception error, ClusterSettings cluster)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case ClusterJoinRefusedException refused:
+                    return refused.Message;
+                case StackExchange.Redis.RedisConnectionException:
+                    return $"cannot reach the cluster's Redis at {cluster.Redis} ({e.Message.Split('\n')[0]})";
+                case System.Net.Sockets.SocketException socket when socket.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse:
+                    return $"--silo-port {cluster.SiloPort} or --gateway-port {cluster.GatewayPort} is in use ({e.Message})";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Who the control API answers. A token the user chose is not echoed into logs; a generated one must be, or no one could use it.</summary>

@@ -32,6 +32,20 @@ public sealed class ControlApiTests(HarnessServer server) : IClassFixture<Harnes
     }
 
     [Fact]
+    public async Task Cluster_OfAHarnessAlone_IsItsOneActiveSilo_WithNothingUnshared()
+    {
+        using var report = JsonDocument.Parse(await server.Http.GetStringAsync("/_harness/cluster"));
+        var root = report.RootElement;
+
+        var silo = Assert.Single(root.GetProperty("silos").EnumerateArray());
+        Assert.Equal("active", silo.GetProperty("status").GetString());
+        Assert.Equal(root.GetProperty("self").GetProperty("silo").GetString(), silo.GetProperty("silo").GetString());
+        Assert.Equal(server.BaseAddress.GetLeftPart(UriPartial.Authority), silo.GetProperty("ec2Endpoint").GetString());
+        Assert.Equal("memory", root.GetProperty("state").GetString());
+        Assert.Empty(root.GetProperty("notes").EnumerateArray());
+    }
+
+    [Fact]
     public async Task UnknownControlPath_IsProblemJson404()
     {
         var response = await server.Http.GetAsync("/_harness/nothing-here");

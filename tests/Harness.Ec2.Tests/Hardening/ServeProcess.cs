@@ -10,6 +10,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder banner = new();
+    private readonly StringBuilder errors = new();
 
     private ServeProcess(Process process, int ec2Port, int imdsPort)
     {
@@ -24,6 +25,18 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public string Banner => banner.ToString();
 
+    /// <summary>What it wrote to stderr so far (Orleans' errors among them).</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (errors)
+            {
+                return errors.ToString();
+            }
+        }
+    }
+
     public bool HasExited => process.HasExited;
 
     /// <summary>The process's id (the shell that set a file limit became <c>dotnet</c> by exec).</summary>
@@ -32,9 +45,11 @@ internal sealed class ServeProcess : IAsyncDisposable
     public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(fileLimit: null, args);
 
     /// <summary>Starts <c>harness serve</c>; with <paramref name="fileLimit"/>, under that open-file limit (soft and hard).</summary>
-    public static async Task<ServeProcess> StartAsync(int? fileLimit, params string[] args)
+    public static Task<ServeProcess> StartAsync(int? fileLimit, params string[] args) => StartAsync(fileLimit, FreePort(), FreePort(), args);
+
+    /// <summary>Starts <c>harness serve</c> on the given ports (a restart on the ports of a process that was killed).</summary>
+    public static async Task<ServeProcess> StartAsync(int? fileLimit, int ec2Port, int imdsPort, params string[] args)
     {
-        var (ec2Port, imdsPort) = (FreePort(), FreePort());
         string[] command = [Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. args];
         var start = new ProcessStartInfo(fileLimit is null ? "dotnet" : "sh") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in fileLimit is { } limit ? ["-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "sh", .. command] : command)
@@ -43,19 +58,38 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         var serve = new ServeProcess(Process.Start(start)!, ec2Port, imdsPort);
+
+        // Read all along, so that a full pipe never blocks the process's logging.
+        serve.process.ErrorDataReceived += (_, line) =>
+        {
+            lock (serve.errors)
+            {
+                serve.errors.AppendLine(line.Data);
+            }
+        };
+        serve.process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await serve.process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             serve.banner.AppendLine(line);
             if (line.Contains("Ctrl-C stops it.", StringComparison.Ordinal))
             {
+                _ = serve.process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
                 return serve;
             }
         }
 
-        var error = await serve.process.StandardError.ReadToEndAsync(timeout.Token);
+        await serve.process.WaitForExitAsync(timeout.Token);
+        var code = serve.process.ExitCode;
         await serve.DisposeAsync();
-        throw new InvalidOperationException($"harness serve did not start: {serve.banner}{error}");
+        throw new ServeFailedException(code, serve.Errors, $"harness serve did not start (exit {code}): {serve.banner}{serve.Errors}");
+    }
+
+    /// <summary>kill -9: the process dies at once, with no chance to leave its cluster.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -70,10 +104,18 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>A port nothing listens on now: the OS's pick for a listener opened and closed at once.</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
+}
+
+/// <summary><c>harness serve</c> exited before its banner: with what code and what it said on stderr.</summary>
+internal sealed class ServeFailedException(int exitCode, string errors, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+
+    public string Errors { get; } = errors;
 }

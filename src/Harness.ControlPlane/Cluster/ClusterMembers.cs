@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+
+namespace Harness.ControlPlane.Cluster;
+
+/// <summary>
+/// This process's place in its cluster: it joins the <see cref="IWorldGrain"/> once its listeners are up, joins again
+/// whenever membership changes (the world grain keeps its record in memory and may have moved), and answers what
+/// <c>GET /_harness/cluster</c> shows. With one silo (no <c>--cluster</c>) it is the same, with one member.
+/// </summary>
+public sealed class ClusterMembers(
+    IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails silo, HarnessOptions options, ClusterMode mode,
+    ILogger<ClusterMembers> log) : IAsyncDisposable
+{
+    /// <summary>How long the cluster report waits for the world grain before it answers from what this process knows.</summary>
+    private static readonly TimeSpan WorldPatience = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Silos this process has seen alive: of the dead, only these are reported (Redis keeps older deaths for an hour or more).</summary>
+    private readonly ConcurrentDictionary<SiloAddress, bool> seenAlive = new();
+
+    /// <summary>The EC2 endpoints of processes that joined, kept after they die (the world grain forgets them).</summary>
+    private readonly ConcurrentDictionary<string, string> endpoints = new(StringComparer.Ordinal);
+    private ProcessRecord? self;
+    private Task watching = Task.CompletedTask;
+
+    public ClusterMode Mode => mode;
+
+    /// <summary>This process, once it joined.</summary>
+    public ProcessRecord? Self => self;
+
+    /// <summary>Joins the cluster; throws <see cref="ClusterJoinRefusedException"/> when the cluster's start settings differ.</summary>
+    public async Task JoinAsync(string ec2Endpoint, int imdsPort)
+    {
+        var record = new ProcessRecord(silo.SiloAddress.ToParsableString(), ec2Endpoint, imdsPort);
+        var answer = await World.JoinAsync(record, StartSettings.Of(options));
+        if (answer.Refusal is { } refusal)
+        {
+            throw new ClusterJoinRefusedException($"cluster '{mode.ClusterId}' refused this process: {refusal}");
+        }
+
+        self = record;
+        watching = WatchAsync(record, stopping.Token);
+    }
+
+    /// <summary>
+    /// Every silo that is alive, or that died after this process saw it alive, with its status and, for processes that
+    /// joined, their EC2 endpoint.
+    /// </summary>
+    public async Task<ClusterReport> ReportAsync()
+    {
+        try
+        {
+            var processes = await World.ProcessesAsync().WaitAsync(WorldPatience);
+            if (self is { } me && !processes.Any(p => p.Silo == me.Silo))
+            {
+                // The world grain lost its record (its silo died, or a reset collected it): put this process back.
+                await World.JoinAsync(me, StartSettings.Of(options)).WaitAsync(WorldPatience);
+                processes = await World.ProcessesAsync().WaitAsync(WorldPatience);
+            }
+
+            foreach (var process in processes)
+            {
+                endpoints[process.Silo] = process.Ec2Endpoint;
+            }
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            // Its silo may have just died: membership's view below is this process's own, and the endpoints it knew stay.
+            log.LogWarning(error, "The cluster report of {Cluster} goes without the world grain's record", mode.ClusterId);
+        }
+
+        if (self is { } joined)
+        {
+            endpoints[joined.Silo] = joined.Ec2Endpoint;
+        }
+
+        var snapshot = Observe(membership.CurrentSnapshot);
+        var silos = snapshot.Members.Values
+            .Where(m => m.Status != SiloStatus.Dead || seenAlive.ContainsKey(m.SiloAddress))
+            .Select(m => (Address: m.SiloAddress.ToParsableString(), m.Status))
+            .OrderBy(m => m.Address, StringComparer.Ordinal)
+            .Select(m => new SiloReport(m.Address, m.Status.ToString().ToLowerInvariant(), endpoints.GetValueOrDefault(m.Address)))
+            .ToImmutableArray();
+        return new ClusterReport(mode.ClusterId, self, silos, mode.State);
+    }
+
+    private ClusterMembershipSnapshot Observe(ClusterMembershipSnapshot snapshot)
+    {
+        foreach (var member in snapshot.Members.Values.Where(m => m.Status != SiloStatus.Dead))
+        {
+            seenAlive.TryAdd(member.SiloAddress, true);
+        }
+
+        return snapshot;
+    }
+
+    private IWorldGrain World => grains.GetGrain<IWorldGrain>(IWorldGrain.Key);
+
+    private async Task WatchAsync(ProcessRecord record, CancellationToken cancellation)
+    {
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellation))
+            {
+                Observe(snapshot);
+                try
+                {
+                    await World.JoinAsync(record, StartSettings.Of(options));
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // The world grain's silo may be the one that just died: the next change of membership tries again.
+                    log.LogWarning(error, "Could not renew this process's place in cluster {Cluster}", mode.ClusterId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Stops renewing this process's place, before the silo stops (its calls would fail on a silo shutting down).</summary>
+    public async Task LeaveAsync()
+    {
+        if (!stopping.IsCancellationRequested)
+        {
+            await stopping.CancelAsync();
+        }
+
+        await watching;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await LeaveAsync();
+        stopping.Dispose();
+    }
+}
+
+/// <summary>How the silo runs: alone (<c>Redis</c> null) or in a cluster whose membership is in Redis.</summary>
+public sealed record ClusterMode(string ClusterId, RedisUrl? Redis)
+{
+    /// <summary>Where grain state lives: only in memory for now, so a dead silo's grains lose theirs.</summary>
+    public string State => "memory";
+
+    public bool IsCluster => Redis is not null;
+}
+
+public sealed record ClusterReport(string ClusterId, ProcessRecord? Self, ImmutableArray<SiloReport> Silos, string State);
+
+public sealed record SiloReport(string Silo, string Status, string? Ec2Endpoint);
+
+public sealed class ClusterJoinRefusedException(string message) : Exception(message);

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+
+namespace Harness.ControlPlane.Cluster;
+
+/// <summary>
+/// The cluster's one record of itself (key <see cref="Key"/>): which processes serve it, where, and the start settings
+/// they all share. Every process joins it at start; one whose settings differ is refused. It calls no other grain.
+/// </summary>
+public interface IWorldGrain : IGrainWithStringKey
+{
+    const string Key = "world";
+
+    /// <summary>Records the process (again, after a change of membership: idempotent), or says why it may not join.</summary>
+    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings);
+
+    /// <summary>Every process that joined, by silo address.</summary>
+    Task<ImmutableArray<ProcessRecord>> ProcessesAsync();
+}
+
+/// <summary>One <c>serve</c> process: its silo's address and where it serves the EC2 facade and the metadata service.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record ProcessRecord(string Silo, string Ec2Endpoint, int ImdsPort);
+
+/// <summary>
+/// The start settings that must be the same on every process of a cluster, each as a flag and its value: the same seed
+/// must give the same ids and delays whichever process serves a call, and a reset restores the same settings everywhere.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record StartSettings(ImmutableArray<KeyValuePair<string, string>> Values)
+{
+    public static StartSettings Of(HarnessOptions options) => new(
+    [
+        new("--seed", options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("--propagation", options.Propagation.Imds.ToString() ?? ""),
+        new("--fault", string.Join(" ", options.Faults)),
+        new("--terminated-retention", options.TerminatedRetention.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+        new("--vcpu-limit", options.VcpuLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("--verify-signatures", options.VerifySignatures ? "on" : "off"),
+        new("--credentials", string.Join(",", options.Credentials.Keys.Order(StringComparer.Ordinal))),
+    ]);
+
+    /// <summary>The first setting that differs, said for the process that differs: null when none does.</summary>
+    public string? Difference(StartSettings cluster)
+    {
+        var theirs = cluster.Values.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var (flag, mine) in Values)
+        {
+            var value = theirs.GetValueOrDefault(flag);
+            if (!string.Equals(value, mine, StringComparison.Ordinal))
+            {
+                return $"{flag} is {Shown(mine)} here but {Shown(value)} in the cluster";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Shown(string? value) => value is null or "" ? "(none)" : $"'{value}'";
+}
+
+/// <summary>Whether the process joined; if not, why (<see cref="Refusal"/>, one line for the user).</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record JoinAnswer(string? Refusal);
