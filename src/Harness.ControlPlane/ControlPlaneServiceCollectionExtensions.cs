@@ -4,7 +4,9 @@ using Harness.ControlPlane.Lifecycle;
 using Harness.ControlPlane.Limits;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
+using Harness.ControlPlane.Cluster;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Harness.ControlPlane;
 
@@ -26,6 +28,11 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<VcpuLedger>();
         services.AddSingleton<TerminatedInstances>();
         services.AddSingleton<WorldGate>();
+
+        // Alone unless the silo is set up for a cluster (HarnessSilo.UseHarnessSilo registers the mode it runs in).
+        services.TryAddSingleton(new ClusterMode("local", Redis: null));
+        services.AddSingleton<ClusterReplicas>();
+        services.AddSingleton<ClusterMembers>();
         return services;
     }
 }

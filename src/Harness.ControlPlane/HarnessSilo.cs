@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Harness.ControlPlane.Cluster;
+using Harness.ControlPlane.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -50,10 +51,14 @@ public static class HarnessSilo
             silo.UseRedisClustering(options => options.ConfigurationOptions = cluster.Redis.ToConfiguration());
             silo.Configure<ClusterMembershipOptions>(TuneMembership);
             silo.Services.AddSingleton(new ClusterMode(cluster.ClusterId, cluster.Redis));
+
+            // Every grain turn's read-model changes reach the other processes before its reply or its next call.
+            silo.Services.AddSingleton<ReplicaFlushFilter>();
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(static services => services.GetRequiredService<ReplicaFlushFilter>());
+            silo.Services.AddSingleton<IOutgoingGrainCallFilter>(static services => services.GetRequiredService<ReplicaFlushFilter>());
         }
 
         silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = Forever);
-        silo.Services.AddSingleton<ClusterMembers>();
 
         // Every keyed area Orleans resolves (Grains included: the grains take the harness clock as their unkeyed TimeProvider).
         silo.Services.AddKeyedSingleton<TimeProvider>(KeyedService.AnyKey, static (_, _) => TimeProvider.System);

@@ -51,8 +51,8 @@ internal static class ControlApi
     /// <summary>What a cluster of processes does not share yet (the cluster issue lands in steps): said, not hidden.</summary>
     internal static readonly string[] ClusterNotes =
     [
-        "state is in memory: a dead silo's grains lose theirs",
-        "per process still: what Describe* and the metadata service read, ClientToken idempotency, the vCPU quota, propagation settings, faults, client registrations and reset",
+        "state is in memory: a dead silo's grains lose theirs, while the other processes still list their resources",
+        "per process still: an instance's metadata (served where its grains run), ClientToken idempotency, the vCPU quota, propagation settings, faults, client registrations and reset",
     ];
 
     /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>

@@ -68,6 +68,10 @@ COVERED = [
     Covered(r"bash scripts/build-image\.sh$", "tests/packaging/test_image.py"),
     Covered(r"docker (build|run) ", "tests/packaging/test_image.py"),
     Covered(r"docker compose ", "tests/packaging/test_compose.py"),
+    # A cluster: processes on a redis-server of their own, started and killed by the cluster tests.
+    Covered(r"redis-server --port ", "tests/Harness.Ec2.Tests/Cluster/ClusterServeTests.cs"),
+    Covered(r"scripts/harness serve --cluster ", "tests/Harness.Ec2.Tests/Cluster/ClusterServeTests.cs"),
+    Covered(r"curl -s http://127\.0\.0\.1:4680/_harness/cluster$", "tests/Harness.Ec2.Tests/Cluster/ClusterServeTests.cs"),
     # Test projects, as the test command runs them.
     Covered(r"dotnet test (tests|examples)/", "scripts/test-all.sh"),
 ]

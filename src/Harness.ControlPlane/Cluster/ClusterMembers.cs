@@ -11,7 +11,7 @@ namespace Harness.ControlPlane.Cluster;
 /// </summary>
 public sealed class ClusterMembers(
     IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails silo, HarnessOptions options, ClusterMode mode,
-    ILogger<ClusterMembers> log) : IAsyncDisposable
+    ClusterReplicas replicas, ILogger<ClusterMembers> log) : IAsyncDisposable
 {
     /// <summary>How long the cluster report waits for the world grain before it answers from what this process knows.</summary>
     private static readonly TimeSpan WorldPatience = TimeSpan.FromSeconds(2);
@@ -31,14 +31,30 @@ public sealed class ClusterMembers(
     /// <summary>This process, once it joined.</summary>
     public ProcessRecord? Self => self;
 
-    /// <summary>Joins the cluster; throws <see cref="ClusterJoinRefusedException"/> when the cluster's start settings differ.</summary>
+    /// <summary>
+    /// Joins the cluster and, in one with other processes, copies the read model from one of them; throws
+    /// <see cref="ClusterJoinRefusedException"/> when the cluster's start settings differ.
+    /// </summary>
     public async Task JoinAsync(string ec2Endpoint, int imdsPort)
     {
-        var record = new ProcessRecord(silo.SiloAddress.ToParsableString(), ec2Endpoint, imdsPort);
+        IReplicaObserver? replica = null;
+        if (mode.IsCluster)
+        {
+            // Changes sent from the moment the world grain lists this process are newer than the snapshot taken after.
+            replicas.BeginJoin(silo.SiloAddress);
+            replica = grains.CreateObjectReference<IReplicaObserver>(replicas);
+        }
+
+        var record = new ProcessRecord(silo.SiloAddress.ToParsableString(), ec2Endpoint, imdsPort, replica);
         var answer = await World.JoinAsync(record, StartSettings.Of(options));
         if (answer.Refusal is { } refusal)
         {
             throw new ClusterJoinRefusedException($"cluster '{mode.ClusterId}' refused this process: {refusal}");
+        }
+
+        if (mode.IsCluster)
+        {
+            replicas.EndJoin(replicas.AnyOther() is { } source ? await source.SnapshotAsync() : []);
         }
 
         self = record;

@@ -17,10 +17,13 @@ public interface IWorldGrain : IGrainWithStringKey
     Task<ImmutableArray<ProcessRecord>> ProcessesAsync();
 }
 
-/// <summary>One <c>serve</c> process: its silo's address and where it serves the EC2 facade and the metadata service.</summary>
+/// <summary>
+/// One <c>serve</c> process: its silo's address, where it serves the EC2 facade and the metadata service, and in a cluster
+/// its copy of the read model (null with one silo: nothing to send to).
+/// </summary>
 [GenerateSerializer]
 [Immutable]
-public sealed record ProcessRecord(string Silo, string Ec2Endpoint, int ImdsPort);
+public sealed record ProcessRecord(string Silo, string Ec2Endpoint, int ImdsPort, IReplicaObserver? Replica = null);
 
 /// <summary>
 /// The start settings that must be the same on every process of a cluster, each as a flag and its value: the same seed

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 
 namespace Harness.ControlPlane.Cluster;
 
@@ -6,13 +7,13 @@ namespace Harness.ControlPlane.Cluster;
 /// The cluster's record of its processes and their shared start settings, in memory: if its silo dies, the survivors
 /// join again when membership changes (<see cref="ClusterMembers"/>) and the record is whole again.
 /// </summary>
-internal sealed class WorldGrain(IClusterMembershipService membership) : Grain, IWorldGrain
+internal sealed class WorldGrain(IClusterMembershipService membership, ILogger<WorldGrain> log) : Grain, IWorldGrain
 {
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
     private string? settingsFrom;
 
-    public Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start)
+    public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start)
     {
         ForgetDeparted();
         var others = processes.Values.Where(p => p.Silo != process.Silo).ToList();
@@ -24,11 +25,27 @@ internal sealed class WorldGrain(IClusterMembershipService membership) : Grain, 
         }
         else if (start.Difference(settings!) is { } difference)
         {
-            return Task.FromResult(new JoinAnswer($"{difference} (set by the process at {settingsFrom}): start every process of a cluster with the same settings"));
+            return new JoinAnswer($"{difference} (set by the process at {settingsFrom}): start every process of a cluster with the same settings");
         }
 
         processes[process.Silo] = process;
-        return Task.FromResult(new JoinAnswer(null));
+
+        // Every process, the new one too, sends its changes to all of them from now on; each returns once what it was
+        // sending to the processes it knew before has arrived, so the new one's snapshot, taken after this, misses nothing.
+        var all = processes.Values.ToImmutableArray();
+        await Task.WhenAll(all.Where(p => p.Replica is not null).Select(async p =>
+        {
+            try
+            {
+                await p.Replica!.MembersChangedAsync(all).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException)
+            {
+                // A process that does not answer is dead or about to be declared so: membership drops it.
+                log.LogWarning(error, "Process {Silo} did not take the new list of processes", p.Silo);
+            }
+        }));
+        return new JoinAnswer(null);
     }
 
     public Task<ImmutableArray<ProcessRecord>> ProcessesAsync()

@@ -17,7 +17,7 @@ namespace Harness.ControlPlane.Grains;
 /// </summary>
 internal sealed class InstanceGrain(
     RegionDirectory regions, MetadataPropagation propagation, VcpuLedger vcpus, TerminatedInstances terminated, TimeProvider time)
-    : Grain, IInstanceGrain
+    : PublishingGrain, IInstanceGrain
 {
     private InstanceView? view;
     private string region = "";
@@ -215,7 +215,7 @@ internal sealed class InstanceGrain(
             }
         }
 
-        state.Instances.TryRemove(current.InstanceId, out _);
+        SetEntry(state, ReadModelTable.Instances, current.InstanceId, null);
         propagation.InstanceRemoved(current.InstanceId);
         ReleaseVcpus(current.InstanceType);
         view = null;
@@ -231,7 +231,7 @@ internal sealed class InstanceGrain(
             return Task.CompletedTask;
         }
 
-        state.Instances.TryRemove(current.InstanceId, out _);
+        SetEntry(state, ReadModelTable.Instances, current.InstanceId, null);
         propagation.InstanceRemoved(current.InstanceId);
         view = null;
         DeactivateOnIdle();
@@ -292,7 +292,7 @@ internal sealed class InstanceGrain(
 
     private InstanceView Publish()
     {
-        state.Instances[View.InstanceId] = View;
+        SetEntry(state, ReadModelTable.Instances, View.InstanceId, View);
         propagation.InstanceChanged(region, View.InstanceId);
         return View;
     }

@@ -7,7 +7,7 @@ using Harness.Domain.Errors;
 namespace Harness.ControlPlane.Grains;
 
 internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPropagation propagation, TimeProvider time)
-    : Grain, INetworkInterfaceGrain
+    : PublishingGrain, INetworkInterfaceGrain
 {
     /// <summary>
     /// An unattached interface has no instance type to take a limit from; the harness allows 50 addresses, the
@@ -55,7 +55,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
             command.AttachmentId, command.InstanceId, command.DeviceIndex, command.NetworkCardIndex, command.DeleteOnTermination,
             time.GetUtcNow(), "attached");
         view = current with { Attachment = attachment, Status = "in-use" };
-        state.Attachments[command.AttachmentId] = current.NetworkInterfaceId;
+        SetEntry(state, ReadModelTable.Attachments, command.AttachmentId, current.NetworkInterfaceId);
         return Publish();
     }
 
@@ -67,7 +67,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
             throw AttachmentNotFound(attachmentId);
         }
 
-        state.Attachments.TryRemove(attachmentId, out _);
+        SetEntry(state, ReadModelTable.Attachments, attachmentId, null);
         view = current with { Attachment = null, Status = "available" };
         Publish();
         await Subnet(current.SubnetId).SetLimitAsync(current.NetworkInterfaceId, UnattachedMaxIpv4);
@@ -111,10 +111,10 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         }
 
         // The view goes first: a Describe may briefly miss the addresses, but never shows an interface without them.
-        state.NetworkInterfaces.TryRemove(current.NetworkInterfaceId, out _);
+        SetEntry(state, ReadModelTable.NetworkInterfaces, current.NetworkInterfaceId, null);
         if (current.Attachment is not null)
         {
-            state.Attachments.TryRemove(current.Attachment.AttachmentId, out _);
+            SetEntry(state, ReadModelTable.Attachments, current.Attachment.AttachmentId, null);
         }
 
         view = null;
@@ -139,7 +139,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
     {
         var before = published;
         published = View;
-        state.NetworkInterfaces[View.NetworkInterfaceId] = View;
+        SetEntry(state, ReadModelTable.NetworkInterfaces, View.NetworkInterfaceId, View);
         propagation.InterfaceChanged(region, before, published);
         return published;
     }

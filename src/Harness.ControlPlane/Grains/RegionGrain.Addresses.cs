@@ -75,7 +75,7 @@ internal sealed partial class RegionGrain
         var view = new AddressView(
             ResourceIds.New("eipalloc", random), address, command.Domain, command.PublicIpv4Pool ?? "amazon", borderGroup,
             command.CustomerOwnedIpv4Pool, BoundSubnetId: null, command.Tags);
-        state.Addresses[view.AllocationId] = view;
+        SetEntry(state, ReadModelTable.Addresses, view.AllocationId, view);
         return Task.FromResult(view);
     }
 
@@ -111,13 +111,14 @@ internal sealed partial class RegionGrain
         if (allocation.BoundSubnetId is { } previous && previous != command.SubnetId)
         {
             await Subnet(previous).UnbindAsync(allocation.AllocationId);
-            state.Addresses[allocation.AllocationId] = allocation = allocation with { BoundSubnetId = null };
+            allocation = allocation with { BoundSubnetId = null };
+            SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation);
         }
 
         var binding = new PublicBinding(allocation.AllocationId, ResourceIds.New("eipassoc", random), allocation.PublicIp);
         await Subnet(command.SubnetId).BindAsync(command.NetworkInterfaceId, command.PrivateIp, binding);
 
-        state.Addresses[allocation.AllocationId] = allocation with { BoundSubnetId = command.SubnetId };
+        SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation with { BoundSubnetId = command.SubnetId });
         pastAssociations.Add(binding.AssociationId);
         return binding.AssociationId;
     }
@@ -147,7 +148,7 @@ internal sealed partial class RegionGrain
         if (allocation.BoundSubnetId is { } subnetId)
         {
             await Subnet(subnetId).UnbindAsync(allocation.AllocationId);
-            state.Addresses[allocation.AllocationId] = allocation with { BoundSubnetId = null };
+            SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation with { BoundSubnetId = null });
         }
     }
 
@@ -159,7 +160,7 @@ internal sealed partial class RegionGrain
             throw new Ec2Exception("InvalidIPAddress.InUse", $"The address with allocation id: '{allocation.AllocationId}' is in use.");
         }
 
-        state.Addresses.TryRemove(allocation.AllocationId, out _);
+        SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, null);
         allocatedIps.Remove(allocation.PublicIp);
         releasedIps.Add(allocation.PublicIp);
         return Task.CompletedTask;

@@ -10,7 +10,7 @@ using Harness.Domain.Net;
 namespace Harness.ControlPlane.Grains;
 
 /// <summary>Ids, VPCs and their subnet layout, security groups. Elastic IPs are in <c>RegionGrain.Addresses.cs</c>.</summary>
-internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, VcpuLedger vcpus) : Grain, IRegionGrain
+internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, VcpuLedger vcpus) : PublishingGrain, IRegionGrain
 {
     private readonly Dictionary<string, List<SubnetLayout>> subnetsByVpc = new(StringComparer.Ordinal);
     private Random random = new(0);
@@ -44,10 +44,10 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
         }
 
         var vpc = new VpcView(ResourceIds.New("vpc", random), command.Cidr, "available", false, dhcpOptionsId, command.InstanceTenancy, command.Tags);
-        state.Vpcs[vpc.VpcId] = vpc;
+        SetEntry(state, ReadModelTable.Vpcs, vpc.VpcId, vpc);
         subnetsByVpc[vpc.VpcId] = [];
         var group = new SecurityGroupView(ResourceIds.New("sg", random), "default", "default VPC security group", vpc.VpcId, []);
-        state.SecurityGroups[group.GroupId] = group;
+        SetEntry(state, ReadModelTable.SecurityGroups, group.GroupId, group);
         return Task.FromResult(vpc);
     }
 
@@ -60,8 +60,8 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
             throw Ec2Errors.DependencyViolation($"The vpc '{vpc.VpcId}' has dependencies and cannot be deleted.");
         }
 
-        groups.ForEach(g => state.SecurityGroups.TryRemove(g.GroupId, out _));
-        state.Vpcs.TryRemove(vpcId, out _);
+        groups.ForEach(g => SetEntry(state, ReadModelTable.SecurityGroups, g.GroupId, null));
+        SetEntry(state, ReadModelTable.Vpcs, vpcId, null);
         subnetsByVpc.Remove(vpcId);
         return Task.CompletedTask;
     }
@@ -118,7 +118,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
         }
 
         var group = new SecurityGroupView(ResourceIds.New("sg", random), command.GroupName, command.Description, command.VpcId, command.Tags);
-        state.SecurityGroups[group.GroupId] = group;
+        SetEntry(state, ReadModelTable.SecurityGroups, group.GroupId, group);
         return Task.FromResult(group);
     }
 
@@ -139,7 +139,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
             throw Ec2Errors.DependencyViolation($"resource {groupId} has a dependent object");
         }
 
-        state.SecurityGroups.TryRemove(groupId, out _);
+        SetEntry(state, ReadModelTable.SecurityGroups, groupId, null);
         return Task.CompletedTask;
     }
 
@@ -147,15 +147,15 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     {
         if (state.Vpcs.TryGetValue(resourceId, out var vpc))
         {
-            state.Vpcs[resourceId] = vpc with { Tags = TagSet.Apply(vpc.Tags, update) };
+            SetEntry(state, ReadModelTable.Vpcs, resourceId, vpc with { Tags = TagSet.Apply(vpc.Tags, update) });
         }
         else if (state.SecurityGroups.TryGetValue(resourceId, out var group))
         {
-            state.SecurityGroups[resourceId] = group with { Tags = TagSet.Apply(group.Tags, update) };
+            SetEntry(state, ReadModelTable.SecurityGroups, resourceId, group with { Tags = TagSet.Apply(group.Tags, update) });
         }
         else if (state.Addresses.TryGetValue(resourceId, out var address))
         {
-            state.Addresses[resourceId] = address with { Tags = TagSet.Apply(address.Tags, update) };
+            SetEntry(state, ReadModelTable.Addresses, resourceId, address with { Tags = TagSet.Apply(address.Tags, update) });
         }
         else
         {

@@ -12,7 +12,7 @@ namespace Harness.ControlPlane.Grains;
 /// Owns address allocation in one subnet. Each call validates everything first and changes state only when
 /// the whole request can succeed, then publishes one immutable <see cref="SubnetView"/>.
 /// </summary>
-internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropagation propagation) : Grain, ISubnetGrain
+internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropagation propagation) : PublishingGrain, ISubnetGrain
 {
     private const uint PrefixSize = 16;
 
@@ -224,7 +224,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
             throw Ec2Errors.DependencyViolation($"The subnet '{Spec.SubnetId}' has dependencies and cannot be deleted.");
         }
 
-        state.Subnets.TryRemove(Spec.SubnetId, out _);
+        SetEntry(state, ReadModelTable.Subnets, Spec.SubnetId, null);
         spec = null;
         return Task.CompletedTask;
     }
@@ -235,7 +235,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
         var view = new SubnetView(
             s.SubnetId, s.VpcId, s.Cidr, s.AvailabilityZone, s.AvailabilityZoneId,
             SubnetAddressing.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
-        state.Subnets[s.SubnetId] = view;
+        SetEntry(state, ReadModelTable.Subnets, s.SubnetId, view);
         if (touched.Count > 0)
         {
             propagation.AddressesChanged(s.Region, touched);

@@ -48,6 +48,47 @@ public sealed class RegionState(string name, long generation = 0)
         return $"{prefix}-az{zoneName[^1] - 'a' + 1}";
     }
 
+    /// <summary>Sets (a value) or removes (null) one entry: how grains publish, and how a cluster's other processes apply it.</summary>
+    public void Apply(ReadModelTable table, string key, object? value)
+    {
+        switch (table)
+        {
+            case ReadModelTable.Vpcs: Set(Vpcs, key, (VpcView?)value); break;
+            case ReadModelTable.Subnets: Set(Subnets, key, (SubnetView?)value); break;
+            case ReadModelTable.SecurityGroups: Set(SecurityGroups, key, (SecurityGroupView?)value); break;
+            case ReadModelTable.NetworkInterfaces: Set(NetworkInterfaces, key, (NetworkInterfaceView?)value); break;
+            case ReadModelTable.Instances: Set(Instances, key, (InstanceView?)value); break;
+            case ReadModelTable.Addresses: Set(Addresses, key, (AddressView?)value); break;
+            case ReadModelTable.Attachments: Set(Attachments, key, (string?)value); break;
+            default: throw new ArgumentOutOfRangeException(nameof(table), table, null);
+        }
+    }
+
+    /// <summary>Every entry of the region as changes that set it: what a process joining a cluster starts from.</summary>
+    public IEnumerable<ReadModelChange> Entries() =>
+        Vpcs.Select(e => Change(ReadModelTable.Vpcs, e.Key, e.Value))
+            .Concat(Subnets.Select(e => Change(ReadModelTable.Subnets, e.Key, e.Value)))
+            .Concat(SecurityGroups.Select(e => Change(ReadModelTable.SecurityGroups, e.Key, e.Value)))
+            .Concat(NetworkInterfaces.Select(e => Change(ReadModelTable.NetworkInterfaces, e.Key, e.Value)))
+            .Concat(Instances.Select(e => Change(ReadModelTable.Instances, e.Key, e.Value)))
+            .Concat(Addresses.Select(e => Change(ReadModelTable.Addresses, e.Key, e.Value)))
+            .Concat(Attachments.Select(e => Change(ReadModelTable.Attachments, e.Key, e.Value)));
+
+    private ReadModelChange Change(ReadModelTable table, string key, object value) => new(Generation, Name, table, key, value);
+
+    private static void Set<T>(ConcurrentDictionary<string, T> table, string key, T? value)
+        where T : class
+    {
+        if (value is null)
+        {
+            table.TryRemove(key, out _);
+        }
+        else
+        {
+            table[key] = value;
+        }
+    }
+
     /// <summary>A copy of the region as it is now (views are immutable, so the copy shares them): what a lagging read sees.</summary>
     public RegionState Snapshot()
     {

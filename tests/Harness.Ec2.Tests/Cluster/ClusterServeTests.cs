@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Harness.Ec2.Tests.Hardening;
-using Harness.Testing;
 using Xunit.Abstractions;
 
 namespace Harness.Ec2.Tests.Cluster;
@@ -17,20 +16,11 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Generous: the membership settings declare a killed process in 1-2 s here; the bound only stops a hang.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private readonly List<ServeProcess> processes = [];
-    private RedisServer redis = null!;
+    private ServeCluster cluster = null!;
 
-    public async Task InitializeAsync() => redis = await RedisServer.StartAsync();
+    public async Task InitializeAsync() => cluster = await ServeCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in processes)
-        {
-            await process.DisposeAsync();
-        }
-
-        await redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await cluster.DisposeAsync();
 
     [Fact]
     public async Task TwoProcesses_EachListsBothAsActive_WithTheirEndpoints_AndSaysWhatIsNotSharedYet()
@@ -50,7 +40,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Contains(root.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("per process still:", StringComparison.Ordinal));
         }
 
-        Assert.Contains("cluster:      'blue' in " + redis.Url + "/0", b.Banner, StringComparison.Ordinal);
+        Assert.Contains("cluster:      'blue' in " + cluster.Redis.Url + "/0", b.Banner, StringComparison.Ordinal);
         Assert.Contains("; 2 silos active", b.Banner, StringComparison.Ordinal);
     }
 
@@ -89,7 +79,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var first = await StartAsync("blue", "--seed", "1");
 
-        var refused = await Assert.ThrowsAsync<ServeFailedException>(() => StartAsync("blue", "--seed", "2"));
+        var refused = await Assert.ThrowsAsync<ServeFailedException>(() => ServeProcess.StartAsync(cluster.Args("blue", "--seed", "2")));
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains(
@@ -109,7 +99,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
         taken.Start();
         var takenPort = ((IPEndPoint)taken.LocalEndpoint).Port;
         var portInUse = await Assert.ThrowsAsync<ServeFailedException>(() => ServeProcess.StartAsync(
-            "--cluster", redis.Url, "--silo-port", $"{takenPort}", "--gateway-port", $"{ServeProcess.FreePort()}"));
+            "--cluster", cluster.Redis.Url, "--silo-port", $"{takenPort}", "--gateway-port", $"{ServeProcess.FreePort()}"));
 
         Assert.Equal(1, noRedis.ExitCode);
         Assert.Equal($"harness could not start: cannot reach the cluster's Redis at redis://127.0.0.1:{port}/0: nothing answered there", noRedis.Errors.Trim());
@@ -122,7 +112,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task AProcessKilledWithKill9_IsDeclaredDeadByTheOthers_AndARestartOnItsPortsRejoins()
     {
         var (ec2Port, imdsPort, siloPort, gatewayPort) = (ServeProcess.FreePort(), ServeProcess.FreePort(), ServeProcess.FreePort(), ServeProcess.FreePort());
-        string[] victimArgs = ["--cluster", redis.Url, "--cluster-id", "blue", "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}"];
+        string[] victimArgs = ["--cluster", cluster.Redis.Url, "--cluster-id", "blue", "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}"];
         var victim = await Track(ServeProcess.StartAsync(null, ec2Port, imdsPort, victimArgs));
         var b = await StartAsync("blue");
         var c = await StartAsync("blue");
@@ -148,15 +138,9 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("dead", Status(after, oldSilo!));
     }
 
-    private async Task<ServeProcess> StartAsync(string clusterId, params string[] more) => await Track(ServeProcess.StartAsync(
-        ["--cluster", redis.Url, "--cluster-id", clusterId, "--silo-port", $"{ServeProcess.FreePort()}", "--gateway-port", $"{ServeProcess.FreePort()}", .. more]));
+    private Task<ServeProcess> StartAsync(string clusterId, params string[] more) => cluster.StartAsync(clusterId, more);
 
-    private async Task<ServeProcess> Track(Task<ServeProcess> starting)
-    {
-        var process = await starting;
-        processes.Add(process);
-        return process;
-    }
+    private Task<ServeProcess> Track(Task<ServeProcess> starting) => cluster.Track(starting);
 
     private static string[] Sorted(params string[] endpoints) => [.. endpoints.Order(StringComparer.Ordinal)];
 

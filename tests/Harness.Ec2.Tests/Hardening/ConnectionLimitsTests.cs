@@ -33,9 +33,10 @@ public sealed class ConnectionLimitsTests
     [Fact]
     public async Task Serve_RefusesAConnectionLimitPastTheOpenFileLimit()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServeProcess.StartAsync(fileLimit: 2_048, "--max-connections", "5000"));
+        var error = await Assert.ThrowsAsync<ServeFailedException>(() => ServeProcess.StartAsync(fileLimit: 2_048, "--max-connections", "5000"));
 
+        Assert.Equal(2, error.ExitCode);
         Assert.Contains($"--max-connections 5000 does not fit the open-file limit 2048: at most {ConnectionLimits.Largest(2_048)} per listener",
-            error.Message, StringComparison.Ordinal);
+            error.Errors, StringComparison.Ordinal);
     }
 }

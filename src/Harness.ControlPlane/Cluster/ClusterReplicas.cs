@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.ReadModel;
+using Harness.ControlPlane.Regions;
+
+namespace Harness.ControlPlane.Cluster;
+
+/// <summary>
+/// Keeps this process's read model (<see cref="RegionDirectory"/>) the same as every other process's in a cluster. A
+/// grain writes its views here as always, and before it replies, or calls another grain, it sends the changes of its turn
+/// to the other processes and waits until each has applied them (<see cref="Grains.ReplicaFlushFilter"/>): a write acknowledged
+/// anywhere is readable everywhere. Each entry has one owning grain, whose turns run one at a time, so every process
+/// applies an entry's changes in the order they were made. With one silo there is nothing to send and nothing is kept.
+/// </summary>
+public sealed class ClusterReplicas(RegionDirectory regions, ClusterMode mode, IClusterMembershipService membership)
+    : IReplicaObserver
+{
+    /// <summary>How long a grain waits for another process to apply its changes before its call fails (a process that hangs).</summary>
+    private static readonly TimeSpan ApplyPatience = TimeSpan.FromSeconds(10);
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<long, int> sending = [];
+    private readonly List<(long Version, TaskCompletionSource Done)> waiting = [];
+    private Members members = new([], 0);
+    private SiloAddress? self;
+
+    /// <summary>Entries a process joining has been sent while it waits for its snapshot: newer than the snapshot's.</summary>
+    private HashSet<(long, string, ReadModelTable, string)>? touchedWhileJoining;
+
+    public bool IsCluster => mode.IsCluster;
+
+    /// <summary>Starts taking changes for the snapshot to come: call before the process joins the world grain.</summary>
+    internal void BeginJoin(SiloAddress silo)
+    {
+        lock (gate)
+        {
+            self = silo;
+            touchedWhileJoining = [];
+        }
+    }
+
+    /// <summary>Applies another process's snapshot, except entries changed since this process joined, and ends the join.</summary>
+    internal void EndJoin(ImmutableArray<ReadModelChange> snapshot)
+    {
+        lock (gate)
+        {
+            foreach (var change in snapshot)
+            {
+                if (touchedWhileJoining?.Contains(KeyOf(change)) != true)
+                {
+                    regions.Get(change.Generation, change.Region).Apply(change.Table, change.Key, change.Value);
+                }
+            }
+
+            touchedWhileJoining = null;
+        }
+    }
+
+    /// <summary>A live process of the cluster other than this one, to take a snapshot from; null if this one is alone.</summary>
+    internal IReplicaObserver? AnyOther() => members.Others.FirstOrDefault(o => IsAlive(o.Silo)).Process?.Replica;
+
+    /// <summary>Sends one turn's changes to every other live process and waits until each has applied them.</summary>
+    public async Task SendAsync(ImmutableArray<ReadModelChange> changes)
+    {
+        Members to;
+        lock (gate)
+        {
+            to = members;
+            sending[to.Version] = sending.GetValueOrDefault(to.Version) + 1;
+        }
+
+        try
+        {
+            var live = to.Others.Where(o => IsAlive(o.Silo)).ToList();
+            if (live.Count > 0)
+            {
+                await Task.WhenAll(live.Select(o => o.Process.Replica!.ApplyAsync(changes).WaitAsync(ApplyPatience)));
+            }
+        }
+        finally
+        {
+            lock (gate)
+            {
+                if (--sending[to.Version] == 0)
+                {
+                    sending.Remove(to.Version);
+                }
+
+                ReleaseWaiters();
+            }
+        }
+    }
+
+    public Task ApplyAsync(ImmutableArray<ReadModelChange> changes)
+    {
+        if (Volatile.Read(ref touchedWhileJoining) is not null)
+        {
+            lock (gate)
+            {
+                foreach (var change in changes)
+                {
+                    touchedWhileJoining?.Add(KeyOf(change));
+                    regions.Get(change.Generation, change.Region).Apply(change.Table, change.Key, change.Value);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        foreach (var change in changes)
+        {
+            regions.Get(change.Generation, change.Region).Apply(change.Table, change.Key, change.Value);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task MembersChangedAsync(ImmutableArray<ProcessRecord> processes)
+    {
+        TaskCompletionSource? drained = null;
+        lock (gate)
+        {
+            // Only membership takes a process off the list: a world grain that lost its record (its silo died) hears from the
+            // survivors one at a time, and a process dropped meanwhile would miss changes for good.
+            var others = members.Others.Select(o => o.Process)
+                .Concat(processes)
+                .Where(p => p.Replica is not null && p.Silo != self?.ToParsableString())
+                .DistinctBy(p => p.Silo)
+                .Select(p => (p, SiloAddress.FromParsableString(p.Silo)))
+                .Where(o => IsAlive(o.Item2))
+                .ToImmutableArray();
+            members = new Members(others, members.Version + 1);
+            if (sending.Keys.Any(v => v < members.Version))
+            {
+                drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiting.Add((members.Version, drained));
+            }
+        }
+
+        return drained?.Task ?? Task.CompletedTask;
+    }
+
+    public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
+        Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());
+
+    private bool IsAlive(SiloAddress silo) =>
+        !membership.CurrentSnapshot.Members.TryGetValue(silo, out var member) || member.Status is not SiloStatus.Dead;
+
+    private void ReleaseWaiters()
+    {
+        for (var i = waiting.Count - 1; i >= 0; i--)
+        {
+            var (version, done) = waiting[i];
+            if (!sending.Keys.Any(v => v < version))
+            {
+                done.TrySetResult();
+                waiting.RemoveAt(i);
+            }
+        }
+    }
+
+    private static (long, string, ReadModelTable, string) KeyOf(ReadModelChange change) => (change.Generation, change.Region, change.Table, change.Key);
+
+    private sealed record Members(ImmutableArray<(ProcessRecord Process, SiloAddress Silo)> Others, long Version);
+}

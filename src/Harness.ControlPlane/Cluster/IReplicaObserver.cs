@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Harness.ControlPlane.ReadModel;
+
+namespace Harness.ControlPlane.Cluster;
+
+/// <summary>
+/// A process's copy of the read model, reached from the grains of every other process of its cluster (an Orleans
+/// observer: one object per process, no grain). It calls no grain, so a grain may await it inside its turn.
+/// </summary>
+public interface IReplicaObserver : IGrainObserver
+{
+    /// <summary>Applies one grain turn's changes, in order; returns once they are visible to this process's readers.</summary>
+    Task ApplyAsync(ImmutableArray<ReadModelChange> changes);
+
+    /// <summary>
+    /// The cluster's processes from now on. Returns once every change this process was sending to the processes it knew
+    /// before has arrived, so that a process that joins misses nothing: what it is not sent, its snapshot holds.
+    /// </summary>
+    Task MembersChangedAsync(ImmutableArray<ProcessRecord> processes);
+
+    /// <summary>Every entry of the current world's read model, for a process that joins.</summary>
+    Task<ImmutableArray<ReadModelChange>> SnapshotAsync();
+}

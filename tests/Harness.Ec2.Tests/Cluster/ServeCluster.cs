@@ -1,0 +1,40 @@
+using Harness.Ec2.Tests.Hardening;
+using Harness.Testing;
+
+namespace Harness.Ec2.Tests.Cluster;
+
+/// <summary>A redis-server and the <c>serve --cluster</c> processes a test starts on it, all stopped on dispose.</summary>
+internal sealed class ServeCluster : IAsyncDisposable
+{
+    private readonly List<ServeProcess> processes = [];
+
+    private ServeCluster(RedisServer redis) => Redis = redis;
+
+    public RedisServer Redis { get; }
+
+    public static async Task<ServeCluster> StartAsync() => new(await RedisServer.StartAsync());
+
+    /// <summary>Arguments that put a process in cluster <paramref name="clusterId"/> on free silo and gateway ports.</summary>
+    public string[] Args(string clusterId, params string[] more) =>
+        ["--cluster", Redis.Url, "--cluster-id", clusterId, "--silo-port", $"{ServeProcess.FreePort()}", "--gateway-port", $"{ServeProcess.FreePort()}", .. more];
+
+    public Task<ServeProcess> StartAsync(string clusterId, params string[] more) => Track(ServeProcess.StartAsync(Args(clusterId, more)));
+
+    /// <summary>Starts a process and stops it with the others.</summary>
+    public async Task<ServeProcess> Track(Task<ServeProcess> starting)
+    {
+        var process = await starting;
+        processes.Add(process);
+        return process;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+}
