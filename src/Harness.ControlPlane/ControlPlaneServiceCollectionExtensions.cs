@@ -26,6 +26,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<MetadataPropagation>();
         services.AddSingleton<ClientTaps>();
         services.AddSingleton<VcpuLedger>();
+        services.TryAddSingleton<IVcpuQuota, LocalVcpuQuota>();
+        services.TryAddSingleton<IClientTokens, LocalClientTokens>();
         services.AddSingleton<TerminatedInstances>();
         services.AddSingleton<WorldGate>();
 

@@ -3,6 +3,8 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Grains;
+using Harness.ControlPlane.Limits;
+using Harness.ControlPlane.Regions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -51,6 +53,12 @@ public static class HarnessSilo
             silo.UseRedisClustering(options => options.ConfigurationOptions = cluster.Redis.ToConfiguration());
             silo.Configure<ClusterMembershipOptions>(TuneMembership);
             silo.Services.AddSingleton(new ClusterMode(cluster.ClusterId, cluster.Redis));
+
+            // One vCPU quota per region for the whole cluster, not one per process.
+            silo.Services.AddSingleton<IVcpuQuota, ClusterVcpuQuota>();
+
+            // ClientTokens too: a retry that reaches another process replays the first call.
+            silo.Services.AddSingleton<IClientTokens, ClusterClientTokens>();
 
             // Every grain turn's read-model changes reach the other processes before its reply or its next call.
             silo.Services.AddSingleton<ReplicaFlushFilter>();

@@ -13,10 +13,10 @@ namespace Harness.ControlPlane.Grains;
 /// <summary>
 /// A simulated instance. Lifecycle transitions complete at once in the control plane (the API answers with
 /// EC2's intermediate state, Describe shows the settled one); calls go down to interfaces, never back up. A running
-/// instance holds its vCPUs in the <see cref="VcpuLedger"/>; a terminated one is forgotten after the retention.
+/// instance holds its vCPUs in the region's quota (<see cref="IVcpuQuota"/>); a terminated one is forgotten after the retention.
 /// </summary>
 internal sealed class InstanceGrain(
-    RegionDirectory regions, MetadataPropagation propagation, VcpuLedger vcpus, TerminatedInstances terminated, TimeProvider time)
+    RegionDirectory regions, MetadataPropagation propagation, IVcpuQuota vcpus, TerminatedInstances terminated, TimeProvider time)
     : PublishingGrain, IInstanceGrain
 {
     private InstanceView? view;
@@ -42,7 +42,7 @@ internal sealed class InstanceGrain(
         var type = InstanceTypeCatalog.All[spec.InstanceType];
 
         // Taken first, so that a launch that does not fit attaches nothing; RunInstances launches what fits of its count.
-        vcpus.Take(region, spec.InstanceType);
+        await vcpus.TakeAsync(state, spec.InstanceType);
         holdsVcpus = true;
         var primaryNic = spec.Interfaces.Single(n => n.DeviceIndex == 0 && n.NetworkCardIndex == 0);
         var attachments = ImmutableArray.CreateBuilder<InstanceAttachment>();
@@ -63,7 +63,7 @@ internal sealed class InstanceGrain(
                 await Interface(attached.NetworkInterfaceId).DetachAsync(attached.AttachmentId);
             }
 
-            ReleaseVcpus(spec.InstanceType);
+            await ReleaseVcpusAsync(spec.InstanceType);
             throw;
         }
 
@@ -137,7 +137,7 @@ internal sealed class InstanceGrain(
         Publish();
     }
 
-    public Task<StateChange> StopAsync()
+    public async Task<StateChange> StopAsync()
     {
         var current = View;
         if (current.State.Name is "terminated" or "shutting-down")
@@ -146,11 +146,11 @@ internal sealed class InstanceGrain(
         }
 
         var reported = current.State.Name == "stopped" ? InstanceStateView.Stopped : InstanceStateView.Stopping;
-        ReleaseVcpus(current.InstanceType);
-        return Task.FromResult(Transition(current, reported, InstanceStateView.Stopped, "User initiated"));
+        await ReleaseVcpusAsync(current.InstanceType);
+        return Transition(current, reported, InstanceStateView.Stopped, "User initiated");
     }
 
-    public Task<StateChange> StartAsync()
+    public async Task<StateChange> StartAsync()
     {
         var current = View;
         if (current.State.Name is "terminated" or "shutting-down")
@@ -161,12 +161,12 @@ internal sealed class InstanceGrain(
         if (!holdsVcpus)
         {
             // A stopped instance holds none: starting it may meet the quota as a launch does.
-            vcpus.Take(region, current.InstanceType);
+            await vcpus.TakeAsync(state, current.InstanceType);
             holdsVcpus = true;
         }
 
         var reported = current.State.Name == "running" ? InstanceStateView.Running : InstanceStateView.Pending;
-        return Task.FromResult(Transition(current, reported, InstanceStateView.Running, ""));
+        return Transition(current, reported, InstanceStateView.Running, "");
     }
 
     public async Task<StateChange> TerminateAsync()
@@ -180,7 +180,7 @@ internal sealed class InstanceGrain(
         // The instance is gone before its interfaces are let go, so its metadata sees one termination, not a detach per interface.
         view = current with { State = InstanceStateView.Terminated };
         Publish();
-        ReleaseVcpus(current.InstanceType);
+        await ReleaseVcpusAsync(current.InstanceType);
         terminatedAt = time.GetUtcNow();
         terminated.Terminated(this.GetPrimaryKeyString(), terminatedAt);
         foreach (var attachment in current.Attachments)
@@ -217,7 +217,7 @@ internal sealed class InstanceGrain(
 
         SetEntry(state, ReadModelTable.Instances, current.InstanceId, null);
         propagation.InstanceRemoved(current.InstanceId);
-        ReleaseVcpus(current.InstanceType);
+        await ReleaseVcpusAsync(current.InstanceType);
         view = null;
         DeactivateOnIdle();
     }
@@ -279,12 +279,12 @@ internal sealed class InstanceGrain(
         return new StateChange(current.InstanceId, current.State, reported);
     }
 
-    private void ReleaseVcpus(string instanceType)
+    private async ValueTask ReleaseVcpusAsync(string instanceType)
     {
         if (holdsVcpus)
         {
-            vcpus.Release(region, instanceType);
             holdsVcpus = false;
+            await vcpus.ReleaseAsync(state, instanceType);
         }
     }
 

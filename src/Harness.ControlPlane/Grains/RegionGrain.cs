@@ -10,7 +10,7 @@ using Harness.Domain.Net;
 namespace Harness.ControlPlane.Grains;
 
 /// <summary>Ids, VPCs and their subnet layout, security groups. Elastic IPs are in <c>RegionGrain.Addresses.cs</c>.</summary>
-internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, VcpuLedger vcpus) : PublishingGrain, IRegionGrain
+internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, IVcpuQuota vcpus) : PublishingGrain, IRegionGrain
 {
     private readonly Dictionary<string, List<SubnetLayout>> subnetsByVpc = new(StringComparer.Ordinal);
     private Random random = new(0);
@@ -33,8 +33,8 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     public Task<InterfaceIdentity> NewInterfaceAsync() =>
         Task.FromResult(new InterfaceIdentity(ResourceIds.New("eni", random), ResourceIds.NewMac(random), ++sequence));
 
-    public Task<int> InstancesThatFitAsync(string instanceType, int minCount, int maxCount) =>
-        Task.FromResult(vcpus.Fitting(state.Name, instanceType, minCount, maxCount));
+    public async Task<int> InstancesThatFitAsync(string instanceType, int minCount, int maxCount) =>
+        await vcpus.FittingAsync(state, instanceType, minCount, maxCount);
 
     public Task<VpcView> CreateVpcAsync(CreateVpcCommand command)
     {

@@ -7,7 +7,8 @@ namespace Harness.Ec2.Protocol;
 
 /// <summary>Everything an action handler needs for one request.</summary>
 internal sealed class Ec2Context(
-    string action, string requestId, RegionState region, QueryParameters parameters, IGrainFactory grains, TimeProvider time, HarnessOptions options)
+    string action, string requestId, RegionState region, QueryParameters parameters, IGrainFactory grains, TimeProvider time, HarnessOptions options,
+    IClientTokens clientTokens)
 {
     public string Action { get; } = action;
 
@@ -22,6 +23,9 @@ internal sealed class Ec2Context(
     public TimeProvider Time { get; } = time;
 
     public HarnessOptions Options { get; } = options;
+
+    /// <summary>Where ClientTokens are remembered: this process alone, or the cluster.</summary>
+    public IClientTokens ClientTokens { get; } = clientTokens;
 
     public XmlResponse Response => response ??= new XmlResponse(Action, RequestId);
 
