@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,18 +17,18 @@ internal static partial class PropagationApi
     {
         api.MapGet("/propagation", Get).WithDescription("The delay models changes draw from: imds, kinds, instances, interfaces, reorder, forcedDetachStaysStale");
         api.MapPut("/propagation", PutAsync).WithDescription("Sets any of the fields GET returns, for changes made from then on");
-        api.MapPost("/propagation/flush", Flush).WithDescription("Applies every pending metadata change now");
+        api.MapPost("/propagation/flush", FlushAsync).WithDescription("Applies every pending metadata change now");
         api.MapPut("/propagation/instances/{instanceId}", PutInstanceAsync).WithDescription("Sets one instance's delay model, {\"imds\":\"<spec>\"}");
-        api.MapDelete("/propagation/instances/{instanceId}", DeleteInstance).WithDescription("Removes one instance's delay model");
+        api.MapDelete("/propagation/instances/{instanceId}", DeleteInstanceAsync).WithDescription("Removes one instance's delay model");
         api.MapPut("/propagation/interfaces/{networkInterfaceId}", PutInterfaceAsync).WithDescription("Sets one network interface's delay model, {\"imds\":\"<spec>\"}");
-        api.MapDelete("/propagation/interfaces/{networkInterfaceId}", DeleteInterface).WithDescription("Removes one network interface's delay model");
+        api.MapDelete("/propagation/interfaces/{networkInterfaceId}", DeleteInterfaceAsync).WithDescription("Removes one network interface's delay model");
         return api;
     }
 
     private static Ok<SettingsDocument> Get(MetadataPropagation propagation) => TypedResults.Ok(SettingsDocument.Of(propagation.Settings));
 
     private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutAsync(
-        HttpContext http, MetadataPropagation propagation, RegionDirectory regions)
+        HttpContext http, MetadataPropagation propagation, RegionDirectory regions, ClusterMembers members)
     {
         var (body, problem) = await ReadObjectAsync(http);
         if (problem is not null)
@@ -107,13 +108,20 @@ internal static partial class PropagationApi
         }
 
         var updated = propagation.UpdateSettings(s => edits.Aggregate(s, (current, edit) => edit(current)));
+        await members.PublishPropagationAsync(updated);
         return TypedResults.Ok(SettingsDocument.Of(updated));
     }
 
-    private static Ok<FlushReport> Flush(MetadataPropagation propagation) => TypedResults.Ok(new FlushReport(propagation.Flush()));
+    /// <summary>Flushes here, then on the cluster's other processes (each holds the same pending changes): this process's count.</summary>
+    private static async Task<Ok<FlushReport>> FlushAsync(MetadataPropagation propagation, ClusterMembers members)
+    {
+        var applied = propagation.Flush();
+        await members.FlushEverywhereAsync();
+        return TypedResults.Ok(new FlushReport(applied));
+    }
 
     private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutInstanceAsync(
-        string instanceId, HttpContext http, MetadataPropagation propagation)
+        string instanceId, HttpContext http, MetadataPropagation propagation, ClusterMembers members)
     {
         if (!propagation.TryGetByInstanceId(instanceId, out _))
         {
@@ -126,14 +134,14 @@ internal static partial class PropagationApi
             return problem;
         }
 
-        return TypedResults.Ok(Update(propagation, s => s with { Instances = s.Instances.SetItem(instanceId, model!) }));
+        return TypedResults.Ok(await UpdateAsync(propagation, members, s => s with { Instances = s.Instances.SetItem(instanceId, model!) }));
     }
 
-    private static Ok<SettingsDocument> DeleteInstance(string instanceId, MetadataPropagation propagation) =>
-        TypedResults.Ok(Update(propagation, s => s with { Instances = s.Instances.Remove(instanceId) }));
+    private static async Task<Ok<SettingsDocument>> DeleteInstanceAsync(string instanceId, MetadataPropagation propagation, ClusterMembers members) =>
+        TypedResults.Ok(await UpdateAsync(propagation, members, s => s with { Instances = s.Instances.Remove(instanceId) }));
 
     private static async Task<Results<Ok<SettingsDocument>, ProblemHttpResult>> PutInterfaceAsync(
-        string networkInterfaceId, HttpContext http, MetadataPropagation propagation, RegionDirectory regions)
+        string networkInterfaceId, HttpContext http, MetadataPropagation propagation, RegionDirectory regions, ClusterMembers members)
     {
         if (!regions.All.Any(r => r.NetworkInterfaces.ContainsKey(networkInterfaceId)))
         {
@@ -146,12 +154,18 @@ internal static partial class PropagationApi
             return problem;
         }
 
-        return TypedResults.Ok(Update(propagation, s => s with { Interfaces = s.Interfaces.SetItem(networkInterfaceId, model!) }));
+        return TypedResults.Ok(await UpdateAsync(propagation, members, s => s with { Interfaces = s.Interfaces.SetItem(networkInterfaceId, model!) }));
     }
 
-    private static Ok<SettingsDocument> DeleteInterface(string networkInterfaceId, MetadataPropagation propagation) =>
-        TypedResults.Ok(Update(propagation, s => s with { Interfaces = s.Interfaces.Remove(networkInterfaceId) }));
+    private static async Task<Ok<SettingsDocument>> DeleteInterfaceAsync(string networkInterfaceId, MetadataPropagation propagation, ClusterMembers members) =>
+        TypedResults.Ok(await UpdateAsync(propagation, members, s => s with { Interfaces = s.Interfaces.Remove(networkInterfaceId) }));
 
-    private static SettingsDocument Update(MetadataPropagation propagation, Func<PropagationSettings, PropagationSettings> change) =>
-        SettingsDocument.Of(propagation.UpdateSettings(change));
+    /// <summary>Changes the settings here and, in a cluster, puts the result in force on every process.</summary>
+    private static async Task<SettingsDocument> UpdateAsync(
+        MetadataPropagation propagation, ClusterMembers members, Func<PropagationSettings, PropagationSettings> change)
+    {
+        var updated = propagation.UpdateSettings(change);
+        await members.PublishPropagationAsync(updated);
+        return SettingsDocument.Of(updated);
+    }
 }

@@ -54,6 +54,11 @@ public sealed class ClusterMembers(
 
         if (mode.IsCluster)
         {
+            if (answer.Propagation is { } settings)
+            {
+                await replicas.SettingsChangedAsync(settings);
+            }
+
             replicas.EndJoin(replicas.AnyOther() is { } source ? await source.SnapshotAsync() : []);
         }
 
@@ -112,6 +117,13 @@ public sealed class ClusterMembers(
 
         return snapshot;
     }
+
+    /// <summary>In a cluster, puts settings just set on this process in force on every process; alone, nothing to do.</summary>
+    public Task PublishPropagationAsync(Metadata.PropagationSettings settings) =>
+        mode.IsCluster ? World.SetPropagationAsync(PropagationSettingsText.Of(settings)) : Task.CompletedTask;
+
+    /// <summary>In a cluster, delivers every pending metadata change now on the other processes too.</summary>
+    public Task FlushEverywhereAsync() => mode.IsCluster ? World.FlushAsync() : Task.CompletedTask;
 
     private IWorldGrain World => grains.GetGrain<IWorldGrain>(IWorldGrain.Key);
 

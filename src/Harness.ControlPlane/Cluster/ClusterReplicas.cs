@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 
@@ -11,7 +12,7 @@ namespace Harness.ControlPlane.Cluster;
 /// anywhere is readable everywhere. Each entry has one owning grain, whose turns run one at a time, so every process
 /// applies an entry's changes in the order they were made. With one silo there is nothing to send and nothing is kept.
 /// </summary>
-public sealed class ClusterReplicas(RegionDirectory regions, ClusterMode mode, IClusterMembershipService membership)
+public sealed class ClusterReplicas(RegionDirectory regions, MetadataPropagation propagation, ClusterMode mode, IClusterMembershipService membership)
     : IReplicaObserver
 {
     /// <summary>How long a grain waits for another process to apply its changes before its call fails (a process that hangs).</summary>
@@ -47,7 +48,7 @@ public sealed class ClusterReplicas(RegionDirectory regions, ClusterMode mode, I
             {
                 if (touchedWhileJoining?.Contains(KeyOf(change)) != true)
                 {
-                    regions.Get(change.Generation, change.Region).Apply(change.Table, change.Key, change.Value);
+                    Apply(change);
                 }
             }
 
@@ -99,7 +100,7 @@ public sealed class ClusterReplicas(RegionDirectory regions, ClusterMode mode, I
                 foreach (var change in changes)
                 {
                     touchedWhileJoining?.Add(KeyOf(change));
-                    regions.Get(change.Generation, change.Region).Apply(change.Table, change.Key, change.Value);
+                    Apply(change);
                 }
             }
 
@@ -108,11 +109,94 @@ public sealed class ClusterReplicas(RegionDirectory regions, ClusterMode mode, I
 
         foreach (var change in changes)
         {
-            regions.Get(change.Generation, change.Region).Apply(change.Table, change.Key, change.Value);
+            Apply(change);
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Applies one change and tells this process's metadata what the owning grain told its own: so every process
+    /// schedules the same changes for each instance, with the same seeded delays, and serves its metadata.
+    /// </summary>
+    private void Apply(ReadModelChange change)
+    {
+        var state = regions.Get(change.Generation, change.Region);
+        if (state.Generation != regions.Generation)
+        {
+            // A world before a reset: nothing reads it, and its instances have no metadata any more.
+            state.Apply(change.Table, change.Key, change.Value);
+            return;
+        }
+
+        switch (change.Table)
+        {
+            case ReadModelTable.NetworkInterfaces:
+                var before = state.NetworkInterfaces.GetValueOrDefault(change.Key);
+                state.Apply(change.Table, change.Key, change.Value);
+                propagation.InterfaceChanged(state.Name, before, (NetworkInterfaceView?)change.Value);
+                break;
+            case ReadModelTable.Subnets:
+                var was = state.Subnets.GetValueOrDefault(change.Key);
+                state.Apply(change.Table, change.Key, change.Value);
+                if (Touched(was, (SubnetView?)change.Value) is { Count: > 0 } touched)
+                {
+                    propagation.AddressesChanged(state.Name, touched);
+                }
+
+                break;
+            case ReadModelTable.Instances:
+                state.Apply(change.Table, change.Key, change.Value);
+                if (change.Value is null)
+                {
+                    propagation.InstanceRemoved(change.Key);
+                }
+                else
+                {
+                    propagation.InstanceChanged(state.Name, change.Key);
+                }
+
+                break;
+            case ReadModelTable.ForcedDetaches:
+                var slash = change.Key.IndexOf('/', StringComparison.Ordinal);
+                var (instanceId, networkInterfaceId) = (change.Key[..slash], change.Key[(slash + 1)..]);
+                if (change.Value is true)
+                {
+                    propagation.ExpectForcedDetach(instanceId, networkInterfaceId);
+                }
+                else
+                {
+                    propagation.CancelForcedDetach(instanceId, networkInterfaceId);
+                }
+
+                break;
+            default:
+                state.Apply(change.Table, change.Key, change.Value);
+                break;
+        }
+    }
+
+    /// <summary>The interfaces whose addresses differ between two views of a subnet (compared by value: the views crossed the wire).</summary>
+    private static List<string> Touched(SubnetView? before, SubnetView? after)
+    {
+        var old = before?.Interfaces ?? ImmutableDictionary<string, InterfaceAddresses>.Empty;
+        var now = after?.Interfaces ?? ImmutableDictionary<string, InterfaceAddresses>.Empty;
+        var touched = new List<string>();
+        foreach (var (id, addresses) in now)
+        {
+            if (!old.TryGetValue(id, out var previous) || !Same(previous, addresses))
+            {
+                touched.Add(id);
+            }
+        }
+
+        touched.AddRange(old.Keys.Where(id => !now.ContainsKey(id)));
+        return touched;
+    }
+
+    private static bool Same(InterfaceAddresses a, InterfaceAddresses b) =>
+        a.Primary == b.Primary && a.Secondaries.SequenceEqual(b.Secondaries) && a.Prefixes.SequenceEqual(b.Prefixes)
+        && a.Bindings.Count == b.Bindings.Count && a.Bindings.All(x => b.Bindings.TryGetValue(x.Key, out var y) && x.Value == y);
 
     public Task MembersChangedAsync(ImmutableArray<ProcessRecord> processes)
     {
@@ -138,6 +222,14 @@ public sealed class ClusterReplicas(RegionDirectory regions, ClusterMode mode, I
 
         return drained?.Task ?? Task.CompletedTask;
     }
+
+    public Task SettingsChangedAsync(PropagationSettingsText settings)
+    {
+        propagation.Settings = settings.ToSettings();
+        return Task.CompletedTask;
+    }
+
+    public Task<int> FlushAsync() => Task.FromResult(propagation.Flush());
 
     public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
         Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());

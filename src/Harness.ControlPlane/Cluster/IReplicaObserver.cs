@@ -18,6 +18,12 @@ public interface IReplicaObserver : IGrainObserver
     /// </summary>
     Task MembersChangedAsync(ImmutableArray<ProcessRecord> processes);
 
+    /// <summary>Propagation settings set through any process: in force here for changes made from now on.</summary>
+    Task SettingsChangedAsync(PropagationSettingsText settings);
+
+    /// <summary>Delivers every pending metadata change now (POST /_harness/propagation/flush on any process); how many.</summary>
+    Task<int> FlushAsync();
+
     /// <summary>Every entry of the current world's read model, for a process that joins.</summary>
     Task<ImmutableArray<ReadModelChange>> SnapshotAsync();
 }

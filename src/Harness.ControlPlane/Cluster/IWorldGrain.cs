@@ -15,6 +15,12 @@ public interface IWorldGrain : IGrainWithStringKey
 
     /// <summary>Every process that joined, by silo address.</summary>
     Task<ImmutableArray<ProcessRecord>> ProcessesAsync();
+
+    /// <summary>Puts propagation settings in force on every process (and on those that join later); returns once they are.</summary>
+    Task SetPropagationAsync(PropagationSettingsText settings);
+
+    /// <summary>Delivers every pending metadata change now on every process.</summary>
+    Task FlushAsync();
 }
 
 /// <summary>
@@ -63,7 +69,10 @@ public sealed record StartSettings(ImmutableArray<KeyValuePair<string, string>> 
     private static string Shown(string? value) => value is null or "" ? "(none)" : $"'{value}'";
 }
 
-/// <summary>Whether the process joined; if not, why (<see cref="Refusal"/>, one line for the user).</summary>
+/// <summary>
+/// Whether the process joined; if not, why (<see cref="Refusal"/>, one line for the user). <see cref="Propagation"/>: the
+/// settings set since the cluster started, if any, for the process to take.
+/// </summary>
 [GenerateSerializer]
 [Immutable]
-public sealed record JoinAnswer(string? Refusal);
+public sealed record JoinAnswer(string? Refusal, PropagationSettingsText? Propagation = null);

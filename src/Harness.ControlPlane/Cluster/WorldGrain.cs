@@ -12,6 +12,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, ILogger<W
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
     private string? settingsFrom;
+    private PropagationSettingsText? propagation;
 
     public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start)
     {
@@ -33,20 +34,32 @@ internal sealed class WorldGrain(IClusterMembershipService membership, ILogger<W
         // Every process, the new one too, sends its changes to all of them from now on; each returns once what it was
         // sending to the processes it knew before has arrived, so the new one's snapshot, taken after this, misses nothing.
         var all = processes.Values.ToImmutableArray();
-        await Task.WhenAll(all.Where(p => p.Replica is not null).Select(async p =>
+        await EveryProcessAsync(replica => replica.MembersChangedAsync(all), "the new list of processes");
+        return new JoinAnswer(null, propagation);
+    }
+
+    public async Task SetPropagationAsync(PropagationSettingsText settings)
+    {
+        propagation = settings;
+        await EveryProcessAsync(replica => replica.SettingsChangedAsync(settings), "the propagation settings");
+    }
+
+    public Task FlushAsync() => EveryProcessAsync(async replica => await replica.FlushAsync(), "a flush");
+
+    /// <summary>Tells every process, at once, and waits for each; one that does not answer within 10 s is logged and left to membership.</summary>
+    private Task EveryProcessAsync(Func<IReplicaObserver, Task> tell, string what) =>
+        Task.WhenAll(processes.Values.Where(p => p.Replica is not null).Select(async p =>
         {
             try
             {
-                await p.Replica!.MembersChangedAsync(all).WaitAsync(TimeSpan.FromSeconds(10));
+                await tell(p.Replica!).WaitAsync(TimeSpan.FromSeconds(10));
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {
                 // A process that does not answer is dead or about to be declared so: membership drops it.
-                log.LogWarning(error, "Process {Silo} did not take the new list of processes", p.Silo);
+                log.LogWarning(error, "Process {Silo} did not take {What}", p.Silo, what);
             }
         }));
-        return new JoinAnswer(null);
-    }
 
     public Task<ImmutableArray<ProcessRecord>> ProcessesAsync()
     {

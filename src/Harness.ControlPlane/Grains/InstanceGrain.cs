@@ -121,6 +121,7 @@ internal sealed class InstanceGrain(
         if (force)
         {
             propagation.ExpectForcedDetach(current.InstanceId, attachment.NetworkInterfaceId);
+            NoteForcedDetach(state, current.InstanceId, attachment.NetworkInterfaceId, expected: true);
         }
 
         try
@@ -130,6 +131,7 @@ internal sealed class InstanceGrain(
         catch when (force)
         {
             propagation.CancelForcedDetach(current.InstanceId, attachment.NetworkInterfaceId);
+            NoteForcedDetach(state, current.InstanceId, attachment.NetworkInterfaceId, expected: false);
             throw;
         }
 

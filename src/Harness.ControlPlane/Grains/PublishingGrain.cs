@@ -27,6 +27,15 @@ internal abstract class PublishingGrain : Grain
         }
     }
 
+    /// <summary>In a cluster, tells the other processes' metadata that this instance detaches an interface by force (or not after all).</summary>
+    protected void NoteForcedDetach(RegionState state, string instanceId, string networkInterfaceId, bool expected)
+    {
+        if (Replicas.IsCluster)
+        {
+            (unsent ??= []).Add(new ReadModelChange(state.Generation, state.Name, ReadModelTable.ForcedDetaches, $"{instanceId}/{networkInterfaceId}", expected));
+        }
+    }
+
     /// <summary>Sends what this turn published and not yet sent to the cluster's other processes; nothing with one silo.</summary>
     internal Task SendUnsentAsync()
     {

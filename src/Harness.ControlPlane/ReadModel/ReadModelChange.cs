@@ -12,6 +12,12 @@ public enum ReadModelTable
     Instances,
     Addresses,
     Attachments,
+
+    /// <summary>
+    /// Not a table: an instance is about to detach an interface by force (key <c>instance-id/eni-id</c>, value true), or
+    /// that detach failed (false). Sent so that every process's metadata leaves the interface stale, as the hosting one does.
+    /// </summary>
+    ForcedDetaches,
 }
 
 /// <summary>

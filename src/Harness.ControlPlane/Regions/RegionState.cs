@@ -60,6 +60,7 @@ public sealed class RegionState(string name, long generation = 0)
             case ReadModelTable.Instances: Set(Instances, key, (InstanceView?)value); break;
             case ReadModelTable.Addresses: Set(Addresses, key, (AddressView?)value); break;
             case ReadModelTable.Attachments: Set(Attachments, key, (string?)value); break;
+            case ReadModelTable.ForcedDetaches: break;
             default: throw new ArgumentOutOfRangeException(nameof(table), table, null);
         }
     }
