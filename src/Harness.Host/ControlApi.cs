@@ -52,7 +52,7 @@ internal static class ControlApi
     internal static readonly string[] ClusterNotes =
     [
         "state is in memory: a dead silo's grains lose theirs, while the other processes still list their resources",
-        "per process still: faults, client registrations, the IMDSv2 token key and reset",
+        "per process still: client registrations, the IMDSv2 token key, each fault's throttle buckets and counts, and reset",
     ];
 
     /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>

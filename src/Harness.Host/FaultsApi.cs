@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Faults;
 using Harness.Domain.Faults;
 using Harness.Ec2;
@@ -16,10 +17,10 @@ internal static class FaultsApi
     {
         api.MapPost("/faults", AddAsync).WithDescription("Puts a fault in force, {\"spec\":\"<fault spec>\"}");
         api.MapGet("/faults", List).WithDescription("The faults in force, with how many requests each touched");
-        api.MapDelete("/faults", Clear).WithDescription("Clears every fault");
+        api.MapDelete("/faults", ClearAsync).WithDescription("Clears every fault");
         api.MapGet("/faults/events", Events).WithDescription("The fault timeline, paged");
         api.MapGet("/faults/{id}", Get).WithDescription("One fault in force");
-        api.MapDelete("/faults/{id}", Delete).WithDescription("Clears one fault");
+        api.MapDelete("/faults/{id}", DeleteAsync).WithDescription("Clears one fault");
         return api;
     }
 
@@ -29,7 +30,7 @@ internal static class FaultsApi
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private static async Task<Results<Created<FaultDocument>, ProblemHttpResult>> AddAsync(HttpContext http, FaultBook book)
+    private static async Task<Results<Created<FaultDocument>, ProblemHttpResult>> AddAsync(HttpContext http, FaultBook book, ClusterMembers members)
     {
         AddBody? body;
         try
@@ -60,6 +61,15 @@ internal static class FaultsApi
             return ControlApi.BadRequest("A fault's name is 1 to 64 letters, digits, dots, dashes and underscores, and not 'events'.");
         }
 
+        // In a cluster the world grain numbers it and every process puts it in force, this one included.
+        if (await members.AddFaultAsync(spec!.ToString(), body.Name, "api") is { } answer)
+        {
+            return answer.Fault is { } added && book.TryGet(added.Id, out var here)
+                ? TypedResults.Created($"/_harness/faults/{here!.Id}", FaultDocument.Of(here))
+                : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Name taken",
+                    detail: answer.Refusal ?? $"A fault named '{body.Name}' is already in force on this process; clear it first or choose another name.");
+        }
+
         if (book.Add(spec!, body.Name, "api", out var problem) is not { } fault)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Name taken", detail: problem);
@@ -73,10 +83,11 @@ internal static class FaultsApi
     private static Results<Ok<FaultDocument>, ProblemHttpResult> Get(string id, FaultBook book) =>
         book.TryGet(id, out var fault) ? TypedResults.Ok(FaultDocument.Of(fault!)) : ControlApi.NotFound($"No fault {id} is in force.");
 
-    private static Results<NoContent, ProblemHttpResult> Delete(string id, FaultBook book) =>
-        book.Remove(id) ? TypedResults.NoContent() : ControlApi.NotFound($"No fault {id} is in force.");
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, FaultBook book, ClusterMembers members) =>
+        (await members.RemoveFaultAsync(id) ?? book.Remove(id)) ? TypedResults.NoContent() : ControlApi.NotFound($"No fault {id} is in force.");
 
-    private static Ok<ClearReport> Clear(FaultBook book) => TypedResults.Ok(new ClearReport(book.All.Count(f => book.Remove(f.Id))));
+    private static async Task<Ok<ClearReport>> ClearAsync(FaultBook book, ClusterMembers members) =>
+        TypedResults.Ok(new ClearReport(await members.ClearFaultsAsync() ?? book.All.Count(f => book.Remove(f.Id))));
 
     private static Results<Ok<FaultEventPage>, ProblemHttpResult> Events(FaultBook book, long? after, int? limit, string? instance)
     {

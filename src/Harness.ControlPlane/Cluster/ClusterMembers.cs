@@ -11,7 +11,7 @@ namespace Harness.ControlPlane.Cluster;
 /// </summary>
 public sealed class ClusterMembers(
     IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails silo, HarnessOptions options, ClusterMode mode,
-    ClusterReplicas replicas, ILogger<ClusterMembers> log) : IAsyncDisposable
+    ClusterReplicas replicas, Faults.FaultBook faults, ILogger<ClusterMembers> log) : IAsyncDisposable
 {
     /// <summary>How long the cluster report waits for the world grain before it answers from what this process knows.</summary>
     private static readonly TimeSpan WorldPatience = TimeSpan.FromSeconds(2);
@@ -46,7 +46,7 @@ public sealed class ClusterMembers(
         }
 
         var record = new ProcessRecord(silo.SiloAddress.ToParsableString(), ec2Endpoint, imdsPort, replica);
-        var answer = await World.JoinAsync(record, StartSettings.Of(options));
+        var answer = await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber);
         if (answer.Refusal is { } refusal)
         {
             throw new ClusterJoinRefusedException($"cluster '{mode.ClusterId}' refused this process: {refusal}");
@@ -57,6 +57,11 @@ public sealed class ClusterMembers(
             if (answer.Propagation is { } settings)
             {
                 await replicas.SettingsChangedAsync(settings);
+            }
+
+            foreach (var fault in answer.Faults.IsDefault ? [] : answer.Faults)
+            {
+                await replicas.FaultAddedAsync(fault);
             }
 
             replicas.EndJoin(replicas.AnyOther() is { } source ? await source.SnapshotAsync() : []);
@@ -78,7 +83,7 @@ public sealed class ClusterMembers(
             if (self is { } me && !processes.Any(p => p.Silo == me.Silo))
             {
                 // The world grain lost its record (its silo died, or a reset collected it): put this process back.
-                await World.JoinAsync(me, StartSettings.Of(options)).WaitAsync(WorldPatience);
+                await World.JoinAsync(me, StartSettings.Of(options), faults.LastNumber).WaitAsync(WorldPatience);
                 processes = await World.ProcessesAsync().WaitAsync(WorldPatience);
             }
 
@@ -125,6 +130,16 @@ public sealed class ClusterMembers(
     /// <summary>In a cluster, delivers every pending metadata change now on the other processes too.</summary>
     public Task FlushEverywhereAsync() => mode.IsCluster ? World.FlushAsync() : Task.CompletedTask;
 
+    /// <summary>In a cluster: numbers the fault and puts it in force on every process. Alone: null (the caller adds it here).</summary>
+    public async Task<FaultAnswer?> AddFaultAsync(string spec, string? name, string source) =>
+        mode.IsCluster ? await World.AddFaultAsync(spec, name, source) : null;
+
+    /// <summary>In a cluster: clears the fault on every process, and whether one was in force. Alone: null.</summary>
+    public async Task<bool?> RemoveFaultAsync(string idOrName) => mode.IsCluster ? await World.RemoveFaultAsync(idOrName) : null;
+
+    /// <summary>In a cluster: clears every fault on every process. Alone: null.</summary>
+    public async Task<int?> ClearFaultsAsync() => mode.IsCluster ? await World.ClearFaultsAsync() : null;
+
     private IWorldGrain World => grains.GetGrain<IWorldGrain>(IWorldGrain.Key);
 
     private async Task WatchAsync(ProcessRecord record, CancellationToken cancellation)
@@ -136,7 +151,7 @@ public sealed class ClusterMembers(
                 Observe(snapshot);
                 try
                 {
-                    await World.JoinAsync(record, StartSettings.Of(options));
+                    await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
+using Harness.Domain.Faults;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 
@@ -12,7 +14,8 @@ namespace Harness.ControlPlane.Cluster;
 /// anywhere is readable everywhere. Each entry has one owning grain, whose turns run one at a time, so every process
 /// applies an entry's changes in the order they were made. With one silo there is nothing to send and nothing is kept.
 /// </summary>
-public sealed class ClusterReplicas(RegionDirectory regions, MetadataPropagation propagation, ClusterMode mode, IClusterMembershipService membership)
+public sealed class ClusterReplicas(
+    RegionDirectory regions, MetadataPropagation propagation, FaultBook faults, TimeProvider time, ClusterMode mode, IClusterMembershipService membership)
     : IReplicaObserver
 {
     /// <summary>How long a grain waits for another process to apply its changes before its call fails (a process that hangs).</summary>
@@ -230,6 +233,21 @@ public sealed class ClusterReplicas(RegionDirectory regions, MetadataPropagation
     }
 
     public Task<int> FlushAsync() => Task.FromResult(propagation.Flush());
+
+    public Task FaultAddedAsync(ClusterFault fault)
+    {
+        var left = fault.For - (time.GetUtcNow() - fault.AddedAt);
+        if (left is not { } remaining || remaining > TimeSpan.Zero)
+        {
+            faults.AddAs(fault.Id, fault.Name, FaultSpec.Parse(fault.Spec), fault.Source, left);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> FaultRemovedAsync(string idOrName) => Task.FromResult(faults.Remove(idOrName));
+
+    public Task<int> FaultsClearedAsync() => Task.FromResult(faults.All.Count(f => faults.Remove(f.Id)));
 
     public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
         Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());

@@ -24,6 +24,15 @@ public interface IReplicaObserver : IGrainObserver
     /// <summary>Delivers every pending metadata change now (POST /_harness/propagation/flush on any process); how many.</summary>
     Task<int> FlushAsync();
 
+    /// <summary>Puts a fault the world grain numbered in force here, for what is left of its duration.</summary>
+    Task FaultAddedAsync(ClusterFault fault);
+
+    /// <summary>Clears a fault here by id or name; whether it was in force.</summary>
+    Task<bool> FaultRemovedAsync(string idOrName);
+
+    /// <summary>Clears every fault here; how many were in force.</summary>
+    Task<int> FaultsClearedAsync();
+
     /// <summary>Every entry of the current world's read model, for a process that joins.</summary>
     Task<ImmutableArray<ReadModelChange>> SnapshotAsync();
 }

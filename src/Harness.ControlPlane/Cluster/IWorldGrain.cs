@@ -10,8 +10,11 @@ public interface IWorldGrain : IGrainWithStringKey
 {
     const string Key = "world";
 
-    /// <summary>Records the process (again, after a change of membership: idempotent), or says why it may not join.</summary>
-    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings);
+    /// <summary>
+    /// Records the process (again, after a change of membership: idempotent), or says why it may not join.
+    /// <paramref name="lastFaultNumber"/>: the highest fault number the process knows, so that numbering goes on past it.
+    /// </summary>
+    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings, int lastFaultNumber);
 
     /// <summary>Every process that joined, by silo address.</summary>
     Task<ImmutableArray<ProcessRecord>> ProcessesAsync();
@@ -21,6 +24,15 @@ public interface IWorldGrain : IGrainWithStringKey
 
     /// <summary>Delivers every pending metadata change now on every process.</summary>
     Task FlushAsync();
+
+    /// <summary>Numbers a fault and puts it in force on every process (and on those that join while it lasts).</summary>
+    Task<FaultAnswer> AddFaultAsync(string spec, string? name, string source);
+
+    /// <summary>Clears a fault by id or name on every process; whether one was in force.</summary>
+    Task<bool> RemoveFaultAsync(string idOrName);
+
+    /// <summary>Clears every fault on every process; how many were in force on the process that cleared the most.</summary>
+    Task<int> ClearFaultsAsync();
 }
 
 /// <summary>
@@ -75,4 +87,14 @@ public sealed record StartSettings(ImmutableArray<KeyValuePair<string, string>> 
 /// </summary>
 [GenerateSerializer]
 [Immutable]
-public sealed record JoinAnswer(string? Refusal, PropagationSettingsText? Propagation = null);
+public sealed record JoinAnswer(string? Refusal, PropagationSettingsText? Propagation = null, ImmutableArray<ClusterFault> Faults = default);
+
+/// <summary>A fault added through the control API of a cluster: its spec as text, and when it was added (on real time).</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record ClusterFault(string Id, string Name, string Spec, string Source, DateTimeOffset AddedAt, TimeSpan? For);
+
+/// <summary>The fault put in force, or why not (its name is taken).</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record FaultAnswer(ClusterFault? Fault, string? Refusal);

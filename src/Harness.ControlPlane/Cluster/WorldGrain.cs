@@ -7,15 +7,22 @@ namespace Harness.ControlPlane.Cluster;
 /// The cluster's record of its processes and their shared start settings, in memory: if its silo dies, the survivors
 /// join again when membership changes (<see cref="ClusterMembers"/>) and the record is whole again.
 /// </summary>
-internal sealed class WorldGrain(IClusterMembershipService membership, ILogger<WorldGrain> log) : Grain, IWorldGrain
+internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOptions options, ILogger<WorldGrain> log) : Grain, IWorldGrain
 {
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
     private string? settingsFrom;
     private PropagationSettingsText? propagation;
 
-    public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start)
+    /// <summary>Faults added through the control API and not cleared (expired ones are dropped as they are met).</summary>
+    private readonly Dictionary<string, ClusterFault> faults = new(StringComparer.Ordinal);
+
+    /// <summary>The last fault number given out: the start faults (--fault) take the first ones on every process alike.</summary>
+    private int faultNumber = options.Faults.Count;
+
+    public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start, int lastFaultNumber)
     {
+        faultNumber = Math.Max(faultNumber, lastFaultNumber);
         ForgetDeparted();
         var others = processes.Values.Where(p => p.Silo != process.Silo).ToList();
         if (others.Count == 0)
@@ -35,7 +42,56 @@ internal sealed class WorldGrain(IClusterMembershipService membership, ILogger<W
         // sending to the processes it knew before has arrived, so the new one's snapshot, taken after this, misses nothing.
         var all = processes.Values.ToImmutableArray();
         await EveryProcessAsync(replica => replica.MembersChangedAsync(all), "the new list of processes");
-        return new JoinAnswer(null, propagation);
+        return new JoinAnswer(null, propagation, [.. LiveFaults()]);
+    }
+
+    public async Task<FaultAnswer> AddFaultAsync(string spec, string? name, string source)
+    {
+        var id = $"fault-{++faultNumber}";
+        name = string.IsNullOrEmpty(name) ? id : name;
+        if (LiveFaults().Any(f => f.Name == name || f.Id == name))
+        {
+            return new FaultAnswer(null, $"A fault named '{name}' is already in force; clear it first or choose another name.");
+        }
+
+        var parsed = Domain.Faults.FaultSpec.Parse(spec);
+        var fault = new ClusterFault(id, name, spec, source, TimeProvider.System.GetUtcNow(), parsed.For);
+        faults[id] = fault;
+        await EveryProcessAsync(replica => replica.FaultAddedAsync(fault), "a fault");
+        return new FaultAnswer(fault, null);
+    }
+
+    public async Task<bool> RemoveFaultAsync(string idOrName)
+    {
+        foreach (var fault in faults.Values.Where(f => f.Id == idOrName || f.Name == idOrName).ToList())
+        {
+            faults.Remove(fault.Id);
+        }
+
+        var removed = false;
+        await EveryProcessAsync(async replica => removed |= await replica.FaultRemovedAsync(idOrName), "a fault's end");
+        return removed;
+    }
+
+    public async Task<int> ClearFaultsAsync()
+    {
+        faults.Clear();
+        var most = 0;
+
+        // The continuations run one at a time on the grain's turn, as everything in it does.
+        await EveryProcessAsync(async replica => most = Math.Max(most, await replica.FaultsClearedAsync()), "a clear of every fault");
+        return most;
+    }
+
+    private IEnumerable<ClusterFault> LiveFaults()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        foreach (var expired in faults.Values.Where(f => f.For is { } lasts && now - f.AddedAt >= lasts).ToList())
+        {
+            faults.Remove(expired.Id);
+        }
+
+        return faults.Values;
     }
 
     public async Task SetPropagationAsync(PropagationSettingsText settings)

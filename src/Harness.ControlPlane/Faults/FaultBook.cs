@@ -70,22 +70,66 @@ public sealed class FaultBook : IDisposable
             }
             while (faults.Any(f => f.Name == id || f.Id == id));
 
-            name = string.IsNullOrEmpty(name) ? id : name;
+            problem = null;
+            return Put(id, string.IsNullOrEmpty(name) ? id : name, spec, source, spec.For);
+        }
+    }
 
-            var now = time.GetUtcNow();
-            var fault = new ActiveFault(id, name, spec, source, now, spec.Seed ?? options.Seed);
-            faults.Add(fault);
-            if (spec.For is { } lasts)
+    /// <summary>
+    /// Puts in force a fault a cluster's world grain numbered (the same id on every process), lasting
+    /// <paramref name="lasts"/> from now (what is left of its <c>for=</c>). The fault itself if it is already in force;
+    /// null if its name or id is another fault's here.
+    /// </summary>
+    public ActiveFault? AddAs(string id, string name, FaultSpec spec, string source, TimeSpan? lasts)
+    {
+        lock (gate)
+        {
+            if (faults.FirstOrDefault(f => f.Id == id) is { } already)
             {
-                // The very fault, not its id: after a reset a new fault may carry the same id.
-                fault.Expiry = time.CreateTimer(_ => End(fault, "expired"), null, lasts, Timeout.InfiniteTimeSpan);
+                return already.Name == name ? already : null;
             }
 
-            Publish();
-            Append(fault, "added", null, null, null, spec.ToString());
-            problem = null;
-            return fault;
+            if (faults.Any(f => f.Name == name || f.Id == name || f.Name == id))
+            {
+                return null;
+            }
+
+            if (id.StartsWith("fault-", StringComparison.Ordinal) && int.TryParse(id.AsSpan(6), out var number))
+            {
+                nextId = Math.Max(nextId, number);
+            }
+
+            return Put(id, name, spec, source, lasts);
         }
+    }
+
+    /// <summary>The highest fault number given out here: a world grain that lost its count starts past it.</summary>
+    public int LastNumber
+    {
+        get
+        {
+            lock (gate)
+            {
+                return nextId;
+            }
+        }
+    }
+
+    /// <summary>Adds the fault and starts its expiry. Called under the lock.</summary>
+    private ActiveFault Put(string id, string name, FaultSpec spec, string source, TimeSpan? lasts)
+    {
+        var now = time.GetUtcNow();
+        var fault = new ActiveFault(id, name, spec, source, now, spec.Seed ?? options.Seed);
+        faults.Add(fault);
+        if (lasts is { } remaining)
+        {
+            // The very fault, not its id: after a reset a new fault may carry the same id.
+            fault.Expiry = time.CreateTimer(_ => End(fault, "expired"), null, remaining, Timeout.InfiniteTimeSpan);
+        }
+
+        Publish();
+        Append(fault, "added", null, null, null, spec.ToString());
+        return fault;
     }
 
     public bool TryGet(string idOrName, out ActiveFault? fault)
