@@ -77,12 +77,30 @@ public sealed class WorldGate
     /// </summary>
     public async Task<bool> ResetAsync(Func<Task> reset)
     {
+        var emptied = await CloseAsync();
+        try
+        {
+            await reset();
+            return emptied;
+        }
+        finally
+        {
+            Open();
+        }
+    }
+
+    /// <summary>
+    /// Closes the gate (requests arriving wait) and waits for the requests inside to leave, at most <see cref="DrainLimit"/>;
+    /// false when some were still inside. Pair with <see cref="Open"/>. A cluster's reset closes every process's gate
+    /// before any of them empties its world.
+    /// </summary>
+    public async Task<bool> CloseAsync()
+    {
         await resets.WaitAsync();
-        TaskCompletionSource open;
         Task drain;
         lock (gate)
         {
-            open = closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (inside == 0)
             {
@@ -92,23 +110,26 @@ public sealed class WorldGate
             drain = drained.Task;
         }
 
-        try
-        {
-            // Real time, whatever the harness's clock: a scenario's virtual clock must not see a timer of the gate's.
-            using var limit = new CancellationTokenSource();
-            var emptied = await Task.WhenAny(drain, Task.Delay(DrainLimit, limit.Token)) == drain;
-            await limit.CancelAsync();
-            await reset();
-            return emptied;
-        }
-        finally
-        {
-            lock (gate)
-            {
-                closed = null;
-                drained = null;
-            }
+        // Real time, whatever the harness's clock: a scenario's virtual clock must not see a timer of the gate's.
+        using var limit = new CancellationTokenSource();
+        var emptied = await Task.WhenAny(drain, Task.Delay(DrainLimit, limit.Token)) == drain;
+        await limit.CancelAsync();
+        return emptied;
+    }
 
+    /// <summary>Lets requests in again after <see cref="CloseAsync"/>; nothing when the gate is open.</summary>
+    public void Open()
+    {
+        TaskCompletionSource? open;
+        lock (gate)
+        {
+            open = closed;
+            closed = null;
+            drained = null;
+        }
+
+        if (open is not null)
+        {
             open.TrySetResult();
             resets.Release();
         }

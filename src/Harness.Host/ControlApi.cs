@@ -27,17 +27,9 @@ internal static class ControlApi
 
     private static Ok<HealthReport> Health() => TypedResults.Ok(new HealthReport("ok"));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Reset(ControlPlaneReset reset, ClusterMembers members)
+    /// <summary>Empties the world: this process's, or in a cluster every process's (all gates closed first).</summary>
+    private static async Task<NoContent> Reset(ControlPlaneReset reset)
     {
-        if (members.Mode.IsCluster)
-        {
-            // A reset on one process would start a new world there only, and split the cluster in two.
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Not yet cluster-wide",
-                detail: "POST /_harness/reset empties one process's world, not yet a cluster's: restart the cluster's processes (and flush its Redis keys) to start over.");
-        }
-
         await reset.ResetAsync();
         return TypedResults.NoContent();
     }
@@ -52,7 +44,7 @@ internal static class ControlApi
     internal static readonly string[] ClusterNotes =
     [
         "state is in memory: a dead silo's grains lose theirs, while the other processes still list their resources",
-        "per process still: client registrations, the IMDSv2 token key, each fault's throttle buckets and counts, and reset",
+        "per process still: client registrations (/_harness/clients), the timeline, and each fault's throttle buckets and counts",
     ];
 
     /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
@@ -109,7 +110,8 @@ public static class HarnessApp
         var app = builder.Build();
         var handler = new ImdsHandler(
             api.GetRequiredService<MetadataPropagation>(), api.GetRequiredService<RegionDirectory>(), api.GetRequiredService<ClientTaps>(),
-            api.GetRequiredService<FaultBook>(), api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>());
+            api.GetRequiredService<FaultBook>(), api.GetRequiredService<HarnessOptions>(), api.GetRequiredService<TimeProvider>(),
+            api.GetRequiredService<ClusterSecret>());
         app.Run(handler.HandleAsync);
         return app;
     }

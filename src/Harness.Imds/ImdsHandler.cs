@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
@@ -48,14 +49,15 @@ public sealed partial class ImdsHandler
     private readonly ImdsTokens tokens;
 
     public ImdsHandler(
-        MetadataPropagation propagation, RegionDirectory regions, ClientTaps taps, FaultBook faults, HarnessOptions options, TimeProvider time)
+        MetadataPropagation propagation, RegionDirectory regions, ClientTaps taps, FaultBook faults, HarnessOptions options, TimeProvider time,
+        ClusterSecret? secret = null)
     {
         this.propagation = propagation;
         this.regions = regions;
         this.taps = taps;
         this.faults = faults;
         this.time = time;
-        tokens = new ImdsTokens(time, () => propagation.Generation);
+        tokens = new ImdsTokens(time, () => propagation.Generation, secret is null ? null : () => secret.Key);
     }
 
     public Task HandleAsync(HttpContext http)

@@ -8,9 +8,11 @@ namespace Harness.Imds;
 /// IMDSv2 session tokens: self-contained (instance id and expiry, sealed with an HMAC), so the harness keeps no
 /// per-token state however many clients ask. The key is a secret: drawn from a CSPRNG for each process and each reset
 /// generation, never from the seed, so nobody who knows the seed can mint a token, a token from before a restart is
-/// refused after it, and a token from before a reset is refused by the instance that reuses its id after.
+/// refused after it, and a token from before a reset is refused by the instance that reuses its id after. In a cluster
+/// every process derives the key of each generation from the cluster's one secret (<paramref name="shared"/>, drawn
+/// from a CSPRNG by the world grain), so a token one process's metadata service issued is good at any other's.
 /// </summary>
-internal sealed class ImdsTokens(TimeProvider time, Func<long> generation)
+internal sealed class ImdsTokens(TimeProvider time, Func<long> generation, Func<byte[]?>? shared = null)
 {
     public const int MaxTtlSeconds = 21600;
     private const byte Version = 1;
@@ -54,10 +56,13 @@ internal sealed class ImdsTokens(TimeProvider time, Func<long> generation)
     {
         var now = generation();
         var snapshot = Volatile.Read(ref current);
-        while (snapshot.Generation < now)
+        var secret = shared?.Invoke();
+        while (snapshot.Generation < now || (secret is not null && !snapshot.Shared))
         {
             // Readers racing at a reset agree on one key: the first swap wins, the others take its key.
-            var fresh = new GenerationKey(now, RandomNumberGenerator.GetBytes(32));
+            var fresh = secret is null
+                ? new GenerationKey(now, RandomNumberGenerator.GetBytes(32))
+                : new GenerationKey(now, HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes($"imds-token-key/{now}")), Shared: true);
             var seen = Interlocked.CompareExchange(ref current, fresh, snapshot);
             snapshot = ReferenceEquals(seen, snapshot) ? fresh : seen;
         }
@@ -65,5 +70,5 @@ internal sealed class ImdsTokens(TimeProvider time, Func<long> generation)
         return snapshot.Key;
     }
 
-    private sealed record GenerationKey(long Generation, byte[] Key);
+    private sealed record GenerationKey(long Generation, byte[] Key, bool Shared = false);
 }

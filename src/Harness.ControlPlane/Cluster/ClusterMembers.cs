@@ -11,7 +11,8 @@ namespace Harness.ControlPlane.Cluster;
 /// </summary>
 public sealed class ClusterMembers(
     IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails silo, HarnessOptions options, ClusterMode mode,
-    ClusterReplicas replicas, Faults.FaultBook faults, ILogger<ClusterMembers> log) : IAsyncDisposable
+    ClusterReplicas replicas, Faults.FaultBook faults, Regions.RegionDirectory regions, ClusterSecret secret, ILogger<ClusterMembers> log)
+    : IAsyncDisposable
 {
     /// <summary>How long the cluster report waits for the world grain before it answers from what this process knows.</summary>
     private static readonly TimeSpan WorldPatience = TimeSpan.FromSeconds(2);
@@ -46,7 +47,7 @@ public sealed class ClusterMembers(
         }
 
         var record = new ProcessRecord(silo.SiloAddress.ToParsableString(), ec2Endpoint, imdsPort, replica);
-        var answer = await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber);
+        var answer = await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key);
         if (answer.Refusal is { } refusal)
         {
             throw new ClusterJoinRefusedException($"cluster '{mode.ClusterId}' refused this process: {refusal}");
@@ -54,6 +55,12 @@ public sealed class ClusterMembers(
 
         if (mode.IsCluster)
         {
+            replicas.AdoptWorld(answer.Generation);
+            if (answer.Secret is { } shared)
+            {
+                secret.Take(shared);
+            }
+
             if (answer.Propagation is { } settings)
             {
                 await replicas.SettingsChangedAsync(settings);
@@ -83,7 +90,7 @@ public sealed class ClusterMembers(
             if (self is { } me && !processes.Any(p => p.Silo == me.Silo))
             {
                 // The world grain lost its record (its silo died, or a reset collected it): put this process back.
-                await World.JoinAsync(me, StartSettings.Of(options), faults.LastNumber).WaitAsync(WorldPatience);
+                await World.JoinAsync(me, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key).WaitAsync(WorldPatience);
                 processes = await World.ProcessesAsync().WaitAsync(WorldPatience);
             }
 
@@ -151,7 +158,7 @@ public sealed class ClusterMembers(
                 Observe(snapshot);
                 try
                 {
-                    await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber);
+                    await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {

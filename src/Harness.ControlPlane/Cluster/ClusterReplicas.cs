@@ -4,6 +4,7 @@ using Harness.ControlPlane.Metadata;
 using Harness.Domain.Faults;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.ControlPlane.Cluster;
 
@@ -15,7 +16,8 @@ namespace Harness.ControlPlane.Cluster;
 /// applies an entry's changes in the order they were made. With one silo there is nothing to send and nothing is kept.
 /// </summary>
 public sealed class ClusterReplicas(
-    RegionDirectory regions, MetadataPropagation propagation, FaultBook faults, TimeProvider time, ClusterMode mode, IClusterMembershipService membership)
+    RegionDirectory regions, MetadataPropagation propagation, FaultBook faults, TimeProvider time, ClusterMode mode, IClusterMembershipService membership,
+    WorldGate worldGate, IServiceProvider services)
     : IReplicaObserver
 {
     /// <summary>How long a grain waits for another process to apply its changes before its call fails (a process that hangs).</summary>
@@ -248,6 +250,28 @@ public sealed class ClusterReplicas(
     public Task<bool> FaultRemovedAsync(string idOrName) => Task.FromResult(faults.Remove(idOrName));
 
     public Task<int> FaultsClearedAsync() => Task.FromResult(faults.All.Count(f => faults.Remove(f.Id)));
+
+    public Task<bool> CloseGateAsync() => worldGate.CloseAsync();
+
+    public Task ClearWorldAsync(long generation)
+    {
+        // Resolved when needed: the reset service itself depends on what this one is built from.
+        services.GetRequiredService<ControlPlaneReset>().ClearWorld(generation);
+        return Task.CompletedTask;
+    }
+
+    public Task OpenGateAsync()
+    {
+        worldGate.Open();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes the cluster's world number and count of resets: a process that joins after a reset.</summary>
+    internal void AdoptWorld(long generation)
+    {
+        regions.StartWorld(generation);
+        propagation.AdoptGeneration(generation - 1);
+    }
 
     public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
         Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());

@@ -33,6 +33,15 @@ public interface IReplicaObserver : IGrainObserver
     /// <summary>Clears every fault here; how many were in force.</summary>
     Task<int> FaultsClearedAsync();
 
+    /// <summary>A cluster's reset, first step: closes this process's gate and waits for its EC2 requests to leave (at most a minute); whether they did.</summary>
+    Task<bool> CloseGateAsync();
+
+    /// <summary>A cluster's reset, second step: empties this process's world and starts world <paramref name="generation"/>.</summary>
+    Task ClearWorldAsync(long generation);
+
+    /// <summary>A cluster's reset, last step (also after a failed one): lets EC2 requests in again.</summary>
+    Task OpenGateAsync();
+
     /// <summary>Every entry of the current world's read model, for a process that joins.</summary>
     Task<ImmutableArray<ReadModelChange>> SnapshotAsync();
 }

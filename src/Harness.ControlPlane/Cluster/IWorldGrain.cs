@@ -14,7 +14,14 @@ public interface IWorldGrain : IGrainWithStringKey
     /// Records the process (again, after a change of membership: idempotent), or says why it may not join.
     /// <paramref name="lastFaultNumber"/>: the highest fault number the process knows, so that numbering goes on past it.
     /// </summary>
-    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings, int lastFaultNumber);
+    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings, int lastFaultNumber, long generation, byte[]? secret);
+
+    /// <summary>
+    /// Empties the world on every process: every gate closed (each process's EC2 requests drained), then every world
+    /// emptied and the next generation started, then every gate opened. False when requests were still inside somewhere
+    /// after the drain limit.
+    /// </summary>
+    Task<bool> ResetAsync();
 
     /// <summary>Every process that joined, by silo address.</summary>
     Task<ImmutableArray<ProcessRecord>> ProcessesAsync();
@@ -83,11 +90,13 @@ public sealed record StartSettings(ImmutableArray<KeyValuePair<string, string>> 
 
 /// <summary>
 /// Whether the process joined; if not, why (<see cref="Refusal"/>, one line for the user). <see cref="Propagation"/>: the
-/// settings set since the cluster started, if any, for the process to take.
+/// settings set since the cluster started, if any, for the process to take; <see cref="Faults"/>, the faults added since;
+/// <see cref="Generation"/>, the world the cluster is in (one more per reset); <see cref="Secret"/>, the cluster's secret.
 /// </summary>
 [GenerateSerializer]
 [Immutable]
-public sealed record JoinAnswer(string? Refusal, PropagationSettingsText? Propagation = null, ImmutableArray<ClusterFault> Faults = default);
+public sealed record JoinAnswer(
+    string? Refusal, PropagationSettingsText? Propagation = null, ImmutableArray<ClusterFault> Faults = default, long Generation = 1, byte[]? Secret = null);
 
 /// <summary>A fault added through the control API of a cluster: its spec as text, and when it was added (on real time).</summary>
 [GenerateSerializer]

@@ -7,12 +7,15 @@ namespace Harness.ControlPlane.Cluster;
 /// The cluster's record of its processes and their shared start settings, in memory: if its silo dies, the survivors
 /// join again when membership changes (<see cref="ClusterMembers"/>) and the record is whole again.
 /// </summary>
+[KeepAlive]
 internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOptions options, ILogger<WorldGrain> log) : Grain, IWorldGrain
 {
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
     private string? settingsFrom;
     private PropagationSettingsText? propagation;
+    private long generation = 1;
+    private byte[]? secret;
 
     /// <summary>Faults added through the control API and not cleared (expired ones are dropped as they are met).</summary>
     private readonly Dictionary<string, ClusterFault> faults = new(StringComparer.Ordinal);
@@ -20,9 +23,12 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
     /// <summary>The last fault number given out: the start faults (--fault) take the first ones on every process alike.</summary>
     private int faultNumber = options.Faults.Count;
 
-    public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start, int lastFaultNumber)
+    public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start, int lastFaultNumber, long world, byte[]? processSecret)
     {
+        secret ??= processSecret ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        // A world grain that lost its record (its silo died) learns the numbers back from the processes.
         faultNumber = Math.Max(faultNumber, lastFaultNumber);
+        generation = Math.Max(generation, world);
         ForgetDeparted();
         var others = processes.Values.Where(p => p.Silo != process.Silo).ToList();
         if (others.Count == 0)
@@ -42,7 +48,29 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         // sending to the processes it knew before has arrived, so the new one's snapshot, taken after this, misses nothing.
         var all = processes.Values.ToImmutableArray();
         await EveryProcessAsync(replica => replica.MembersChangedAsync(all), "the new list of processes");
-        return new JoinAnswer(null, propagation, [.. LiveFaults()]);
+        return new JoinAnswer(null, propagation, [.. LiveFaults()], generation, secret);
+    }
+
+    public async Task<bool> ResetAsync()
+    {
+        generation++;
+        (propagation, faultNumber) = (null, options.Faults.Count);
+        faults.Clear();
+        var emptied = true;
+        try
+        {
+            await EveryProcessAsync(async replica => emptied &= await replica.CloseGateAsync(), "closing its gate", WorldGate.DrainLimit + TimeSpan.FromSeconds(10));
+            await EveryProcessAsync(replica => replica.ClearWorldAsync(generation), "a reset");
+
+            // The old world's grains are unreachable from here on, on every silo; collecting them gives their memory back.
+            await GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        }
+        finally
+        {
+            await EveryProcessAsync(replica => replica.OpenGateAsync(), "opening its gate");
+        }
+
+        return emptied;
     }
 
     public async Task<FaultAnswer> AddFaultAsync(string spec, string? name, string source)
@@ -103,12 +131,12 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
     public Task FlushAsync() => EveryProcessAsync(async replica => await replica.FlushAsync(), "a flush");
 
     /// <summary>Tells every process, at once, and waits for each; one that does not answer within 10 s is logged and left to membership.</summary>
-    private Task EveryProcessAsync(Func<IReplicaObserver, Task> tell, string what) =>
+    private Task EveryProcessAsync(Func<IReplicaObserver, Task> tell, string what, TimeSpan? patience = null) =>
         Task.WhenAll(processes.Values.Where(p => p.Replica is not null).Select(async p =>
         {
             try
             {
-                await tell(p.Replica!).WaitAsync(TimeSpan.FromSeconds(10));
+                await tell(p.Replica!).WaitAsync(patience ?? TimeSpan.FromSeconds(10));
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {

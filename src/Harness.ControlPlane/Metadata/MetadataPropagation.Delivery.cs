@@ -53,6 +53,15 @@ public sealed partial class MetadataPropagation
         }
     }
 
+    /// <summary>Takes a cluster's count of resets (a process that joins after one), so that its keys agree with the others'.</summary>
+    public void AdoptGeneration(long generation)
+    {
+        lock (gate)
+        {
+            Generation = Math.Max(Generation, generation);
+        }
+    }
+
     public void Dispose() => timer.Dispose();
 
     private void OnTimer()

@@ -45,6 +45,19 @@ public sealed class RegionDirectory
         }
     }
 
+    /// <summary>
+    /// Starts world <paramref name="generation"/> if this directory is behind it: a cluster's reset gives every process the
+    /// same number, and a process that joins takes the cluster's. Nothing when it is there already.
+    /// </summary>
+    public void StartWorld(long generation)
+    {
+        var current = Volatile.Read(ref world);
+        while (current.Generation < generation && Interlocked.CompareExchange(ref world, new World(generation), current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+
     private sealed class World(long generation)
     {
         public long Generation { get; } = generation;

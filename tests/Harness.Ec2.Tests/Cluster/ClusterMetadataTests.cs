@@ -109,6 +109,37 @@ public sealed class ClusterMetadataTests : IAsyncLifetime
         Assert.All(after, text => Assert.Contains(added, text, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AnImdsV2Token_FromOneProcesssMetadataService_IsGoodAtAnothers()
+    {
+        var (a, b) = (await cluster.StartAsync("blue"), await cluster.StartAsync("blue"));
+        var ec2 = Client(a);
+        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.16.0.0/16" })).Vpc.VpcId;
+        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.16.1.0/24" })).Subnet.SubnetId;
+        var instance = Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12345678", InstanceType = InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet,
+        })).Reservation.Instances).InstanceId;
+        var (onA, onB) = (await EndpointAsync(a, instance), await EndpointAsync(b, instance));
+
+        using var fromA = new HttpClient { BaseAddress = onA };
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Put, "/latest/api/token");
+        tokenRequest.Headers.Add("X-aws-ec2-metadata-token-ttl-seconds", "60");
+        using var token = await fromA.SendAsync(tokenRequest);
+        token.EnsureSuccessStatusCode();
+        using var atB = new HttpClient { BaseAddress = onB };
+        using var read = new HttpRequestMessage(HttpMethod.Get, "/latest/meta-data/instance-id");
+        read.Headers.Add("X-aws-ec2-metadata-token", await token.Content.ReadAsStringAsync());
+        using var response = await atB.SendAsync(read);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/latest/meta-data/instance-id");
+        forged.Headers.Add("X-aws-ec2-metadata-token", Convert.ToBase64String(new byte[40]));
+        using var refused = await atB.SendAsync(forged);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(instance, await response.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>The imdsEndpoint the process gives for the instance in GET /_harness/instances/{id}.</summary>

@@ -9,7 +9,7 @@ namespace Harness.Ec2.Tests.Cluster;
 /// <summary>
 /// <c>serve --cluster redis://…</c> as processes on one Redis: they form one Orleans cluster, each lists every silo with
 /// its EC2 endpoint, a process with other start settings is refused, a killed one is declared dead and a restart on its
-/// ports rejoins. What is not shared yet is said by the cluster report and refused where it would split the cluster (reset).
+/// ports rejoins. What is not shared yet is said by the cluster report.
 /// </summary>
 public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -42,19 +42,6 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Contains("cluster:      'blue' in " + cluster.Redis.Url + "/0", b.Banner, StringComparison.Ordinal);
         Assert.Contains("; 2 silos active", b.Banner, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Reset_InACluster_Is409_BecauseItWouldEmptyOneProcessOnly()
-    {
-        var a = await StartAsync("blue");
-        using var http = new HttpClient { BaseAddress = a.Ec2Url };
-
-        using var response = await http.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
-
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("not yet a cluster's", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

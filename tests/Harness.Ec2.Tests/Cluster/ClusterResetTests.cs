@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Harness.Ec2.Tests.Hardening;
+
+namespace Harness.Ec2.Tests.Cluster;
+
+/// <summary>
+/// POST /_harness/reset in a cluster, through any process: every process's world is emptied (resources, metadata,
+/// faults, propagation settings back to the start), and afterwards writes on one process are read on every other,
+/// a process that joins after the reset included.
+/// </summary>
+public sealed class ClusterResetTests : IAsyncLifetime
+{
+    private ServeCluster cluster = null!;
+
+    public async Task InitializeAsync() => cluster = await ServeCluster.StartAsync();
+
+    public async Task DisposeAsync() => await cluster.DisposeAsync();
+
+    [Fact]
+    public async Task AResetThroughOneProcess_EmptiesEveryProcess_AndTheNewWorldIsSharedAsTheOldWas()
+    {
+        var (a, b) = (await cluster.StartAsync("blue"), await cluster.StartAsync("blue"));
+        var (ec2A, ec2B) = (Client(a), Client(b));
+        var instance = await LaunchAsync(ec2A, "10.13.0.0/16");
+        using var onA = new HttpClient { BaseAddress = a.Ec2Url };
+        using var onB = new HttpClient { BaseAddress = b.Ec2Url };
+        (await onA.PostAsJsonAsync("/_harness/faults", new { spec = "ec2-latency(delay=fixed(1ms))" })).EnsureSuccessStatusCode();
+        (await onA.PutAsync("/_harness/propagation", new StringContent("""{"imds":"never"}""", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        using var reset = await onB.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        foreach (var (http, ec2) in new[] { (onA, ec2A), (onB, ec2B) })
+        {
+            Assert.Empty((await ec2.DescribeVpcsAsync(new DescribeVpcsRequest())).Vpcs ?? []);
+            Assert.Empty((await ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations ?? []);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/_harness/instances/{instance}")).StatusCode);
+            using var faults = JsonDocument.Parse(await http.GetStringAsync("/_harness/faults"));
+            Assert.Empty(faults.RootElement.GetProperty("faults").EnumerateArray());
+            using var settings = JsonDocument.Parse(await http.GetStringAsync("/_harness/propagation"));
+            Assert.Equal("lognormal(median=2s,p99=20s)", settings.RootElement.GetProperty("imds").GetString());
+        }
+
+        // The new world: written on one process, read at once on the other, and by a process that joins now.
+        var vpc = (await ec2B.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.14.0.0/16" })).Vpc.VpcId;
+        Assert.Single((await ec2A.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [vpc] })).Vpcs);
+        var c = Client(await cluster.StartAsync("blue"));
+        Assert.Single((await c.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [vpc] })).Vpcs);
+        var fromC = (await c.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.15.0.0/16" })).Vpc.VpcId;
+        Assert.Single((await ec2A.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [fromC] })).Vpcs);
+        Assert.Single((await ec2B.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [fromC] })).Vpcs);
+    }
+
+    private static async Task<string> LaunchAsync(AmazonEC2Client ec2, string cidr)
+    {
+        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = cidr })).Vpc.VpcId;
+        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = cidr.Replace("0.0/16", "1.0/24", StringComparison.Ordinal) })).Subnet.SubnetId;
+        return Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12345678", InstanceType = InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet,
+        })).Reservation.Instances).InstanceId;
+    }
+
+    private static AmazonEC2Client Client(ServeProcess process) =>
+        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
+        {
+            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
+        });
+}
