@@ -40,7 +40,8 @@ internal static class LoadCommand
                    --delay SPEC                     sets the harness's delay model first, e.g. lognormal(median=500ms,p99=3s)
         mixed:     --describe-rate N                describes per second beside the churn (default rate/4)
                    --launch-rate N                  instances launched and terminated per second beside it (default 0)
-        target:    --target URL                     a running harness (or moto, for churn and describe-storm);
+        target:    --target URL[,URL…]              a running harness (or moto, for churn and describe-storm); several: the
+                                                    processes of a harness cluster, each EC2 call to the next in turn;
                                                     otherwise one is embedded on loopback
                    --control-token TOKEN            the target harness's control token (default HARNESS_CONTROL_TOKEN)
         output:    --report DIR                     report.md, report.html, report.json, steps.csv, timeline.csv, convergence.csv
@@ -105,7 +106,7 @@ internal static class LoadCommand
 
         if (!TryReadOptions(args, out var options, out var problem)
             || !TryKnown(workload, options, [.. LoadPlanReader.Names, .. OwnNames], out problem)
-            || !TryTakeOwn(options, out var target, out var controlToken, out var reportDir, out var quiet, out problem)
+            || !TryTakeOwn(options, out var target, out var targets, out var controlToken, out var reportDir, out var quiet, out problem)
             || !LoadPlanReader.TryRead(workload, options, out var plan, out problem))
         {
             // One sentence, exit 2, the way harness's own commands refuse arguments.
@@ -134,20 +135,20 @@ internal static class LoadCommand
         HarnessApplication? embedded = null;
         try
         {
-            Uri endpoint;
+            IReadOnlyList<Uri> endpoint;
             if (target is null)
             {
                 // Fleets of up to a million instances: no vCPU quota may stop the load before the harness does.
                 embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed) { VcpuLimit = int.MaxValue });
                 await embedded.StartAsync(cancellation.Token);
-                endpoint = new Uri(embedded.Ec2Url + "/");
+                endpoint = [new Uri(embedded.Ec2Url + "/")];
                 // The embedded harness is the run's own, so its set-up's pending changes can be flushed rather than waited for.
                 plan = plan with { Topology = plan.Topology with { FlushPending = true } };
                 Log($"embedded harness: EC2 {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}");
             }
             else
             {
-                endpoint = target;
+                endpoint = targets;
             }
 
             var display = new LiveProgress(Console.Error, quiet);
@@ -187,7 +188,7 @@ internal static class LoadCommand
         }
         catch (Exception error) when (IsTargetTrouble(error))
         {
-            await Console.Error.WriteLineAsync($"harness-load: cannot use {target?.ToString() ?? "the embedded harness"} as an EC2 endpoint: {error.Message}");
+            await Console.Error.WriteLineAsync($"harness-load: cannot use {(target is null ? "the embedded harness" : string.Join(", ", targets))} as an EC2 endpoint: {error.Message}");
             return 1;
         }
         finally
@@ -261,21 +262,33 @@ internal static class LoadCommand
 
     /// <summary>Takes the options that are the command's rather than the plan's.</summary>
     private static bool TryTakeOwn(
-        Dictionary<string, string> options, out Uri? target, out string? controlToken, out string? reportDir, out bool quiet, out string problem)
+        Dictionary<string, string> options, out Uri? target, out IReadOnlyList<Uri> targets, out string? controlToken, out string? reportDir, out bool quiet,
+        out string problem)
     {
         problem = "";
         target = null;
+        targets = [];
         controlToken = options.Remove("control-token", out var token) ? token
             : Environment.GetEnvironmentVariable("HARNESS_CONTROL_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         quiet = options.Remove("quiet", out var q) && q != "false";
         options.Remove("report", out reportDir);
         if (options.Remove("target", out var text))
         {
-            if (!Uri.TryCreate(text, UriKind.Absolute, out target) || target.Scheme is not ("http" or "https"))
+            // A comma-separated list: the processes of a harness cluster, each EC2 call to the next in turn.
+            var urls = new List<Uri>();
+            foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
             {
-                problem = $"--target must be the harness's base URL, such as http://127.0.0.1:4580, not '{text}'";
-                return false;
+                if (!Uri.TryCreate(part, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                {
+                    problem = $"--target must be the harness's base URL, such as http://127.0.0.1:4580, or several separated by commas, not '{part}'";
+                    return false;
+                }
+
+                urls.Add(url);
             }
+
+            targets = urls;
+            target = urls[0];
         }
 
         return true;

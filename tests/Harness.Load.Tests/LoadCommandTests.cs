@@ -13,7 +13,8 @@ public sealed class LoadCommandTests
     [InlineData("churn --duration", "--duration needs a value")]
     [InlineData("churn --rate 5 --rate 6", "--rate is given twice")]
     [InlineData("churn stray", "unexpected argument 'stray'")]
-    [InlineData("churn --target ftp://x", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://x'")]
+    [InlineData("churn --target ftp://x", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, or several separated by commas, not 'ftp://x'")]
+    [InlineData("churn --target http://127.0.0.1:4580,127.0.0.1:4680", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, or several separated by commas, not '127.0.0.1:4680'")]
     [InlineData("churn --target", "harness-load churn: --target needs a value")]
     [InlineData("churn --warp 9", "harness-load churn: unknown option '--warp'; churn takes --duration, --rate, --load, --warm-up, --instances, --interfaces, "
         + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --launch-rate, --max-concurrency, --delay, --seed, --settle, --target, --control-token, --report, --quiet, --help")]

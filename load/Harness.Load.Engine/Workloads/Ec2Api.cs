@@ -15,7 +15,8 @@ public readonly record struct Ec2Reply(int Status, string Body, string? ErrorCod
 /// <summary>
 /// The workloads' EC2 client: the Query protocol with the dummy SigV4 header that both the harness and moto route on,
 /// over the raw keep-alive client for a loopback http endpoint (HttpClient otherwise, and always for the control
-/// API). Calls never throw for an EC2 error; the caller reads <see cref="Ec2Reply.ErrorCode"/>.
+/// API). Calls never throw for an EC2 error; the caller reads <see cref="Ec2Reply.ErrorCode"/>. Given several endpoints
+/// (the processes of a harness cluster), it sends each EC2 call to the next one in turn; the control API is the first's.
 /// </summary>
 public sealed class Ec2Api : IDisposable
 {
@@ -29,18 +30,30 @@ public sealed class Ec2Api : IDisposable
 
     private readonly HttpClient http;
     private readonly HttpClient control;
-    private readonly RawHttpClient? raw;
-    private readonly string host;
+    private readonly Leg[] legs;
+    private long turn = -1;
 
     /// <param name="controlToken">The harness's control token (<c>harness-load --control-token</c>), sent on control API calls; null when it requires none.</param>
     public Ec2Api(Uri endpoint, int connections, string? controlToken = null)
+        : this([endpoint], connections, controlToken)
     {
-        Endpoint = endpoint;
-        host = endpoint.Authority;
-        var address = endpoint.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : null;
-        if (endpoint.Scheme == Uri.UriSchemeHttp && address is not null)
+    }
+
+    /// <summary>A client that spreads EC2 calls over <paramref name="endpoints"/> in turn (the raw client only when every one is loopback http).</summary>
+    public Ec2Api(IReadOnlyList<Uri> endpoints, int connections, string? controlToken = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(endpoints.Count);
+        Endpoint = endpoints[0];
+        legs = [.. endpoints.Select(e => new Leg(e, e.Authority, RawFor(e)))];
+        if (legs.Any(l => l.Raw is null))
         {
-            raw = new RawHttpClient(new IPEndPoint(address, endpoint.Port));
+            // One transport for all, so that a prepared request is the same whichever endpoint it goes to.
+            foreach (var leg in legs)
+            {
+                leg.Raw?.Dispose();
+            }
+
+            legs = [.. legs.Select(l => l with { Raw = null })];
         }
 
         http = new HttpClient(new SocketsHttpHandler
@@ -65,7 +78,11 @@ public sealed class Ec2Api : IDisposable
         }
     }
 
+    /// <summary>The first endpoint: its control API is the one the run uses.</summary>
     public Uri Endpoint { get; }
+
+    /// <summary>Every endpoint EC2 calls are spread over.</summary>
+    public IReadOnlyList<Uri> Endpoints => [.. legs.Select(l => l.Endpoint)];
 
     /// <summary>
     /// The harness's control API, when the target is a harness: <c>/_harness/…</c> on the same port, with the control
@@ -81,6 +98,7 @@ public sealed class Ec2Api : IDisposable
         var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
         int status;
         string text;
+        var (endpoint, host, raw) = Next();
         if (raw is not null)
         {
             // As long as HttpClient would wait: a target that takes the connection and never answers must not hang the run.
@@ -90,12 +108,12 @@ public sealed class Ec2Api : IDisposable
             try
             {
                 reply = await raw.SendAsync(
-                    RawHttpClient.Post(host, Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate)), limit.Token)
+                    RawHttpClient.Post(host, endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate)), limit.Token)
                     .ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
-                throw new TimeoutException($"{Endpoint} did not answer {action} within {http.Timeout.TotalSeconds:0} s");
+                throw new TimeoutException($"{endpoint} did not answer {action} within {http.Timeout.TotalSeconds:0} s");
             }
 
             (status, text) = (reply.Status, reply.BodyText);
@@ -103,7 +121,7 @@ public sealed class Ec2Api : IDisposable
         else
         {
             using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
-            using var response = await http.PostAsync(Endpoint, content, cancellation).ConfigureAwait(false);
+            using var response = await http.PostAsync(endpoint, content, cancellation).ConfigureAwait(false);
             (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
         }
 
@@ -128,9 +146,9 @@ public sealed class Ec2Api : IDisposable
     public Ec2Request Prepare(string action, string parameters)
     {
         var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
-        var bytes = raw is null
+        var bytes = legs[0].Raw is null
             ? null
-            : RawHttpClient.Post(host, Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate));
+            : legs.Select(l => RawHttpClient.Post(l.Host, l.Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate))).ToArray();
         return new Ec2Request(action, body, bytes);
     }
 
@@ -142,15 +160,17 @@ public sealed class Ec2Api : IDisposable
     {
         int status;
         string text;
-        if (raw is not null && request.Bytes is { } bytes)
+        var index = NextIndex();
+        var leg = legs[index];
+        if (leg.Raw is not null && request.Bytes is { } bytes)
         {
-            var reply = await raw.SendAsync(bytes, ReplyParts.All, cancellation).ConfigureAwait(false);
+            var reply = await leg.Raw.SendAsync(bytes[index], ReplyParts.All, cancellation).ConfigureAwait(false);
             (status, text) = (reply.Status, reply.BodyText);
         }
         else
         {
             using var content = new StringContent(request.Body, Encoding.UTF8, "application/x-www-form-urlencoded");
-            using var response = await http.PostAsync(Endpoint, content, cancellation).ConfigureAwait(false);
+            using var response = await http.PostAsync(leg.Endpoint, content, cancellation).ConfigureAwait(false);
             (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
         }
 
@@ -197,10 +217,28 @@ public sealed class Ec2Api : IDisposable
 
     public void Dispose()
     {
-        raw?.Dispose();
+        foreach (var leg in legs)
+        {
+            leg.Raw?.Dispose();
+        }
+
         http.Dispose();
         control.Dispose();
     }
+
+    /// <summary>The raw keep-alive client for a loopback http endpoint; null for any other.</summary>
+    private static RawHttpClient? RawFor(Uri endpoint)
+    {
+        var address = endpoint.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : null;
+        return endpoint.Scheme == Uri.UriSchemeHttp && address is not null ? new RawHttpClient(new IPEndPoint(address, endpoint.Port)) : null;
+    }
+
+    /// <summary>The endpoint the next call goes to: each in turn (one endpoint: always it, at the cost of one increment).</summary>
+    private int NextIndex() => legs.Length == 1 ? 0 : (int)((ulong)Interlocked.Increment(ref turn) % (ulong)legs.Length);
+
+    private Leg Next() => legs[NextIndex()];
+
+    private sealed record Leg(Uri Endpoint, string Host, RawHttpClient? Raw);
 }
 
 /// <summary>The target could not be set up for a run: the message says which call failed and how.</summary>

@@ -16,7 +16,7 @@ public sealed record LoadOutcome(LoadReport Report, Topology Topology, Convergen
 /// </summary>
 public static class LoadRunner
 {
-    public static async Task<LoadOutcome> RunAsync(
+    public static Task<LoadOutcome> RunAsync(
         LoadPlan plan,
         Uri ec2Endpoint,
         string command,
@@ -24,9 +24,21 @@ public static class LoadRunner
         Action<string> log,
         Action<LoadProgress>? progress,
         CancellationToken cancellation,
+        string? controlToken = null) =>
+        RunAsync(plan, [ec2Endpoint], command, time, log, progress, cancellation, controlToken);
+
+    /// <summary>A run whose EC2 calls go to each of <paramref name="ec2Endpoints"/> in turn (a harness cluster's processes); the first's control API drives it.</summary>
+    public static async Task<LoadOutcome> RunAsync(
+        LoadPlan plan,
+        IReadOnlyList<Uri> ec2Endpoints,
+        string command,
+        TimeProvider time,
+        Action<string> log,
+        Action<LoadProgress>? progress,
+        CancellationToken cancellation,
         string? controlToken = null)
     {
-        using var ec2 = new Ec2Api(ec2Endpoint, Math.Min(plan.MaxConcurrency, 512), controlToken);
+        using var ec2 = new Ec2Api(ec2Endpoints, Math.Min(plan.MaxConcurrency, 512), controlToken);
         var setUpStarted = time.GetTimestamp();
         if (plan.Delay is { } delay)
         {
@@ -118,7 +130,7 @@ public static class LoadRunner
             title: $"harness-load {plan.Workload}",
             command: command,
             startedAt: startedAt,
-            target: ec2Endpoint.ToString(),
+            target: string.Join(",", ec2Endpoints),
             seed: plan.Seed,
             scenarios: scenarios,
             run: run,
