@@ -77,9 +77,10 @@ public sealed class WorldGate
     /// </summary>
     public async Task<bool> ResetAsync(Func<Task> reset)
     {
-        var emptied = await CloseAsync();
+        await CloseAsync();
         try
         {
+            var emptied = await WaitDrainedAsync(DrainLimit);
             await reset();
             return emptied;
         }
@@ -90,49 +91,68 @@ public sealed class WorldGate
     }
 
     /// <summary>
-    /// Closes the gate (requests arriving wait) and waits for the requests inside to leave, at most <see cref="DrainLimit"/>;
-    /// false when some were still inside. Pair with <see cref="Open"/>. A cluster's reset closes every process's gate
-    /// before any of them empties its world.
+    /// Closes the gate: requests arriving wait. Pair with <see cref="Open"/>; with <paramref name="autoOpen"/>, the gate
+    /// opens by itself after that long if no one opened it (a cluster's reset whose world grain died midway). A
+    /// cluster's reset closes every process's gate before any of them empties its world.
     /// </summary>
-    public async Task<bool> CloseAsync()
+    public async Task CloseAsync(TimeSpan? autoOpen = null)
     {
         await resets.WaitAsync();
-        Task drain;
+        TaskCompletionSource closing;
         lock (gate)
         {
-            closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            closing = closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (inside == 0)
             {
                 drained.TrySetResult();
             }
+        }
 
-            drain = drained.Task;
+        if (autoOpen is { } after)
+        {
+            // Real time, whatever the harness's clock; only this very closing is opened.
+            _ = Task.Delay(after).ContinueWith(_ => OpenIf(closing), TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Waits, at most <paramref name="limit"/>, for the requests inside the closed gate to leave; whether they did.</summary>
+    public async Task<bool> WaitDrainedAsync(TimeSpan limit)
+    {
+        Task drain;
+        lock (gate)
+        {
+            drain = drained?.Task ?? Task.CompletedTask;
         }
 
         // Real time, whatever the harness's clock: a scenario's virtual clock must not see a timer of the gate's.
-        using var limit = new CancellationTokenSource();
-        var emptied = await Task.WhenAny(drain, Task.Delay(DrainLimit, limit.Token)) == drain;
-        await limit.CancelAsync();
+        using var stop = new CancellationTokenSource();
+        var emptied = await Task.WhenAny(drain, Task.Delay(limit, stop.Token)) == drain;
+        await stop.CancelAsync();
         return emptied;
     }
 
     /// <summary>Lets requests in again after <see cref="CloseAsync"/>; nothing when the gate is open.</summary>
-    public void Open()
+    public void Open() => OpenIf(null);
+
+    /// <summary>Opens the gate if it is closed, and, given <paramref name="only"/>, only if that very closing still holds it.</summary>
+    private void OpenIf(TaskCompletionSource? only)
     {
         TaskCompletionSource? open;
         lock (gate)
         {
+            if (closed is null || (only is not null && !ReferenceEquals(closed, only)))
+            {
+                return;
+            }
+
             open = closed;
             closed = null;
             drained = null;
         }
 
-        if (open is not null)
-        {
-            open.TrySetResult();
-            resets.Release();
-        }
+        open.TrySetResult();
+        resets.Release();
     }
 
     private async ValueTask WaitThenEnterAsync(Task wait, CancellationToken cancellationToken)

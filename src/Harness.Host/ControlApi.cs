@@ -11,6 +11,21 @@ internal static class ControlApi
     public static IEndpointRouteBuilder MapControlApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/_harness");
+
+        // In a cluster some calls go through the world grain or to the other processes: when they do not answer in
+        // time, say so with 503 (try again), never 500.
+        api.AddEndpointFilter(static async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "The cluster did not answer in time", detail: error.Message);
+            }
+        });
         api.MapGet("/", (HttpContext http) => ControlApiIndex.Answer(http, endpoints))
             .WithDescription("This list of the control API's endpoints: JSON, or a page for a browser (Accept: text/html)");
         api.MapGet("/health", Health).WithDescription("Readiness: 200 {\"status\":\"ok\"} once the harness serves");

@@ -251,6 +251,8 @@ internal static class ServeCommand
                     return refused.Message;
                 case StackExchange.Redis.RedisConnectionException:
                     return $"cannot reach the cluster's Redis at {cluster.Redis} ({e.Message.Split('\n')[0]})";
+                case TimeoutException or OrleansException:
+                    return $"cluster '{cluster.ClusterId}' did not answer while this process joined: {e.Message.Split('\n')[0]}";
                 case System.Net.Sockets.SocketException socket when socket.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse:
                     return $"--silo-port {cluster.SiloPort} or --gateway-port {cluster.GatewayPort} is in use ({e.Message})";
             }

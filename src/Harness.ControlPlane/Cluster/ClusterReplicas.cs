@@ -27,6 +27,9 @@ public sealed class ClusterReplicas(
     private readonly Dictionary<long, int> sending = [];
     private readonly List<(long Version, TaskCompletionSource Done)> waiting = [];
     private Members members = new([], 0);
+
+    /// <summary>Done once the world grain has told this process who the others are: a grain's sends wait for it.</summary>
+    private readonly TaskCompletionSource listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SiloAddress? self;
 
     /// <summary>Entries a process joining has been sent while it waits for its snapshot: newer than the snapshot's.</summary>
@@ -67,6 +70,13 @@ public sealed class ClusterReplicas(
     /// <summary>Sends one turn's changes to every other live process and waits until each has applied them.</summary>
     public async Task SendAsync(ImmutableArray<ReadModelChange> changes)
     {
+        if (!listed.Task.IsCompleted)
+        {
+            // A grain placed here before this process joined (its silo is in the cluster a moment before): its changes
+            // must reach the others too, once they are known.
+            await listed.Task.WaitAsync(ApplyPatience);
+        }
+
         Members to;
         lock (gate)
         {
@@ -126,6 +136,12 @@ public sealed class ClusterReplicas(
     /// </summary>
     private void Apply(ReadModelChange change)
     {
+        if (change.Generation > regions.Generation)
+        {
+            // Sent from a newer world: this process joined after a reset and has not taken the cluster's number yet.
+            AdoptWorld(change.Generation);
+        }
+
         var state = regions.Get(change.Generation, change.Region);
         if (state.Generation != regions.Generation)
         {
@@ -218,6 +234,7 @@ public sealed class ClusterReplicas(
                 .Where(o => IsAlive(o.Item2))
                 .ToImmutableArray();
             members = new Members(others, members.Version + 1);
+            listed.TrySetResult();
             if (sending.Keys.Any(v => v < members.Version))
             {
                 drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -251,7 +268,12 @@ public sealed class ClusterReplicas(
 
     public Task<int> FaultsClearedAsync() => Task.FromResult(faults.All.Count(f => faults.Remove(f.Id)));
 
-    public Task<bool> CloseGateAsync() => worldGate.CloseAsync();
+    /// <summary>How long this process's gate stays closed at most when the world grain never opens it (its silo died mid-reset).</summary>
+    private static readonly TimeSpan GateAutoOpen = WorldGate.DrainLimit + TimeSpan.FromMinutes(1);
+
+    public Task CloseGateAsync() => worldGate.CloseAsync(GateAutoOpen);
+
+    public Task<bool> DrainedAsync() => worldGate.WaitDrainedAsync(TimeSpan.FromSeconds(20));
 
     public Task ClearWorldAsync(long generation)
     {
@@ -276,8 +298,10 @@ public sealed class ClusterReplicas(
     public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
         Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());
 
+    /// <summary>Not declared dead and not leaving: a process shutting down takes no more changes (it would fail the write that sends them).</summary>
     private bool IsAlive(SiloAddress silo) =>
-        !membership.CurrentSnapshot.Members.TryGetValue(silo, out var member) || member.Status is not SiloStatus.Dead;
+        !membership.CurrentSnapshot.Members.TryGetValue(silo, out var member)
+        || member.Status is not (SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping);
 
     private void ReleaseWaiters()
     {

@@ -59,7 +59,18 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         var emptied = true;
         try
         {
-            await EveryProcessAsync(async replica => emptied &= await replica.CloseGateAsync(), "closing its gate", WorldGate.DrainLimit + TimeSpan.FromSeconds(10));
+            await EveryProcessAsync(replica => replica.CloseGateAsync(), "closing its gate");
+
+            // Drained in rounds of at most 20 s, each call well inside Orleans' response timeout, up to the drain limit.
+            var waiting = processes.Values.Where(p => p.Replica is not null).ToList();
+            var started = TimeProvider.System.GetTimestamp();
+            while (waiting.Count > 0 && TimeProvider.System.GetElapsedTime(started) < WorldGate.DrainLimit)
+            {
+                var rounds = await Task.WhenAll(waiting.Select(async p => (p, Done: await DrainedAsync(p))));
+                waiting = [.. rounds.Where(r => !r.Done).Select(r => r.p)];
+            }
+
+            emptied = waiting.Count == 0;
             await EveryProcessAsync(replica => replica.ClearWorldAsync(generation), "a reset");
 
             // The old world's grains are unreachable from here on, on every silo; collecting them gives their memory back.
@@ -109,6 +120,20 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         // The continuations run one at a time on the grain's turn, as everything in it does.
         await EveryProcessAsync(async replica => most = Math.Max(most, await replica.FaultsClearedAsync()), "a clear of every fault");
         return most;
+    }
+
+    /// <summary>Whether the process's requests have left its closed gate; a process that does not answer counts as drained (membership drops it).</summary>
+    private async Task<bool> DrainedAsync(ProcessRecord process)
+    {
+        try
+        {
+            return await process.Replica!.DrainedAsync().WaitAsync(TimeSpan.FromSeconds(25));
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            log.LogWarning(error, "Process {Silo} did not say whether its requests left", process.Silo);
+            return true;
+        }
     }
 
     private IEnumerable<ClusterFault> LiveFaults()

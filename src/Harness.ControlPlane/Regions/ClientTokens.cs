@@ -86,6 +86,9 @@ internal sealed class ClusterClientTokens(IGrainFactory grains) : IClientTokens
             {
                 case TokenOutcome.Mismatch:
                     throw Ec2Errors.IdempotentParameterMismatch();
+                case TokenOutcome.Busy:
+                    // EC2's answer when it cannot serve now; SDKs retry it, and the retry replays the first call's result.
+                    throw new Ec2Exception("Unavailable", "The service is unavailable. Please try again shortly.", 503);
                 case TokenOutcome.Replay:
                     return (claim.Result!, true);
                 case TokenOutcome.Run:
@@ -123,6 +126,9 @@ public enum TokenOutcome
 
     /// <summary>The call that held the token failed: claim it again.</summary>
     Released,
+
+    /// <summary>The first call is still running after the wait a claim may take: answer Unavailable, the client retries.</summary>
+    Busy,
 }
 
 [GenerateSerializer]
@@ -146,6 +152,13 @@ public interface IClientTokenGrain : IGrainWithStringKey
 [Reentrant]
 internal sealed class ClientTokenGrain : Grain, IClientTokenGrain
 {
+    /// <summary>How long a repeat waits inside the grain for the running call: well inside Orleans' 30 s response timeout.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a call may hold the token without finishing before a repeat takes it over (its process died).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    private long claimedAt;
     private string? fingerprint;
     private DateTimeOffset firstUsed;
     private object? result;
@@ -160,8 +173,17 @@ internal sealed class ClientTokenGrain : Grain, IClientTokenGrain
             (this.fingerprint, result, running) = (null, null, null);
         }
 
+        if (this.fingerprint is not null && result is null && TimeProvider.System.GetElapsedTime(claimedAt) > Lease)
+        {
+            // The call that holds it has not finished in a minute: its process most likely died. This one runs it.
+            var stale = running;
+            (this.fingerprint, running) = (null, null);
+            stale?.TrySetResult(false);
+        }
+
         if (this.fingerprint is null)
         {
+            claimedAt = TimeProvider.System.GetTimestamp();
             (this.fingerprint, firstUsed, running) = (fingerprint, now, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
 
             // Grains are kept until deleted (HarnessSilo): this one lets its memory go when its token expires.
@@ -181,8 +203,13 @@ internal sealed class ClientTokenGrain : Grain, IClientTokenGrain
             return new TokenClaim(TokenOutcome.Replay, result);
         }
 
-        var completed = await running!.Task;
-        return completed ? new TokenClaim(TokenOutcome.Replay, result) : new TokenClaim(TokenOutcome.Released);
+        var ended = running!.Task;
+        if (await Task.WhenAny(ended, Task.Delay(Wait)) != ended)
+        {
+            return new TokenClaim(TokenOutcome.Busy);
+        }
+
+        return await ended ? new TokenClaim(TokenOutcome.Replay, result) : new TokenClaim(TokenOutcome.Released);
     }
 
     public Task CompleteAsync(object result)

@@ -25,10 +25,17 @@ public sealed class RegionDirectory
 
     /// <summary>
     /// A grain's region: the current one when the grain belongs to the current world, otherwise a state of its own
-    /// that nothing reads, so a grain still busy from before a reset cannot publish into the new world.
+    /// that nothing reads, so a grain still busy from before a reset cannot publish into the new world. A grain of a newer
+    /// world than this directory's (a process that joined a cluster after a reset, before it heard the cluster's
+    /// number) moves the directory on to that world: nothing else has a newer one.
     /// </summary>
     public RegionState Get(long generation, string region)
     {
+        if (generation > Volatile.Read(ref world).Generation)
+        {
+            StartWorld(generation);
+        }
+
         var current = Volatile.Read(ref world);
         return current.Generation == generation ? current.Get(region) : new RegionState(region, generation);
     }

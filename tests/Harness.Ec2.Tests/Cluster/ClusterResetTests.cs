@@ -56,6 +56,51 @@ public sealed class ClusterResetTests : IAsyncLifetime
         Assert.Single((await ec2B.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [fromC] })).Vpcs);
     }
 
+    [Fact]
+    public async Task AResetWhileWritesRunOnEveryProcess_FailsNoneWith5xx()
+    {
+        var (a, b) = (await cluster.StartAsync("blue"), await cluster.StartAsync("blue"));
+        var clients = new[] { Client(a), Client(b) };
+        using var stop = new CancellationTokenSource();
+        var serverErrors = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var done = 0;
+
+        // Four writers, each making and deleting VPCs through both processes in turn; a VPC a reset emptied is NotFound (4xx).
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var vpc = (await clients[i % 2].CreateVpcAsync(new CreateVpcRequest { CidrBlock = $"10.{20 + w}.0.0/16" })).Vpc.VpcId;
+                    await clients[(i + 1) % 2].DeleteVpcAsync(new DeleteVpcRequest { VpcId = vpc });
+                    Interlocked.Increment(ref done);
+                }
+                catch (AmazonEC2Exception error) when ((int)error.StatusCode < 500)
+                {
+                }
+                catch (Exception error)
+                {
+                    serverErrors.Add($"{error.GetType().Name}: {error.Message}");
+                }
+            }
+        })).ToArray();
+        await Task.Delay(500);
+        using var onB = new HttpClient { BaseAddress = b.Ec2Url };
+        using var reset = await onB.PostAsync("/_harness/reset", new StringContent("", null, "application/json"));
+        var afterReset = Volatile.Read(ref done);
+        while (Volatile.Read(ref done) < afterReset + 8)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        Assert.Empty(serverErrors);
+    }
+
     private static async Task<string> LaunchAsync(AmazonEC2Client ec2, string cidr)
     {
         var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = cidr })).Vpc.VpcId;
