@@ -1,7 +1,5 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
-using Harness.Ec2.Tests.Hardening;
 
 namespace Harness.Ec2.Tests.Cluster;
 
@@ -21,15 +19,15 @@ public sealed class ClusterLimitsTests : IAsyncLifetime
     public async Task TheVcpuQuota_IsTheClusters_NotEachProcesss()
     {
         // Room for two t3.micro (2 vCPUs each) in the whole cluster.
-        var (a, b) = (Client(await cluster.StartAsync("blue", "--vcpu-limit", "4")), Client(await cluster.StartAsync("blue", "--vcpu-limit", "4")));
-        var subnet = await SubnetAsync(a);
+        var (a, b) = (ClusterEc2.Client(await cluster.StartAsync("blue", "--vcpu-limit", "4")), ClusterEc2.Client(await cluster.StartAsync("blue", "--vcpu-limit", "4")));
+        var subnet = await ClusterEc2.SubnetAsync(a, "10.10.0.0/16");
 
-        var first = await LaunchAsync(a, subnet);
-        await LaunchAsync(b, subnet);
-        var onA = await Assert.ThrowsAsync<AmazonEC2Exception>(() => LaunchAsync(a, subnet));
-        var onB = await Assert.ThrowsAsync<AmazonEC2Exception>(() => LaunchAsync(b, subnet));
+        var first = (await ClusterEc2.LaunchAsync(a, subnet)).InstanceId;
+        await ClusterEc2.LaunchAsync(b, subnet);
+        var onA = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ClusterEc2.LaunchAsync(a, subnet));
+        var onB = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ClusterEc2.LaunchAsync(b, subnet));
         await b.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [first] });
-        var third = await LaunchAsync(a, subnet);
+        var third = (await ClusterEc2.LaunchAsync(a, subnet)).InstanceId;
 
         Assert.Equal("VcpuLimitExceeded", onA.ErrorCode);
         Assert.Equal("VcpuLimitExceeded", onB.ErrorCode);
@@ -39,15 +37,15 @@ public sealed class ClusterLimitsTests : IAsyncLifetime
     [Fact]
     public async Task AClientToken_IsTheClusters_ARetryOnAnotherProcessReplaysTheFirstCall()
     {
-        var (a, b) = (Client(await cluster.StartAsync("blue")), Client(await cluster.StartAsync("blue")));
-        var subnet = await SubnetAsync(a);
+        var (a, b) = (ClusterEc2.Client(await cluster.StartAsync("blue")), ClusterEc2.Client(await cluster.StartAsync("blue")));
+        var subnet = await ClusterEc2.SubnetAsync(a, "10.10.0.0/16");
 
-        var launched = await LaunchAsync(a, subnet, token: "retry-me");
-        var replayed = await LaunchAsync(b, subnet, token: "retry-me");
-        var mismatch = await Assert.ThrowsAsync<AmazonEC2Exception>(() => LaunchAsync(b, subnet, token: "retry-me", type: InstanceType.T3Small));
+        var launched = (await ClusterEc2.LaunchAsync(a, subnet, token: "retry-me")).InstanceId;
+        var replayed = (await ClusterEc2.LaunchAsync(b, subnet, token: "retry-me")).InstanceId;
+        var mismatch = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ClusterEc2.LaunchAsync(b, subnet, token: "retry-me", type: InstanceType.T3Small));
 
         // Six repeats at once, through both processes: one launch, one answer.
-        var together = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => LaunchAsync(i % 2 == 0 ? a : b, subnet, token: "all-at-once")));
+        var together = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i => (await ClusterEc2.LaunchAsync(i % 2 == 0 ? a : b, subnet, token: "all-at-once")).InstanceId));
         var interfaces = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i => (await (i % 2 == 0 ? a : b).CreateNetworkInterfaceAsync(
             new CreateNetworkInterfaceRequest { SubnetId = subnet, ClientToken = "one-eni" })).NetworkInterface.NetworkInterfaceId));
 
@@ -59,22 +57,4 @@ public sealed class ClusterLimitsTests : IAsyncLifetime
         Assert.Equal(2, instances.Count);
         Assert.Equal(new[] { launched, together[0] }.Order(StringComparer.Ordinal), instances.Select(i => i.InstanceId).Order(StringComparer.Ordinal));
     }
-
-    private static async Task<string> SubnetAsync(AmazonEC2Client ec2)
-    {
-        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.10.0.0/16" })).Vpc.VpcId;
-        return (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.10.1.0/24" })).Subnet.SubnetId;
-    }
-
-    private static async Task<string> LaunchAsync(AmazonEC2Client ec2, string subnet, string? token = null, string? type = null) =>
-        Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12345678", InstanceType = type ?? InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet, ClientToken = token,
-        })).Reservation.Instances).InstanceId;
-
-    private static AmazonEC2Client Client(ServeProcess process) =>
-        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
-        {
-            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
-        });
 }

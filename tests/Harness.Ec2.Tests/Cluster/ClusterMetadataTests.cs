@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Harness.Ec2.Tests.Hardening;
 
 namespace Harness.Ec2.Tests.Cluster;
@@ -25,13 +23,8 @@ public sealed class ClusterMetadataTests : IAsyncLifetime
     public async Task AnAssignMadeOnOneProcess_ReachesTheMetadataOfEveryProcess_AfterTheDelayAndNotBefore()
     {
         var (a, b) = (await cluster.StartAsync("blue", "--propagation", "fixed(2s)"), await cluster.StartAsync("blue", "--propagation", "fixed(2s)"));
-        var ec2 = Client(a);
-        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.11.0.0/16" })).Vpc.VpcId;
-        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.11.1.0/24" })).Subnet.SubnetId;
-        var instance = Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12345678", InstanceType = InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet,
-        })).Reservation.Instances);
+        var ec2 = ClusterEc2.Client(a);
+        var instance = await ClusterEc2.LaunchAsync(ec2, await ClusterEc2.SubnetAsync(ec2, "10.11.0.0/16"));
         var eni = instance.NetworkInterfaces[0];
         var path = $"/latest/meta-data/network/interfaces/macs/{eni.MacAddress}/local-ipv4s";
 
@@ -45,7 +38,7 @@ public sealed class ClusterMetadataTests : IAsyncLifetime
         }
 
         var clock = Stopwatch.StartNew();
-        var added = Assert.Single((await Client(b).AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest
+        var added = Assert.Single((await ClusterEc2.Client(b).AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest
         {
             NetworkInterfaceId = eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount = 1,
         })).AssignedPrivateIpAddresses).PrivateIpAddress;
@@ -86,16 +79,11 @@ public sealed class ClusterMetadataTests : IAsyncLifetime
         }
 
         // With "never", an assign waits on every process until a flush through any one of them.
-        var ec2 = Client(a);
-        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.12.0.0/16" })).Vpc.VpcId;
-        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.12.1.0/24" })).Subnet.SubnetId;
-        var instance = Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12345678", InstanceType = InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet,
-        })).Reservation.Instances);
+        var ec2 = ClusterEc2.Client(a);
+        var instance = await ClusterEc2.LaunchAsync(ec2, await ClusterEc2.SubnetAsync(ec2, "10.12.0.0/16"));
         var eni = instance.NetworkInterfaces[0];
         var path = $"/latest/meta-data/network/interfaces/macs/{eni.MacAddress}/local-ipv4s";
-        var added = Assert.Single((await Client(c).AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest
+        var added = Assert.Single((await ClusterEc2.Client(c).AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest
         {
             NetworkInterfaceId = eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount = 1,
         })).AssignedPrivateIpAddresses).PrivateIpAddress;
@@ -113,13 +101,8 @@ public sealed class ClusterMetadataTests : IAsyncLifetime
     public async Task AnImdsV2Token_FromOneProcesssMetadataService_IsGoodAtAnothers()
     {
         var (a, b) = (await cluster.StartAsync("blue"), await cluster.StartAsync("blue"));
-        var ec2 = Client(a);
-        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.16.0.0/16" })).Vpc.VpcId;
-        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.16.1.0/24" })).Subnet.SubnetId;
-        var instance = Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12345678", InstanceType = InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet,
-        })).Reservation.Instances).InstanceId;
+        var ec2 = ClusterEc2.Client(a);
+        var instance = (await ClusterEc2.LaunchAsync(ec2, await ClusterEc2.SubnetAsync(ec2, "10.16.0.0/16"))).InstanceId;
         var (onA, onB) = (await EndpointAsync(a, instance), await EndpointAsync(b, instance));
 
         using var fromA = new HttpClient { BaseAddress = onA };
@@ -173,10 +156,4 @@ public sealed class ClusterMetadataTests : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
     }
-
-    private static AmazonEC2Client Client(ServeProcess process) =>
-        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
-        {
-            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
-        });
 }

@@ -1,7 +1,5 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
-using Harness.Ec2.Tests.Hardening;
 
 namespace Harness.Ec2.Tests.Cluster;
 
@@ -21,7 +19,7 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
     [Fact]
     public async Task EveryWrite_OnOneProcess_IsReadAtOnceOnTheOther_AndAProcessThatJoinsLaterReadsItAll()
     {
-        var (a, b) = (Client(await cluster.StartAsync("blue")), Client(await cluster.StartAsync("blue")));
+        var (a, b) = (ClusterEc2.Client(await cluster.StartAsync("blue")), ClusterEc2.Client(await cluster.StartAsync("blue")));
 
         var vpc = (await a.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.8.0.0/16" })).Vpc;
         Assert.Equal("10.8.0.0/16", Assert.Single((await b.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [vpc.VpcId] })).Vpcs).CidrBlock);
@@ -58,7 +56,7 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
         Assert.DoesNotContain(assigned[0], Secondaries(await InterfaceAsync(a, eni.NetworkInterfaceId)));
 
         // Every table in the snapshot a late joiner takes: VPCs, subnets, groups, interfaces, instances, addresses.
-        var c = Client(await cluster.StartAsync("blue"));
+        var c = ClusterEc2.Client(await cluster.StartAsync("blue"));
         Assert.Equal(await WorldAsync(a), await WorldAsync(c));
         Assert.Equal(await WorldAsync(b), await WorldAsync(c));
 
@@ -76,7 +74,7 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
     [Fact]
     public async Task AddressesMovedBackAndForthFromBothProcesses_EndOnOneInterfaceEach_AsBothProcessesSee()
     {
-        var (a, b) = (Client(await cluster.StartAsync("blue")), Client(await cluster.StartAsync("blue")));
+        var (a, b) = (ClusterEc2.Client(await cluster.StartAsync("blue")), ClusterEc2.Client(await cluster.StartAsync("blue")));
         var vpc = (await a.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.9.0.0/16" })).Vpc.VpcId;
         var subnet = (await a.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.9.1.0/24" })).Subnet.SubnetId;
         string[] enis = [.. await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
@@ -134,10 +132,4 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
         Assert.Single((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [id] })).NetworkInterfaces);
 
     private static IEnumerable<string> Secondaries(NetworkInterface eni) => eni.PrivateIpAddresses.Where(p => p.Primary != true).Select(p => p.PrivateIpAddress);
-
-    private static AmazonEC2Client Client(ServeProcess process) =>
-        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
-        {
-            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
-        });
 }

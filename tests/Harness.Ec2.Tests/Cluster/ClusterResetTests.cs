@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
-using Harness.Ec2.Tests.Hardening;
 
 namespace Harness.Ec2.Tests.Cluster;
 
@@ -25,8 +23,8 @@ public sealed class ClusterResetTests : IAsyncLifetime
     public async Task AResetThroughOneProcess_EmptiesEveryProcess_AndTheNewWorldIsSharedAsTheOldWas()
     {
         var (a, b) = (await cluster.StartAsync("blue"), await cluster.StartAsync("blue"));
-        var (ec2A, ec2B) = (Client(a), Client(b));
-        var instance = await LaunchAsync(ec2A, "10.13.0.0/16");
+        var (ec2A, ec2B) = (ClusterEc2.Client(a), ClusterEc2.Client(b));
+        var instance = (await ClusterEc2.LaunchAsync(ec2A, await ClusterEc2.SubnetAsync(ec2A, "10.13.0.0/16"))).InstanceId;
         using var onA = new HttpClient { BaseAddress = a.Ec2Url };
         using var onB = new HttpClient { BaseAddress = b.Ec2Url };
         (await onA.PostAsJsonAsync("/_harness/faults", new { spec = "ec2-latency(delay=fixed(1ms))" })).EnsureSuccessStatusCode();
@@ -49,7 +47,7 @@ public sealed class ClusterResetTests : IAsyncLifetime
         // The new world: written on one process, read at once on the other, and by a process that joins now.
         var vpc = (await ec2B.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.14.0.0/16" })).Vpc.VpcId;
         Assert.Single((await ec2A.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [vpc] })).Vpcs);
-        var c = Client(await cluster.StartAsync("blue"));
+        var c = ClusterEc2.Client(await cluster.StartAsync("blue"));
         Assert.Single((await c.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [vpc] })).Vpcs);
         var fromC = (await c.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.15.0.0/16" })).Vpc.VpcId;
         Assert.Single((await ec2A.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [fromC] })).Vpcs);
@@ -60,7 +58,7 @@ public sealed class ClusterResetTests : IAsyncLifetime
     public async Task AResetWhileWritesRunOnEveryProcess_FailsNoneWith5xx()
     {
         var (a, b) = (await cluster.StartAsync("blue"), await cluster.StartAsync("blue"));
-        var clients = new[] { Client(a), Client(b) };
+        var clients = new[] { ClusterEc2.Client(a), ClusterEc2.Client(b) };
         using var stop = new CancellationTokenSource();
         var serverErrors = new System.Collections.Concurrent.ConcurrentBag<string>();
         var done = 0;
@@ -100,20 +98,4 @@ public sealed class ClusterResetTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         Assert.Empty(serverErrors);
     }
-
-    private static async Task<string> LaunchAsync(AmazonEC2Client ec2, string cidr)
-    {
-        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = cidr })).Vpc.VpcId;
-        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = cidr.Replace("0.0/16", "1.0/24", StringComparison.Ordinal) })).Subnet.SubnetId;
-        return Assert.Single((await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12345678", InstanceType = InstanceType.T3Micro, MinCount = 1, MaxCount = 1, SubnetId = subnet,
-        })).Reservation.Instances).InstanceId;
-    }
-
-    private static AmazonEC2Client Client(ServeProcess process) =>
-        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
-        {
-            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
-        });
 }
