@@ -68,6 +68,13 @@ internal sealed class BenchOptions
     }
 
     /// <summary>An http URL, as the servers here are reached.</summary>
+    /// <summary>One http URL, or several separated by commas (the processes of a harness cluster).</summary>
+    public IReadOnlyList<Uri> RequireUrls(string name) =>
+        [.. Require(name).Split(',', StringSplitOptions.TrimEntries).Select(text =>
+            Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp
+                ? url
+                : throw new BenchOptionException($"--{name} must be an http URL such as http://127.0.0.1:4580/, or several separated by commas, not '{text}'"))];
+
     public Uri RequireUrl(string name)
     {
         var text = Require(name);

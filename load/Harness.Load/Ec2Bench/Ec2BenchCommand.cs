@@ -17,7 +17,8 @@ internal static class Ec2BenchCommand
         "usage: harness-load ec2-bench --target http://127.0.0.1:PORT/ [--label NAME] [--duration 10s] [--concurrency 1,8] [--warmup 1s] [--warm-pass 10s]\n" +
         "                              [--workloads assign-by-count,describe-by-id,reassign-ping-pong] [--describe-scale 100,1000,10000,100000]\n" +
         "                              [--scale-duration 3s] [--scale-budget 240s] [--json out.json]\n" +
-        "                              [--versus http://127.0.0.1:PORT/ [--versus-label NAME] [--versus-duration 5s] [--versus-json out.json]] [--rounds 3]";
+        "                              [--versus http://127.0.0.1:PORT/ [--versus-label NAME] [--versus-duration 5s] [--versus-json out.json]] [--rounds 3]\n" +
+        "       (--target and --versus take several URLs separated by commas: a harness cluster's processes, each call to the next)";
 
     private static readonly string[] Names =
         ["target", "label", "duration", "concurrency", "warmup", "warm-pass", "workloads", "describe-scale", "scale-duration", "scale-budget", "json",
@@ -27,7 +28,8 @@ internal static class Ec2BenchCommand
 
     private static async Task<int> RunAsync(BenchOptions args)
     {
-        var target = args.RequireUrl("target");
+        // Several URLs: the processes of a harness cluster, each call to the next in turn.
+        var target = args.RequireUrls("target");
         var concurrencies = args.GetIntList("concurrency", [1, 8]);
         var limits = new BenchLimits(args.GetDuration("duration", TimeSpan.FromSeconds(10)), args.GetDuration("warmup", TimeSpan.FromSeconds(1)));
         if (limits.Duration <= TimeSpan.Zero)
@@ -48,11 +50,11 @@ internal static class Ec2BenchCommand
         }
 
         var rounds = args.GetInt("rounds", 1, min: 1, max: 99);
-        Uri? versus = null;
+        IReadOnlyList<Uri>? versus = null;
         var versusLimits = limits with { Duration = args.GetDuration("versus-duration", limits.Duration) };
         if (args.Get("versus") is not null)
         {
-            versus = args.RequireUrl("versus");
+            versus = args.RequireUrls("versus");
             if (versusLimits.Duration <= TimeSpan.Zero)
             {
                 throw new BenchOptionException("--versus-duration must be longer than 0");
@@ -63,8 +65,8 @@ internal static class Ec2BenchCommand
             throw new BenchOptionException("--versus-label, --versus-duration and --versus-json need --versus URL");
         }
 
-        using var first = new Side(args.Get("label", target.Authority), target, limits, args.Get("json"), concurrencies.Max());
-        using var second = versus is null ? null : new Side(args.Get("versus-label", versus.Authority), versus, versusLimits, args.Get("versus-json"), concurrencies.Max());
+        using var first = new Side(args.Get("label", target[0].Authority), target, limits, args.Get("json"), concurrencies.Max());
+        using var second = versus is null ? null : new Side(args.Get("versus-label", versus[0].Authority), versus, versusLimits, args.Get("versus-json"), concurrencies.Max());
         Side[] sides = second is null ? [first] : [first, second];
 
         // A server that fails drops out and the other goes on: what each measured is kept, with the refused exchange.
@@ -146,7 +148,7 @@ internal static class Ec2BenchCommand
         {
             var side = sides[i];
             var result = new Ec2BenchResult(
-                side.Label, side.Target.ToString(), side.Limits.Duration.TotalSeconds, warmPass.TotalSeconds, side.Results, i == 0 ? scale : null, side.Failure)
+                side.Label, side.Target, side.Limits.Duration.TotalSeconds, warmPass.TotalSeconds, side.Results, i == 0 ? scale : null, side.Failure)
             {
                 Rounds = rounds,
                 Versus = sides.Length > 1 ? sides[1 - i].Label : null,
@@ -171,19 +173,20 @@ internal static class Ec2BenchCommand
     }
 
     /// <summary>One server under test: its client, fixture, settings, and what was measured on it.</summary>
-    private sealed class Side(string label, Uri target, BenchLimits limits, string? output, int connections) : IDisposable
+    private sealed class Side(string label, IReadOnlyList<Uri> targets, BenchLimits limits, string? output, int connections) : IDisposable
     {
         private QueryWorkloads? runner;
 
         public string Label { get; } = label;
 
-        public Uri Target { get; } = target;
+        /// <summary>The endpoint, or the cluster's endpoints separated by commas.</summary>
+        public string Target { get; } = string.Join(",", targets);
 
         public BenchLimits Limits { get; } = limits;
 
         public string? Output { get; } = output;
 
-        public Ec2Api Api { get; } = new(target, connections);
+        public Ec2Api Api { get; } = new(targets, connections);
 
         public List<WorkloadResult> Results { get; } = [];
 
