@@ -3,7 +3,7 @@
 # client in the same run. Two clusters share one redis-server: "one" (a single serve --cluster process) and "three"
 # (three of them). harness-load ec2-bench takes turns between them cell by cell (--target the one, --versus the three,
 # each EC2 call to the next of the three): in the three-process cluster every write is applied on all three before
-# it is acknowledged, and a grain is on another process than the request two times in three. Two cores cannot show
+# it is acknowledged, and a grain is often on another process than the request. Two cores cannot show
 # a cluster's speed-up; this measures the price of sharing. Then the time from kill -9 of one of the three to its
 # death declared by both others.
 # All on 127.0.0.1; about six minutes on two cores, build included.
