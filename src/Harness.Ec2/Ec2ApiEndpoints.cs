@@ -150,7 +150,7 @@ public static partial class Ec2ApiEndpoints
             var context = new Ec2Context(
                 action, requestId, state, new QueryParameters(values),
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<HarnessOptions>(),
-                services.GetRequiredService<IClientTokens>());
+                services);
             await handler(context);
             await WriteAsync(http, 200, context.Response.Complete());
             return (action, 200, null);

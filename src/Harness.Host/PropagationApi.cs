@@ -107,9 +107,7 @@ internal static partial class PropagationApi
             }
         }
 
-        var updated = propagation.UpdateSettings(s => edits.Aggregate(s, (current, edit) => edit(current)));
-        await members.PublishPropagationAsync(updated);
-        return TypedResults.Ok(SettingsDocument.Of(updated));
+        return TypedResults.Ok(await UpdateAsync(propagation, members, s => edits.Aggregate(s, (current, edit) => edit(current))));
     }
 
     /// <summary>Flushes here, then on the cluster's other processes (each holds the same pending changes): this process's count.</summary>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Metadata;
@@ -225,13 +227,13 @@ internal static class ServeCommand
     {
         foreach (var (flag, port) in new[] { ("--silo-port", cluster.SiloPort), ("--gateway-port", cluster.GatewayPort) })
         {
-            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                probe.Bind(new System.Net.IPEndPoint(anywhere ? System.Net.IPAddress.Any : System.Net.IPAddress.Loopback, port));
+                probe.Bind(new IPEndPoint(anywhere ? IPAddress.Any : IPAddress.Loopback, port));
                 probe.Listen();
             }
-            catch (System.Net.Sockets.SocketException error)
+            catch (SocketException error)
             {
                 return $"{flag} {port} is not free ({error.Message}): give each process of a cluster its own silo and gateway ports";
             }
@@ -253,7 +255,7 @@ internal static class ServeCommand
                     return $"cannot reach the cluster's Redis at {cluster.Redis} ({e.Message.Split('\n')[0]})";
                 case TimeoutException or OrleansException:
                     return $"cluster '{cluster.ClusterId}' did not answer while this process joined: {e.Message.Split('\n')[0]}";
-                case System.Net.Sockets.SocketException socket when socket.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse:
+                case SocketException socket when socket.SocketErrorCode == SocketError.AddressAlreadyInUse:
                     return $"--silo-port {cluster.SiloPort} or --gateway-port {cluster.GatewayPort} is in use ({e.Message})";
             }
         }

@@ -44,17 +44,9 @@ public sealed class Ec2Api : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfZero(endpoints.Count);
         Endpoint = endpoints[0];
-        legs = [.. endpoints.Select(e => new Leg(e, e.Authority, RawFor(e)))];
-        if (legs.Any(l => l.Raw is null))
-        {
-            // One transport for all, so that a prepared request is the same whichever endpoint it goes to.
-            foreach (var leg in legs)
-            {
-                leg.Raw?.Dispose();
-            }
-
-            legs = [.. legs.Select(l => l with { Raw = null })];
-        }
+        // One transport for all, so that a prepared request is the same whichever endpoint it goes to.
+        var raw = endpoints.All(e => LoopbackAddress(e) is not null);
+        legs = [.. endpoints.Select(e => new Leg(e, e.Authority, raw ? new RawHttpClient(new IPEndPoint(LoopbackAddress(e)!, e.Port)) : null))];
 
         http = new HttpClient(new SocketsHttpHandler
         {
@@ -226,12 +218,11 @@ public sealed class Ec2Api : IDisposable
         control.Dispose();
     }
 
-    /// <summary>The raw keep-alive client for a loopback http endpoint; null for any other.</summary>
-    private static RawHttpClient? RawFor(Uri endpoint)
-    {
-        var address = endpoint.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : null;
-        return endpoint.Scheme == Uri.UriSchemeHttp && address is not null ? new RawHttpClient(new IPEndPoint(address, endpoint.Port)) : null;
-    }
+    /// <summary>The address of an http endpoint the raw keep-alive client can take (named by IP, or localhost); null for any other.</summary>
+    private static IPAddress? LoopbackAddress(Uri endpoint) =>
+        endpoint.Scheme != Uri.UriSchemeHttp ? null
+        : endpoint.Host == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : null;
 
     /// <summary>The endpoint the next call goes to: each in turn (one endpoint: always it, at the cost of one increment).</summary>
     private int NextIndex() => legs.Length == 1 ? 0 : (int)((ulong)Interlocked.Increment(ref turn) % (ulong)legs.Length);

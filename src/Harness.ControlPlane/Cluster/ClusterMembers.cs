@@ -29,9 +29,6 @@ public sealed class ClusterMembers(
 
     public ClusterMode Mode => mode;
 
-    /// <summary>This process, once it joined.</summary>
-    public ProcessRecord? Self => self;
-
     /// <summary>
     /// Joins the cluster and, in one with other processes, copies the read model from one of them; throws
     /// <see cref="ClusterJoinRefusedException"/> when the cluster's start settings differ.
@@ -47,7 +44,7 @@ public sealed class ClusterMembers(
         }
 
         var record = new ProcessRecord(silo.SiloAddress.ToParsableString(), ec2Endpoint, imdsPort, replica);
-        var answer = await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key);
+        var answer = await JoinWorldAsync(record);
         if (answer.Refusal is { } refusal)
         {
             throw new ClusterJoinRefusedException($"cluster '{mode.ClusterId}' refused this process: {refusal}");
@@ -75,7 +72,11 @@ public sealed class ClusterMembers(
         }
 
         self = record;
-        watching = WatchAsync(record, stopping.Token);
+        if (mode.IsCluster)
+        {
+            // Alone, membership never changes; a report puts this process back if a reset collected the world grain.
+            watching = WatchAsync(record, stopping.Token);
+        }
     }
 
     /// <summary>
@@ -90,7 +91,7 @@ public sealed class ClusterMembers(
             if (self is { } me && !processes.Any(p => p.Silo == me.Silo))
             {
                 // The world grain lost its record (its silo died, or a reset collected it): put this process back.
-                await World.JoinAsync(me, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key).WaitAsync(WorldPatience);
+                await JoinWorldAsync(me).WaitAsync(WorldPatience);
                 processes = await World.ProcessesAsync().WaitAsync(WorldPatience);
             }
 
@@ -147,6 +148,10 @@ public sealed class ClusterMembers(
     /// <summary>In a cluster: clears every fault on every process. Alone: null.</summary>
     public async Task<int?> ClearFaultsAsync() => mode.IsCluster ? await World.ClearFaultsAsync() : null;
 
+    /// <summary>Joins (or joins again) with what the world grain needs from this process, including what it may have lost.</summary>
+    private Task<JoinAnswer> JoinWorldAsync(ProcessRecord record) =>
+        World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key);
+
     private IWorldGrain World => grains.GetGrain<IWorldGrain>(IWorldGrain.Key);
 
     private async Task WatchAsync(ProcessRecord record, CancellationToken cancellation)
@@ -158,7 +163,7 @@ public sealed class ClusterMembers(
                 Observe(snapshot);
                 try
                 {
-                    await World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key);
+                    await JoinWorldAsync(record);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {

@@ -8,7 +8,8 @@ namespace Harness.ControlPlane.Cluster;
 /// join again when membership changes (<see cref="ClusterMembers"/>) and the record is whole again.
 /// </summary>
 [KeepAlive]
-internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOptions options, ILogger<WorldGrain> log) : Grain, IWorldGrain
+internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOptions options, TimeProvider time, ILogger<WorldGrain> log)
+    : Grain, IWorldGrain
 {
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
@@ -63,8 +64,8 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
 
             // Drained in rounds of at most 20 s, each call well inside Orleans' response timeout, up to the drain limit.
             var waiting = processes.Values.Where(p => p.Replica is not null).ToList();
-            var started = TimeProvider.System.GetTimestamp();
-            while (waiting.Count > 0 && TimeProvider.System.GetElapsedTime(started) < WorldGate.DrainLimit)
+            var started = time.GetTimestamp();
+            while (waiting.Count > 0 && time.GetElapsedTime(started) < WorldGate.DrainLimit)
             {
                 var rounds = await Task.WhenAll(waiting.Select(async p => (p, Done: await DrainedAsync(p))));
                 waiting = [.. rounds.Where(r => !r.Done).Select(r => r.p)];
@@ -94,7 +95,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         }
 
         var parsed = Domain.Faults.FaultSpec.Parse(spec);
-        var fault = new ClusterFault(id, name, spec, source, TimeProvider.System.GetUtcNow(), parsed.For);
+        var fault = new ClusterFault(id, name, spec, source, time.GetUtcNow(), parsed.For);
         faults[id] = fault;
         await EveryProcessAsync(replica => replica.FaultAddedAsync(fault), "a fault");
         return new FaultAnswer(fault, null);
@@ -138,7 +139,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
 
     private IEnumerable<ClusterFault> LiveFaults()
     {
-        var now = TimeProvider.System.GetUtcNow();
+        var now = time.GetUtcNow();
         foreach (var expired in faults.Values.Where(f => f.For is { } lasts && now - f.AddedAt >= lasts).ToList())
         {
             faults.Remove(expired.Id);

@@ -47,10 +47,10 @@ internal sealed class ClusterVcpuQuota(IGrainFactory grains) : IVcpuQuota
 
     public async ValueTask ReleaseAsync(RegionState region, string instanceType) => await Grain(region).ReleaseAsync(instanceType);
 
-    private IVcpuGrain Grain(RegionState region) => grains.GetGrain<IVcpuGrain>(region.Key);
+    private IVcpuGrain Grain(RegionState region) => grains.GetGrain<IVcpuGrain>(GrainKeys.Of(region));
 }
 
-/// <summary>One region's vCPU quota in a cluster (key: the region's <see cref="RegionState.Key"/>). It calls no grain.</summary>
+/// <summary>One region's vCPU quota in a cluster (key: the region's, <see cref="GrainKeys.Of"/>). It calls no grain.</summary>
 public interface IVcpuGrain : IGrainWithStringKey
 {
     Task<int> FittingAsync(string instanceType, int minCount, int maxCount);
@@ -67,8 +67,7 @@ internal sealed class VcpuGrain(HarnessOptions options) : Grain, IVcpuGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        region = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        region = GrainKeys.Split(this.GetPrimaryKeyString()).Region;
         return Task.CompletedTask;
     }
 

@@ -150,7 +150,7 @@ public interface IClientTokenGrain : IGrainWithStringKey
 }
 
 [Reentrant]
-internal sealed class ClientTokenGrain : Grain, IClientTokenGrain
+internal sealed class ClientTokenGrain(TimeProvider time) : Grain, IClientTokenGrain
 {
     /// <summary>How long a repeat waits inside the grain for the running call: well inside Orleans' 30 s response timeout.</summary>
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
@@ -173,7 +173,7 @@ internal sealed class ClientTokenGrain : Grain, IClientTokenGrain
             (this.fingerprint, result, running) = (null, null, null);
         }
 
-        if (this.fingerprint is not null && result is null && TimeProvider.System.GetElapsedTime(claimedAt) > Lease)
+        if (this.fingerprint is not null && result is null && time.GetElapsedTime(claimedAt) > Lease)
         {
             // The call that holds it has not finished in a minute: its process most likely died. This one runs it.
             var stale = running;
@@ -183,7 +183,7 @@ internal sealed class ClientTokenGrain : Grain, IClientTokenGrain
 
         if (this.fingerprint is null)
         {
-            claimedAt = TimeProvider.System.GetTimestamp();
+            claimedAt = time.GetTimestamp();
             (this.fingerprint, firstUsed, running) = (fingerprint, now, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
 
             // Grains are kept until deleted (HarnessSilo): this one lets its memory go when its token expires.

@@ -2,13 +2,14 @@ using Harness.ControlPlane;
 using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Harness.Ec2.Protocol;
 
 /// <summary>Everything an action handler needs for one request.</summary>
 internal sealed class Ec2Context(
     string action, string requestId, RegionState region, QueryParameters parameters, IGrainFactory grains, TimeProvider time, HarnessOptions options,
-    IClientTokens clientTokens)
+    IServiceProvider services)
 {
     public string Action { get; } = action;
 
@@ -24,8 +25,8 @@ internal sealed class Ec2Context(
 
     public HarnessOptions Options { get; } = options;
 
-    /// <summary>Where ClientTokens are remembered: this process alone, or the cluster.</summary>
-    public IClientTokens ClientTokens { get; } = clientTokens;
+    /// <summary>Where ClientTokens are remembered: this process alone, or the cluster. Looked up by the few actions that take one.</summary>
+    public IClientTokens ClientTokens => services.GetRequiredService<IClientTokens>();
 
     public XmlResponse Response => response ??= new XmlResponse(Action, RequestId);
 

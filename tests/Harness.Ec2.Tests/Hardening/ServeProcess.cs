@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Harness.Testing;
 
 namespace Harness.Ec2.Tests.Hardening;
 
@@ -104,12 +103,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>A port nothing listens on now: the OS's pick for a listener opened and closed at once.</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPort.Free();
 }
 
 /// <summary><c>harness serve</c> exited before its banner: with what code and what it said on stderr.</summary>
