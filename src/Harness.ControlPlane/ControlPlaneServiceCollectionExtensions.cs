@@ -35,6 +35,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.TryAddSingleton(new ClusterMode("local", Redis: null));
         services.AddSingleton<ClusterReplicas>();
         services.AddSingleton<ClusterMembers>();
+        services.AddSingleton<GrainRecords>();
         services.AddSingleton<ClusterSecret>();
         return services;
     }

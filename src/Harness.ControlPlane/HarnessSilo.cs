@@ -8,6 +8,8 @@ using Harness.ControlPlane.Regions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Harness.ControlPlane;
 
@@ -52,7 +54,18 @@ public static class HarnessSilo
             });
             silo.UseRedisClustering(options => options.ConfigurationOptions = cluster.Redis.ToConfiguration());
             silo.Configure<ClusterMembershipOptions>(TuneMembership);
-            silo.Services.AddSingleton(new ClusterMode(cluster.ClusterId, cluster.Redis));
+            silo.Services.AddSingleton(new ClusterMode(cluster.ClusterId, cluster.Redis, cluster.State));
+            if (cluster.State is { } state)
+            {
+                // Orleans' own serializer (the grains' records are generated types), keys that start with the grain's world.
+                silo.Services.AddRedisGrainStorage(GrainRecords.StorageName, storage => storage.Configure<Serializer>((options, serializer) =>
+                {
+                    options.ConfigurationOptions = state.ToConfiguration();
+                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                    options.DeleteStateOnClear = true;
+                    options.GetStorageKey = (name, grain) => GrainRecords.Key(cluster.ClusterId, name, grain);
+                }));
+            }
 
             // One vCPU quota per region for the whole cluster, not one per process.
             silo.Services.AddSingleton<IVcpuQuota, ClusterVcpuQuota>();

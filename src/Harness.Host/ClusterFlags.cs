@@ -4,9 +4,9 @@ using Harness.ControlPlane.Cluster;
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve --cluster redis://HOST:PORT[/DB] [--cluster-id NAME] [--silo-port N] [--gateway-port N]</c>: this process as
-/// one silo of an Orleans cluster whose membership is in Redis. Without <c>--cluster</c> the harness runs alone, as
-/// always, and the other three flags are refused in one sentence.
+/// <c>serve --cluster redis://HOST:PORT[/DB] [--cluster-id NAME] [--silo-port N] [--gateway-port N] [--state redis://…]</c>:
+/// this process as one silo of an Orleans cluster whose membership is in Redis, its grains' state in memory or in Redis.
+/// Without <c>--cluster</c> the harness runs alone, as always, and the other flags are refused in one sentence.
 /// </summary>
 internal sealed class ClusterFlags
 {
@@ -18,6 +18,11 @@ internal sealed class ClusterFlags
     private readonly Option<string?> clusterId = new("--cluster-id")
     {
         Description = $"The cluster's name, so that several clusters can share one Redis (default {ClusterSettings.DefaultClusterId}; with --cluster)",
+    };
+
+    private readonly Option<string?> state = new("--state")
+    {
+        Description = "Keep grain state in this Redis, so that it outlives a process killed with kill -9: redis://HOST:PORT[/DB] (Orleans' Redis persistence; with --cluster)",
     };
 
     private readonly Option<int> siloPort = CommandOptions.Port(
@@ -32,11 +37,12 @@ internal sealed class ClusterFlags
         command.Options.Add(clusterId);
         command.Options.Add(siloPort);
         command.Options.Add(gatewayPort);
+        command.Options.Add(state);
         command.Validators.Add(result =>
         {
             if (result.GetResult(cluster) is null)
             {
-                var stray = new Option[] { clusterId, siloPort, gatewayPort }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false });
+                var stray = new Option[] { clusterId, siloPort, gatewayPort, state }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false });
                 if (stray is not null)
                 {
                     result.AddError($"{stray.Name} is used only with --cluster redis://HOST:PORT");
@@ -48,6 +54,11 @@ internal sealed class ClusterFlags
             if (!RedisUrl.TryParse(result.GetValue(cluster), out _, out var error))
             {
                 result.AddError("--cluster: " + error);
+            }
+
+            if (result.GetResult(state) is not null && !RedisUrl.TryParse(result.GetValue(state), out _, out var stateError))
+            {
+                result.AddError("--state: " + stateError);
             }
 
             if (result.GetValue(clusterId) is { } name && !ClusterSettings.IsValidClusterId(name))
@@ -87,7 +98,8 @@ internal sealed class ClusterFlags
             ? options with
             {
                 Cluster = new ClusterSettings(
-                    redis, parse.GetValue(clusterId) ?? ClusterSettings.DefaultClusterId, parse.GetValue(siloPort), parse.GetValue(gatewayPort)),
+                    redis, parse.GetValue(clusterId) ?? ClusterSettings.DefaultClusterId, parse.GetValue(siloPort), parse.GetValue(gatewayPort),
+                    RedisUrl.TryParse(parse.GetValue(state), out var store, out _) ? store : null),
             }
             : options;
 }

@@ -52,15 +52,17 @@ internal static class ControlApi
     private static async Task<Ok<ClusterAnswer>> Cluster(ClusterMembers members)
     {
         var report = await members.ReportAsync();
-        return TypedResults.Ok(new ClusterAnswer(report.ClusterId, report.Self, report.Silos, report.State, members.Mode.IsCluster ? ClusterNotes : []));
+        return TypedResults.Ok(new ClusterAnswer(report.ClusterId, report.Self, report.Silos, report.State, members.Mode.IsCluster ? ClusterNotes(members.Mode.IsDurable) : []));
     }
 
     /// <summary>What a cluster of processes does not share yet (the cluster issue lands in steps): said, not hidden.</summary>
-    internal static readonly string[] ClusterNotes =
-    [
-        "state is in memory: a dead silo's grains lose theirs, while the other processes still list their resources",
-        "per process still: client registrations (/_harness/clients), the timeline, and each fault's throttle buckets and counts",
-    ];
+    internal static string[] ClusterNotes(bool durable) => durable ? [PerProcess] : [InMemory, PerProcess];
+
+    private const string InMemory =
+        "state is in memory: a dead silo's grains lose theirs, while the other processes still list their resources (--state redis://… keeps it)";
+
+    internal const string PerProcess =
+        "per process still: client registrations (/_harness/clients), the timeline, and each fault's throttle buckets and counts";
 
     /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>
     private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)

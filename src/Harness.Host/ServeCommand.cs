@@ -215,7 +215,8 @@ internal static class ServeCommand
         var report = await app.Services.GetRequiredService<ClusterMembers>().ReportAsync();
         var active = report.Silos.Count(s => s.Status == "active");
         return $"\n  cluster:      '{cluster.ClusterId}' in {cluster.Redis}: silo port {cluster.SiloPort}, gateway port {cluster.GatewayPort}; {active} silo{(active == 1 ? "" : "s")} active"
-            + string.Concat(ControlApi.ClusterNotes.Select(note => "\n                " + note));
+            + $"\n  state:        {(cluster.State is { } state ? $"in {state}: it outlives this process" : "in memory: a process's grains lose theirs when it dies (--state redis://… keeps it)")}"
+            + "\n                " + ControlApi.PerProcess;
     }
 
     /// <summary>
@@ -239,7 +240,7 @@ internal static class ServeCommand
             }
         }
 
-        return await cluster.Redis.ProbeAsync();
+        return await cluster.Redis.ProbeAsync() ?? (cluster.State is { } state ? (await state.ProbeAsync())?.Replace("the cluster's Redis", "the state's Redis (--state)") : null);
     }
 
     /// <summary>One line for what stops a cluster process at start (Redis unreachable, settings refused), or null for anything else.</summary>

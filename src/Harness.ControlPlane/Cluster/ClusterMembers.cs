@@ -111,15 +111,41 @@ public sealed class ClusterMembers(
             endpoints[joined.Silo] = joined.Ec2Endpoint;
         }
 
+        var grainsBySilo = await GrainsBySiloAsync();
         var snapshot = Observe(membership.CurrentSnapshot);
         var silos = snapshot.Members.Values
             .Where(m => m.Status != SiloStatus.Dead || seenAlive.ContainsKey(m.SiloAddress))
             .Select(m => (Address: m.SiloAddress.ToParsableString(), m.Status))
             .OrderBy(m => m.Address, StringComparer.Ordinal)
-            .Select(m => new SiloReport(m.Address, m.Status.ToString().ToLowerInvariant(), endpoints.GetValueOrDefault(m.Address)))
+            .Select(m => new SiloReport(
+                m.Address, m.Status.ToString().ToLowerInvariant(), endpoints.GetValueOrDefault(m.Address), grainsBySilo?.GetValueOrDefault(m.Address)))
             .ToImmutableArray();
         return new ClusterReport(mode.ClusterId, self, silos, mode.State);
     }
+
+    /// <summary>How many of the harness's grains each live silo holds (Orleans' statistics), or null when they cannot be had now.</summary>
+    private async Task<Dictionary<string, int>?> GrainsBySiloAsync()
+    {
+        if (!mode.IsCluster)
+        {
+            return null;
+        }
+
+        try
+        {
+            var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics().WaitAsync(WorldPatience);
+            return statistics.Where(s => s.GrainType.StartsWith(GrainTypePrefix, StringComparison.Ordinal))
+                .GroupBy(s => s.SiloAddress.ToParsableString())
+                .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            log.LogWarning(error, "The cluster report of {Cluster} goes without grain counts", mode.ClusterId);
+            return null;
+        }
+    }
+
+    private static readonly string GrainTypePrefix = typeof(ClusterMembers).Namespace![..^".Cluster".Length] + ".";
 
     private ClusterMembershipSnapshot Observe(ClusterMembershipSnapshot snapshot)
     {
@@ -195,17 +221,24 @@ public sealed class ClusterMembers(
     }
 }
 
-/// <summary>How the silo runs: alone (<c>Redis</c> null) or in a cluster whose membership is in Redis.</summary>
-public sealed record ClusterMode(string ClusterId, RedisUrl? Redis)
+/// <summary>
+/// How the silo runs: alone (<c>Redis</c> null) or in a cluster whose membership is in Redis, with grain state in memory
+/// (<c>StateStore</c> null) or in Redis.
+/// </summary>
+public sealed record ClusterMode(string ClusterId, RedisUrl? Redis, RedisUrl? StateStore = null)
 {
-    /// <summary>Where grain state lives: only in memory for now, so a dead silo's grains lose theirs.</summary>
-    public string State => "memory";
+    /// <summary>Where grain state lives: "redis" (it outlives its silo) or "memory" (a dead silo's grains lose theirs).</summary>
+    public string State => StateStore is null ? "memory" : "redis";
+
+    /// <summary>Whether grains keep their state in Redis (<c>--state</c>).</summary>
+    public bool IsDurable => StateStore is not null;
 
     public bool IsCluster => Redis is not null;
 }
 
 public sealed record ClusterReport(string ClusterId, ProcessRecord? Self, ImmutableArray<SiloReport> Silos, string State);
 
-public sealed record SiloReport(string Silo, string Status, string? Ec2Endpoint);
+/// <summary>A silo as the cluster report shows it; <c>Grains</c> counts the harness's grains on it (null when not known).</summary>
+public sealed record SiloReport(string Silo, string Status, string? Ec2Endpoint, int? Grains = null);
 
 public sealed class ClusterJoinRefusedException(string message) : Exception(message);

@@ -106,6 +106,17 @@ public sealed class ClusterReplicas(
         }
     }
 
+    /// <summary>
+    /// What a grain read back from its record after its process died: applied here as another process's changes are (so
+    /// this process's metadata learns what differs) and sent to every other process. Changes that were kept but never sent
+    /// (the process died in between) reach everyone now; the rest change nothing.
+    /// </summary>
+    internal async Task RepublishAsync(ImmutableArray<ReadModelChange> changes)
+    {
+        await ApplyAsync(changes);
+        await SendAsync(changes);
+    }
+
     public Task ApplyAsync(ImmutableArray<ReadModelChange> changes)
     {
         if (Volatile.Read(ref touchedWhileJoining) is not null)

@@ -5,9 +5,10 @@ namespace Harness.ControlPlane.Cluster;
 
 /// <summary>
 /// How a <c>serve</c> process joins a cluster (<c>--cluster redis://HOST:PORT[/DB] --cluster-id NAME --silo-port N
-/// --gateway-port N</c>): membership in Redis through Orleans' Redis clustering provider, one silo per process.
+/// --gateway-port N</c>): membership in Redis through Orleans' Redis clustering provider, one silo per process; with
+/// <c>--state redis://…</c>, grain state in Redis through Orleans' Redis persistence provider (<see cref="State"/>).
 /// </summary>
-public sealed record ClusterSettings(RedisUrl Redis, string ClusterId, int SiloPort, int GatewayPort)
+public sealed record ClusterSettings(RedisUrl Redis, string ClusterId, int SiloPort, int GatewayPort, RedisUrl? State = null)
 {
     public const string DefaultClusterId = "harness";
 

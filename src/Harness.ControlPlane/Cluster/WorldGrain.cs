@@ -4,13 +4,20 @@ using Microsoft.Extensions.Logging;
 namespace Harness.ControlPlane.Cluster;
 
 /// <summary>
-/// The cluster's record of its processes and their shared start settings, in memory: if its silo dies, the survivors
-/// join again when membership changes (<see cref="ClusterMembers"/>) and the record is whole again.
+/// The cluster's record of its processes and their shared start settings. In memory, if its silo dies, the survivors
+/// join again when membership changes (<see cref="ClusterMembers"/>) and the record is whole again, but faults and
+/// propagation settings set through the API are gone; with <c>--state</c> the record is in Redis and comes back whole.
 /// </summary>
 [KeepAlive]
-internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOptions options, TimeProvider time, ILogger<WorldGrain> log)
+internal sealed class WorldGrain(
+    IClusterMembershipService membership, HarnessOptions options, GrainRecords records, TimeProvider time, ILogger<WorldGrain> log)
     : Grain, IWorldGrain
 {
+    private GrainRecord<WorldRecord>? record;
+
+    /// <summary>Read back from Redis: the cluster ran before, with --state, and this activation continues it.</summary>
+    private bool restored;
+
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
     private string? settingsFrom;
@@ -24,6 +31,19 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
     /// <summary>The last fault number given out: the start faults (--fault) take the first ones on every process alike.</summary>
     private int faultNumber = options.Faults.Count;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        record = records.For<WorldRecord>(this);
+        if (record is not null && await record.ReadAsync() is { } saved)
+        {
+            restored = true;
+            (settings, settingsFrom, propagation, generation, secret, faultNumber) =
+                (saved.Settings, saved.SettingsFrom, saved.Propagation, saved.Generation, saved.Secret, saved.FaultNumber);
+            saved.Processes.ForEach(p => processes[p.Silo] = p);
+            saved.Faults.ForEach(f => faults[f.Id] = f);
+        }
+    }
+
     public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start, int lastFaultNumber, long world, byte[]? processSecret)
     {
         secret ??= processSecret ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
@@ -32,6 +52,15 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         generation = Math.Max(generation, world);
         ForgetDeparted();
         var others = processes.Values.Where(p => p.Silo != process.Silo).ToList();
+        if (others.Count == 0 && restored && !processes.ContainsKey(process.Silo))
+        {
+            // Every process of the cluster's last run is gone and a new one starts it again: Redis keeps what outlives a
+            // process, not the whole cluster. A new world, as after a reset; the old one's records go.
+            records.Forget(generation);
+            (generation, propagation, faultNumber) = (generation + 1, null, options.Faults.Count);
+            faults.Clear();
+        }
+
         if (others.Count == 0)
         {
             // The first process, or the only one left: its settings are the cluster's from now on.
@@ -44,6 +73,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         }
 
         processes[process.Silo] = process;
+        await KeepAsync();
 
         // Every process, the new one too, sends its changes to all of them from now on; each returns once what it was
         // sending to the processes it knew before has arrived, so the new one's snapshot, taken after this, misses nothing.
@@ -57,6 +87,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         generation++;
         (propagation, faultNumber) = (null, options.Faults.Count);
         faults.Clear();
+        await KeepAsync();
         var emptied = true;
         try
         {
@@ -74,8 +105,10 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
             emptied = waiting.Count == 0;
             await EveryProcessAsync(replica => replica.ClearWorldAsync(generation), "a reset");
 
-            // The old world's grains are unreachable from here on, on every silo; collecting them gives their memory back.
+            // The old world's grains are unreachable from here on, on every silo; collecting them gives their memory back,
+            // and their records in Redis go too.
             await GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            records.Forget(generation - 1);
         }
         finally
         {
@@ -97,6 +130,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         var parsed = Domain.Faults.FaultSpec.Parse(spec);
         var fault = new ClusterFault(id, name, spec, source, time.GetUtcNow(), parsed.For);
         faults[id] = fault;
+        await KeepAsync();
         await EveryProcessAsync(replica => replica.FaultAddedAsync(fault), "a fault");
         return new FaultAnswer(fault, null);
     }
@@ -108,6 +142,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
             faults.Remove(fault.Id);
         }
 
+        await KeepAsync();
         var removed = false;
         await EveryProcessAsync(async replica => removed |= await replica.FaultRemovedAsync(idOrName), "a fault's end");
         return removed;
@@ -116,6 +151,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
     public async Task<int> ClearFaultsAsync()
     {
         faults.Clear();
+        await KeepAsync();
         var most = 0;
 
         // The continuations run one at a time on the grain's turn, as everything in it does.
@@ -151,6 +187,7 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
     public async Task SetPropagationAsync(PropagationSettingsText settings)
     {
         propagation = settings;
+        await KeepAsync();
         await EveryProcessAsync(replica => replica.SettingsChangedAsync(settings), "the propagation settings");
     }
 
@@ -177,6 +214,13 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
         return Task.FromResult(processes.Values.OrderBy(p => p.Silo, StringComparer.Ordinal).ToImmutableArray());
     }
 
+    /// <summary>With <c>--state</c>, writes the record before anyone hears of a change to it.</summary>
+    private Task KeepAsync() => record?.WriteAsync(new WorldRecord
+    {
+        Settings = settings, SettingsFrom = settingsFrom, Propagation = propagation, Generation = generation, Secret = secret,
+        FaultNumber = faultNumber, Processes = [.. processes.Values], Faults = [.. faults.Values],
+    }) ?? Task.CompletedTask;
+
     /// <summary>Drops processes whose silo membership has declared dead or that are leaving; silos it does not know yet stay.</summary>
     private void ForgetDeparted()
     {
@@ -189,4 +233,25 @@ internal sealed class WorldGrain(IClusterMembershipService membership, HarnessOp
             }
         }
     }
+}
+
+/// <summary>The world grain's record, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class WorldRecord
+{
+    [Id(0)] public StartSettings? Settings { get; init; }
+
+    [Id(1)] public string? SettingsFrom { get; init; }
+
+    [Id(2)] public PropagationSettingsText? Propagation { get; init; }
+
+    [Id(3)] public long Generation { get; init; }
+
+    [Id(4)] public byte[]? Secret { get; init; }
+
+    [Id(5)] public int FaultNumber { get; init; }
+
+    [Id(6)] public List<ProcessRecord> Processes { get; init; } = [];
+
+    [Id(7)] public List<ClusterFault> Faults { get; init; } = [];
 }

@@ -17,7 +17,7 @@ namespace Harness.ControlPlane.Grains;
 /// </summary>
 internal sealed class InstanceGrain(
     RegionDirectory regions, MetadataPropagation propagation, IVcpuQuota vcpus, TerminatedInstances terminated, TimeProvider time)
-    : PublishingGrain, IInstanceGrain
+    : PublishingGrain<InstanceRecord>, IInstanceGrain
 {
     private InstanceView? view;
     private string region = "";
@@ -34,7 +34,22 @@ internal sealed class InstanceGrain(
         var key = GrainKeys.Split(this.GetPrimaryKeyString());
         region = key.Region;
         state = regions.Get(key.Generation, key.Region);
-        return Task.CompletedTask;
+        return RestoreAsync();
+    }
+
+    protected override InstanceRecord? Save() =>
+        view is null ? null : new InstanceRecord { View = view, HoldsVcpus = holdsVcpus, TerminatedAt = terminatedAt };
+
+    protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(InstanceRecord saved)
+    {
+        (view, holdsVcpus, terminatedAt) = (saved.View, saved.HoldsVcpus, saved.TerminatedAt);
+        if (View.State.Name == "terminated")
+        {
+            // This process forgets it after the retention, as the process that terminated it would have.
+            terminated.Terminated(this.GetPrimaryKeyString(), terminatedAt);
+        }
+
+        return [(state, ReadModelTable.Instances, View.InstanceId, View)];
     }
 
     public async Task<InstanceView> LaunchAsync(LaunchSpec spec)
@@ -298,4 +313,15 @@ internal sealed class InstanceGrain(
         propagation.InstanceChanged(region, View.InstanceId);
         return View;
     }
+}
+
+/// <summary>An instance grain's state, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class InstanceRecord
+{
+    [Id(0)] public InstanceView? View { get; init; }
+
+    [Id(1)] public bool HoldsVcpus { get; init; }
+
+    [Id(2)] public DateTimeOffset TerminatedAt { get; init; }
 }

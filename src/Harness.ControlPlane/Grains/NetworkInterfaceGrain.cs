@@ -7,7 +7,7 @@ using Harness.Domain.Errors;
 namespace Harness.ControlPlane.Grains;
 
 internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPropagation propagation, TimeProvider time)
-    : PublishingGrain, INetworkInterfaceGrain
+    : PublishingGrain<NetworkInterfaceRecord>, INetworkInterfaceGrain
 {
     /// <summary>
     /// An unattached interface has no instance type to take a limit from; the harness allows 50 addresses, the
@@ -27,7 +27,19 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         var key = GrainKeys.Split(this.GetPrimaryKeyString());
         region = key.Region;
         state = regions.Get(key.Generation, key.Region);
-        return Task.CompletedTask;
+        return RestoreAsync();
+    }
+
+    protected override NetworkInterfaceRecord? Save() => view is null ? null : new NetworkInterfaceRecord { View = view };
+
+    protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(NetworkInterfaceRecord saved)
+    {
+        view = published = saved.View;
+        yield return (state, ReadModelTable.NetworkInterfaces, View.NetworkInterfaceId, View);
+        if (View.Attachment is { } attachment)
+        {
+            yield return (state, ReadModelTable.Attachments, attachment.AttachmentId, View.NetworkInterfaceId);
+        }
     }
 
     public async Task<NetworkInterfaceView> CreateAsync(CreateInterfaceSpec spec)
@@ -143,4 +155,11 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         propagation.InterfaceChanged(region, before, published);
         return published;
     }
+}
+
+/// <summary>An interface grain's state, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class NetworkInterfaceRecord
+{
+    [Id(0)] public NetworkInterfaceView? View { get; init; }
 }

@@ -8,14 +8,95 @@ namespace Harness.ControlPlane.Grains;
 /// <summary>
 /// A grain that publishes views into the read model. Alone, a view is written into this process's read model and that
 /// is all. In a cluster the turn's changes are also kept, and <see cref="ReplicaFlushFilter"/> sends them to the other
-/// processes before the grain replies or calls another grain.
+/// processes before the grain replies or calls another grain. With <c>--state</c>, the grain's state is written to Redis
+/// first (<typeparamref name="TState"/>, <see cref="GrainRecords"/>), and a grain that activates again after its process
+/// died reads it back and publishes its views again to every process.
 /// </summary>
+internal abstract class PublishingGrain<TState> : PublishingGrain
+    where TState : class
+{
+    private GrainRecord<TState>? record;
+
+    /// <summary>What to keep of this grain, or null when there is nothing (its resource is deleted).</summary>
+    protected abstract TState? Save();
+
+    /// <summary>Takes a record back and says which read-model entries the grain publishes with it.</summary>
+    protected abstract IEnumerable<(RegionState State, ReadModelTable Table, string Key, object? Value)> Restore(TState saved);
+
+    /// <summary>Reads the grain's record, if state is kept, and publishes what it says: call at the end of activation.</summary>
+    protected async Task RestoreAsync()
+    {
+        record = ServiceProvider.GetRequiredService<GrainRecords>().For<TState>(this);
+        if (record is not null && await record.ReadAsync() is { } saved)
+        {
+            var entries = Restore(saved).Select(e => new ReadModelChange(e.State.Generation, e.State.Name, e.Table, e.Key, e.Value));
+            await Replicas.RepublishAsync([.. entries]);
+        }
+    }
+
+    private protected override async Task WriteAsync()
+    {
+        if (record is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await record.WriteAsync(Save());
+        }
+        catch
+        {
+            // The write's outcome is unknown (Orleans does not retry it): start again from what Redis holds.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}
+
+/// <inheritdoc cref="PublishingGrain{TState}"/>
 internal abstract class PublishingGrain : Grain
 {
     private ClusterReplicas? replicas;
     private List<ReadModelChange>? unsent;
 
-    private ClusterReplicas Replicas => replicas ??= ServiceProvider.GetRequiredService<ClusterReplicas>();
+    /// <summary>A call came in since the grain's state was last written (with <c>--state</c>): every call writes it once.</summary>
+    internal bool Unwritten { get; set; }
+
+    private bool flushing;
+
+    private protected ClusterReplicas Replicas => replicas ??= ServiceProvider.GetRequiredService<ClusterReplicas>();
+
+    private protected virtual Task WriteAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Writes the grain's state if a call came in, then sends its turn's changes: so what others see is kept first. Before
+    /// the grain calls out (<paramref name="turnEnds"/> false) the call goes on and may change more, so it writes again at its end.
+    /// </summary>
+    internal async Task FlushAsync(bool turnEnds)
+    {
+        // The sends are calls out of this grain too: they must not write and send again.
+        if (flushing)
+        {
+            return;
+        }
+
+        flushing = true;
+        try
+        {
+            if (Unwritten)
+            {
+                Unwritten = !turnEnds;
+                await WriteAsync();
+            }
+
+            await SendUnsentAsync();
+        }
+        finally
+        {
+            flushing = false;
+        }
+    }
 
     /// <summary>Sets (a view) or removes (null) one entry of the region's read model.</summary>
     protected void SetEntry(RegionState state, ReadModelTable table, string key, object? value)
@@ -50,22 +131,25 @@ internal abstract class PublishingGrain : Grain
 }
 
 /// <summary>
-/// In a cluster, sends a publishing grain's changes before its reply leaves and before it calls another grain, so that
-/// whoever sees the result (the caller, or the grain called) can read it on any process.
+/// In a cluster, writes a publishing grain's state (with <c>--state</c>) and sends its changes before its reply leaves and
+/// before it calls another grain, so that whoever sees the result (the caller, or the grain called) can read it on any
+/// process, and finds it again if the grain's process dies.
 /// </summary>
 internal sealed class ReplicaFlushFilter : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
+        var grain = context.TargetContext.GrainInstance as PublishingGrain;
+        grain?.Unwritten = true;
         try
         {
             await context.Invoke();
         }
         finally
         {
-            if (context.TargetContext.GrainInstance is PublishingGrain grain)
+            if (grain is not null)
             {
-                await grain.SendUnsentAsync();
+                await grain.FlushAsync(turnEnds: true);
             }
         }
     }
@@ -74,7 +158,7 @@ internal sealed class ReplicaFlushFilter : IIncomingGrainCallFilter, IOutgoingGr
     {
         if (context.SourceContext?.GrainInstance is PublishingGrain grain)
         {
-            await grain.SendUnsentAsync();
+            await grain.FlushAsync(turnEnds: false);
         }
 
         await context.Invoke();

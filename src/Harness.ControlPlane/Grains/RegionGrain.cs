@@ -10,7 +10,7 @@ using Harness.Domain.Net;
 namespace Harness.ControlPlane.Grains;
 
 /// <summary>Ids, VPCs and their subnet layout, security groups. Elastic IPs are in <c>RegionGrain.Addresses.cs</c>.</summary>
-internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, IVcpuQuota vcpus) : PublishingGrain, IRegionGrain
+internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOptions options, IVcpuQuota vcpus) : PublishingGrain<RegionRecord>, IRegionGrain
 {
     private readonly Dictionary<string, List<SubnetLayout>> subnetsByVpc = new(StringComparer.Ordinal);
     private Random random = new(0);
@@ -18,13 +18,43 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     private string dhcpOptionsId = "";
     private long sequence;
 
+    /// <summary>How many times the grain has come back from its record (with <c>--state</c>): each time draws ids from a new stream.</summary>
+    private int incarnation;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = GrainKeys.Split(this.GetPrimaryKeyString());
         state = regions.Get(key.Generation, key.Region);
         random = new Random(StableHash(key.Region) ^ options.Seed);
         dhcpOptionsId = ResourceIds.New("dopt", random);
-        return Task.CompletedTask;
+        return RestoreAsync();
+    }
+
+    // The region's VPCs, security groups and Elastic IPs are its own read-model entries: only this grain writes them.
+    protected override RegionRecord Save() => new()
+    {
+        Incarnation = incarnation, DhcpOptionsId = dhcpOptionsId, Sequence = sequence, SubnetsByVpc = subnetsByVpc,
+        Vpcs = [.. state.Vpcs.Values], SecurityGroups = [.. state.SecurityGroups.Values], Addresses = [.. state.Addresses.Values],
+        AllocatedIps = allocatedIps, ReleasedIps = releasedIps, PastAssociations = pastAssociations,
+    };
+
+    protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(RegionRecord saved)
+    {
+        // The random stream of an earlier activation may have given out ids after its last record: never draw them again.
+        incarnation = saved.Incarnation + 1;
+        random = new Random(StableHash($"{state.Name}#{incarnation}") ^ options.Seed);
+        (dhcpOptionsId, sequence) = (saved.DhcpOptionsId, saved.Sequence);
+        foreach (var (vpcId, layout) in saved.SubnetsByVpc)
+        {
+            subnetsByVpc[vpcId] = layout;
+        }
+
+        allocatedIps.UnionWith(saved.AllocatedIps);
+        releasedIps.UnionWith(saved.ReleasedIps);
+        pastAssociations.UnionWith(saved.PastAssociations);
+        return saved.Vpcs.Select(v => (state, ReadModelTable.Vpcs, v.VpcId, (object?)v))
+            .Concat(saved.SecurityGroups.Select(g => (state, ReadModelTable.SecurityGroups, g.GroupId, (object?)g)))
+            .Concat(saved.Addresses.Select(a => (state, ReadModelTable.Addresses, a.AllocationId, (object?)a)));
     }
 
     public Task<string[]> NewIdsAsync(string prefix, int count) =>
@@ -184,6 +214,34 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
 
         return (int)hash;
     }
+}
 
-    private sealed record SubnetLayout(string SubnetId, Ipv4Cidr Cidr);
+/// <summary>Where a subnet sits in its VPC, for the region grain's overlap checks.</summary>
+[GenerateSerializer]
+[Immutable]
+internal sealed record SubnetLayout(string SubnetId, Ipv4Cidr Cidr);
+
+/// <summary>A region grain's state, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class RegionRecord
+{
+    [Id(0)] public int Incarnation { get; init; }
+
+    [Id(1)] public string DhcpOptionsId { get; init; } = "";
+
+    [Id(2)] public long Sequence { get; init; }
+
+    [Id(3)] public Dictionary<string, List<SubnetLayout>> SubnetsByVpc { get; init; } = [];
+
+    [Id(4)] public List<VpcView> Vpcs { get; init; } = [];
+
+    [Id(5)] public List<SecurityGroupView> SecurityGroups { get; init; } = [];
+
+    [Id(6)] public List<AddressView> Addresses { get; init; } = [];
+
+    [Id(7)] public HashSet<uint> AllocatedIps { get; init; } = [];
+
+    [Id(8)] public HashSet<uint> ReleasedIps { get; init; } = [];
+
+    [Id(9)] public HashSet<string> PastAssociations { get; init; } = [];
 }

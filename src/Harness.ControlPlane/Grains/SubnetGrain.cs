@@ -12,7 +12,7 @@ namespace Harness.ControlPlane.Grains;
 /// Owns address allocation in one subnet. Each call validates everything first and changes state only when
 /// the whole request can succeed, then publishes one immutable <see cref="SubnetView"/>.
 /// </summary>
-internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropagation propagation) : PublishingGrain, ISubnetGrain
+internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropagation propagation) : PublishingGrain<SubnetRecord>, ISubnetGrain
 {
     private const uint PrefixSize = 16;
 
@@ -32,7 +32,35 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     {
         var key = GrainKeys.Split(this.GetPrimaryKeyString());
         state = regions.Get(key.Generation, key.Region);
-        return Task.CompletedTask;
+        return RestoreAsync();
+    }
+
+    // The live collections, not copies: the record is serialized within this turn, which nothing interleaves with.
+    protected override SubnetRecord? Save() => spec is null ? null : new SubnetRecord
+    {
+        Spec = spec, Tags = tags, Interfaces = interfaces, BindingIndex = bindingIndex, Limits = limits,
+        AddressOwners = addressOwners, PrefixOwners = prefixOwners, Used = used, Cursor = cursor,
+    };
+
+    protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(SubnetRecord saved)
+    {
+        (spec, tags, interfaces, bindingIndex, used, cursor) = (saved.Spec, saved.Tags, saved.Interfaces, saved.BindingIndex, saved.Used, saved.Cursor);
+        foreach (var (id, limit) in saved.Limits)
+        {
+            limits[id] = limit;
+        }
+
+        foreach (var (address, owner) in saved.AddressOwners)
+        {
+            addressOwners[address] = owner;
+        }
+
+        foreach (var (prefix, owner) in saved.PrefixOwners)
+        {
+            prefixOwners[prefix] = owner;
+        }
+
+        return [(state, ReadModelTable.Subnets, Spec.SubnetId, View())];
     }
 
     // A deleted (or never created) subnet answers as EC2 does for an unknown id, never with a 500.
@@ -231,18 +259,23 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
 
     private SubnetView Publish()
     {
-        var s = Spec;
-        var view = new SubnetView(
-            s.SubnetId, s.VpcId, s.Cidr, s.AvailabilityZone, s.AvailabilityZoneId,
-            SubnetAddressing.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
-        SetEntry(state, ReadModelTable.Subnets, s.SubnetId, view);
+        var view = View();
+        SetEntry(state, ReadModelTable.Subnets, view.SubnetId, view);
         if (touched.Count > 0)
         {
-            propagation.AddressesChanged(s.Region, touched);
+            propagation.AddressesChanged(Spec.Region, touched);
             touched.Clear();
         }
 
         return view;
+    }
+
+    private SubnetView View()
+    {
+        var s = Spec;
+        return new SubnetView(
+            s.SubnetId, s.VpcId, s.Cidr, s.AvailabilityZone, s.AvailabilityZoneId,
+            SubnetAddressing.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
     }
 
     private void SetInterface(string networkInterfaceId, InterfaceAddresses addresses)
@@ -253,4 +286,27 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
 
     private static Ec2Exception UnknownInterface(string id) =>
         Ec2Errors.NotFound("InvalidNetworkInterfaceID.NotFound", $"The networkInterface ID '{id}' does not exist");
+}
+
+/// <summary>A subnet grain's state, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class SubnetRecord
+{
+    [Id(0)] public SubnetSpec? Spec { get; init; }
+
+    [Id(1)] public ImmutableArray<Tag> Tags { get; init; } = [];
+
+    [Id(2)] public ImmutableDictionary<string, InterfaceAddresses> Interfaces { get; init; } = ImmutableDictionary<string, InterfaceAddresses>.Empty;
+
+    [Id(3)] public ImmutableDictionary<string, BoundAddress> BindingIndex { get; init; } = ImmutableDictionary<string, BoundAddress>.Empty;
+
+    [Id(4)] public Dictionary<string, int> Limits { get; init; } = [];
+
+    [Id(5)] public Dictionary<uint, string> AddressOwners { get; init; } = [];
+
+    [Id(6)] public Dictionary<uint, string> PrefixOwners { get; init; } = [];
+
+    [Id(7)] public long Used { get; init; }
+
+    [Id(8)] public uint Cursor { get; init; }
 }

@@ -73,6 +73,27 @@ public sealed class VcpuLedger(HarnessOptions options)
         }
     }
 
+    /// <summary>What each bucket of <paramref name="region"/> holds, to keep (a cluster's vCPU grain with <c>--state</c>).</summary>
+    internal Dictionary<string, long> Holdings(string region)
+    {
+        lock (gate)
+        {
+            return used.Where(u => u.Key.Region == region).ToDictionary(u => u.Key.Bucket, u => u.Value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Takes back what <see cref="Holdings"/> gave.</summary>
+    internal void Restore(string region, Dictionary<string, long> holdings)
+    {
+        lock (gate)
+        {
+            foreach (var (bucket, vcpus) in holdings)
+            {
+                used[(region, bucket)] = vcpus;
+            }
+        }
+    }
+
     public void Reset()
     {
         lock (gate)

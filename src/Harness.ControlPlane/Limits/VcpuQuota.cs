@@ -1,3 +1,4 @@
+using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Regions;
 
 namespace Harness.ControlPlane.Limits;
@@ -60,15 +61,20 @@ public interface IVcpuGrain : IGrainWithStringKey
     Task ReleaseAsync(string instanceType);
 }
 
-internal sealed class VcpuGrain(HarnessOptions options) : Grain, IVcpuGrain
+internal sealed class VcpuGrain(HarnessOptions options, GrainRecords records) : Grain, IVcpuGrain
 {
     private readonly VcpuLedger ledger = new(options);
     private string region = "";
+    private GrainRecord<VcpuRecord>? record;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         region = GrainKeys.Split(this.GetPrimaryKeyString()).Region;
-        return Task.CompletedTask;
+        record = records.For<VcpuRecord>(this);
+        if (record is not null && await record.ReadAsync() is { } saved)
+        {
+            ledger.Restore(region, saved.Held);
+        }
     }
 
     public Task<int> FittingAsync(string instanceType, int minCount, int maxCount) => Task.FromResult(ledger.Fitting(region, instanceType, minCount, maxCount));
@@ -76,12 +82,39 @@ internal sealed class VcpuGrain(HarnessOptions options) : Grain, IVcpuGrain
     public Task TakeAsync(string instanceType)
     {
         ledger.Take(region, instanceType);
-        return Task.CompletedTask;
+        return KeepAsync();
     }
 
     public Task ReleaseAsync(string instanceType)
     {
         ledger.Release(region, instanceType);
-        return Task.CompletedTask;
+        return KeepAsync();
     }
+
+    /// <summary>With <c>--state</c>, what the region holds is in Redis before the instance hears it took or gave back.</summary>
+    private async Task KeepAsync()
+    {
+        if (record is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await record.WriteAsync(new VcpuRecord { Held = ledger.Holdings(region) });
+        }
+        catch
+        {
+            // Unknown whether it was kept: start again from what Redis holds.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}
+
+/// <summary>A region's vCPU holdings by bucket, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class VcpuRecord
+{
+    [Id(0)] public Dictionary<string, long> Held { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using Harness.ControlPlane.Cluster;
 using Harness.Domain.Errors;
 using Orleans.Concurrency;
 
@@ -150,7 +151,7 @@ public interface IClientTokenGrain : IGrainWithStringKey
 }
 
 [Reentrant]
-internal sealed class ClientTokenGrain(TimeProvider time) : Grain, IClientTokenGrain
+internal sealed class ClientTokenGrain(TimeProvider time, GrainRecords records) : Grain, IClientTokenGrain
 {
     /// <summary>How long a repeat waits inside the grain for the running call: well inside Orleans' 30 s response timeout.</summary>
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
@@ -164,6 +165,18 @@ internal sealed class ClientTokenGrain(TimeProvider time) : Grain, IClientTokenG
     private object? result;
     private TaskCompletionSource<bool>? running;
     private IGrainTimer? expiry;
+    private GrainRecord<ClientTokenRecord>? record;
+
+    /// <summary>With <c>--state</c>, a finished call's result outlives the token grain's process: a retry elsewhere replays it.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        record = records.For<ClientTokenRecord>(this);
+        if (record is not null && await record.ReadAsync() is { } saved)
+        {
+            (fingerprint, firstUsed, result) = (saved.Fingerprint, saved.FirstUsed, saved.Result);
+            ExpireIn(LocalClientTokens.Remembered - (time.GetUtcNow() - firstUsed));
+        }
+    }
 
     public async Task<TokenClaim> ClaimAsync(string fingerprint, DateTimeOffset now)
     {
@@ -186,10 +199,7 @@ internal sealed class ClientTokenGrain(TimeProvider time) : Grain, IClientTokenG
             claimedAt = time.GetTimestamp();
             (this.fingerprint, firstUsed, running) = (fingerprint, now, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
 
-            // Grains are kept until deleted (HarnessSilo): this one lets its memory go when its token expires.
-            expiry ??= this.RegisterGrainTimer(
-                static grain => { grain.DeactivateOnIdle(); return Task.CompletedTask; }, this,
-                new GrainTimerCreationOptions { DueTime = LocalClientTokens.Remembered, Period = Timeout.InfiniteTimeSpan });
+            ExpireIn(LocalClientTokens.Remembered);
             return new TokenClaim(TokenOutcome.Run);
         }
 
@@ -212,11 +222,15 @@ internal sealed class ClientTokenGrain(TimeProvider time) : Grain, IClientTokenG
         return await ended ? new TokenClaim(TokenOutcome.Replay, result) : new TokenClaim(TokenOutcome.Released);
     }
 
-    public Task CompleteAsync(object result)
+    public async Task CompleteAsync(object result)
     {
+        if (record is not null)
+        {
+            await record.WriteAsync(new ClientTokenRecord { Fingerprint = fingerprint!, FirstUsed = firstUsed, Result = result });
+        }
+
         this.result = result;
         running?.TrySetResult(true);
-        return Task.CompletedTask;
     }
 
     public Task AbandonAsync()
@@ -226,4 +240,23 @@ internal sealed class ClientTokenGrain(TimeProvider time) : Grain, IClientTokenG
         waiting?.TrySetResult(false);
         return Task.CompletedTask;
     }
+
+    /// <summary>Grains are kept until deleted (HarnessSilo): this one lets its memory go when its token expires.</summary>
+    private void ExpireIn(TimeSpan left)
+    {
+        expiry ??= this.RegisterGrainTimer(
+            static grain => { grain.DeactivateOnIdle(); return grain.record?.WriteAsync(null) ?? Task.CompletedTask; }, this,
+            new GrainTimerCreationOptions { DueTime = left > TimeSpan.Zero ? left : TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+    }
+}
+
+/// <summary>A finished call's token, as kept in Redis with <c>--state</c>.</summary>
+[GenerateSerializer]
+internal sealed class ClientTokenRecord
+{
+    [Id(0)] public string Fingerprint { get; init; } = "";
+
+    [Id(1)] public DateTimeOffset FirstUsed { get; init; }
+
+    [Id(2)] public object? Result { get; init; }
 }
