@@ -21,7 +21,7 @@ public sealed class CommandLineTests
     [InlineData("serve --fault imds-error(status=404)", "harness serve: --fault: imds-error answers with 500, 503, not 404")]
     [InlineData("serve stray", "harness serve: unexpected argument 'stray'")]
     [InlineData("serve --colour red",
-        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --terminated-retention, --vcpu-limit, --public-url, --public-imds-url, --control-token, --max-connections, --orleans-dashboard, --verify-signatures, --credentials, --credentials-file, --cluster, --cluster-id, --silo-port, --gateway-port, --help")]
+        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --terminated-retention, --vcpu-limit, --public-url, --public-imds-url, --control-token, --max-connections, --orleans-dashboard, --verify-signatures, --credentials, --credentials-file, --cluster, --cluster-id, --silo-port, --gateway-port, --state, --help")]
     [InlineData("serve --verify-signatures", "harness serve: --verify-signatures needs --credentials KEY:SECRET or --credentials-file PATH: the access keys to accept")]
     [InlineData("serve --credentials AKID:secret", "harness serve: --credentials and --credentials-file are used only with --verify-signatures")]
     [InlineData("serve --verify-signatures --credentials AKIDNOSECRET", "harness serve: --credentials: 'AKIDNOSECRET' is not KEY:SECRET")]
@@ -29,6 +29,8 @@ public sealed class CommandLineTests
     [InlineData("serve --verify-signatures --credentials-file /nonexistent/harness-keys", "harness serve: --credentials: cannot read credentials file '/nonexistent/harness-keys'")]
     [InlineData("serve --silo-port 11112", "harness serve: --silo-port is used only with --cluster redis://HOST:PORT")]
     [InlineData("serve --cluster-id blue", "harness serve: --cluster-id is used only with --cluster redis://HOST:PORT")]
+    [InlineData("serve --state redis://127.0.0.1:6379", "harness serve: --state is used only with --cluster redis://HOST:PORT")]
+    [InlineData("serve --cluster redis://127.0.0.1:6379 --state 127.0.0.1:6379", "harness serve: --state: '127.0.0.1:6379' is not a Redis URL")]
     [InlineData("serve --cluster 127.0.0.1:6379", "harness serve: --cluster: '127.0.0.1:6379' is not a Redis URL: expected redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379")]
     [InlineData("serve --cluster http://127.0.0.1:6379", "harness serve: --cluster: 'http://127.0.0.1:6379' is not a Redis URL")]
     [InlineData("serve --cluster redis://127.0.0.1:6379/16", "harness serve: --cluster: 'redis://127.0.0.1:6379/16': the database after the port is a number from 0 to 15")]

@@ -306,6 +306,8 @@ public sealed class ClusterReplicas(
         propagation.AdoptGeneration(generation - 1);
     }
 
+    public Task PingAsync() => Task.CompletedTask;
+
     public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
         Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());
 

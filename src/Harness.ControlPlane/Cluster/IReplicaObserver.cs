@@ -63,6 +63,10 @@ public interface IReplicaObserver : IGrainObserver
     [AlwaysInterleave]
     Task OpenGateAsync();
 
+    /// <summary>Answers at once: whether a process the world grain read back from Redis is still there.</summary>
+    [AlwaysInterleave]
+    Task PingAsync();
+
     /// <summary>Every entry of the current world's read model, for a process that joins.</summary>
     Task<ImmutableArray<ReadModelChange>> SnapshotAsync();
 }

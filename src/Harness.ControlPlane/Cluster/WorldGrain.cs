@@ -18,6 +18,9 @@ internal sealed class WorldGrain(
     /// <summary>Read back from Redis: the cluster ran before, with --state, and this activation continues it.</summary>
     private bool restored;
 
+    /// <summary>Processes read back from Redis that have not joined this activation since: they may all have died with it.</summary>
+    private readonly HashSet<string> unconfirmed = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, ProcessRecord> processes = new(StringComparer.Ordinal);
     private StartSettings? settings;
     private string? settingsFrom;
@@ -40,6 +43,7 @@ internal sealed class WorldGrain(
             (settings, settingsFrom, propagation, generation, secret, faultNumber) =
                 (saved.Settings, saved.SettingsFrom, saved.Propagation, saved.Generation, saved.Secret, saved.FaultNumber);
             saved.Processes.ForEach(p => processes[p.Silo] = p);
+            unconfirmed.UnionWith(processes.Keys);
             saved.Faults.ForEach(f => faults[f.Id] = f);
         }
     }
@@ -50,6 +54,8 @@ internal sealed class WorldGrain(
         // A world grain that lost its record (its silo died) learns the numbers back from the processes.
         faultNumber = Math.Max(faultNumber, lastFaultNumber);
         generation = Math.Max(generation, world);
+        unconfirmed.Remove(process.Silo);
+        await ForgetSilentAsync();
         ForgetDeparted();
         var others = processes.Values.Where(p => p.Silo != process.Silo).ToList();
         if (others.Count == 0 && restored && !processes.ContainsKey(process.Silo))
@@ -212,6 +218,35 @@ internal sealed class WorldGrain(
     {
         ForgetDeparted();
         return Task.FromResult(processes.Values.OrderBy(p => p.Silo, StringComparer.Ordinal).ToImmutableArray());
+    }
+
+    /// <summary>
+    /// Drops processes read back from Redis that do not answer within 2 s: after every process of a cluster was killed,
+    /// membership still lists them as active until a new silo has declared them dead, and a joiner would wait on them.
+    /// </summary>
+    private async Task ForgetSilentAsync()
+    {
+        var asked = processes.Values.Where(p => unconfirmed.Contains(p.Silo) && p.Replica is not null).ToList();
+        var answers = await Task.WhenAll(asked.Select(async p =>
+        {
+            try
+            {
+                await p.Replica!.PingAsync().WaitAsync(TimeSpan.FromSeconds(2));
+                return (p.Silo, Alive: true);
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException)
+            {
+                return (p.Silo, Alive: false);
+            }
+        }));
+        foreach (var (silo, alive) in answers)
+        {
+            unconfirmed.Remove(silo);
+            if (!alive)
+            {
+                processes.Remove(silo);
+            }
+        }
     }
 
     /// <summary>With <c>--state</c>, writes the record before anyone hears of a change to it.</summary>

@@ -178,6 +178,50 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(seen[0], again);
     }
 
+    [Fact]
+    public async Task AClusterStartedAgainAfterAllItsProcessesDied_BeginsAnEmptyWorld_AndTheOldWorldsRecordsGo()
+    {
+        // Restarted on its silo port: Orleans declares the older silo there dead at once (on another port it would wait,
+        // up to its 5-minute join limit, for a silo that never answers).
+        string[] args = ["--cluster", cluster.Redis.Url, "--state", cluster.Redis.Url, "--cluster-id", "again",
+            "--silo-port", $"{ServeProcess.FreePort()}", "--gateway-port", $"{ServeProcess.FreePort()}"];
+        var first = await cluster.Track(ServeProcess.StartAsync(args));
+        var ec2 = ClusterEc2.Client(first);
+        var old = await ClusterEc2.SubnetAsync(ec2, "10.22.0.0/16");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{cluster.Redis.Port}");
+        Assert.NotEmpty(await KeysAsync(redis, "harness/again/state/1/*"));
+        await first.KillAsync();
+
+        var second = await cluster.Track(ServeProcess.StartAsync(args));
+        var again = ClusterEc2.Client(second);
+
+        // Redis keeps what outlives a process, not a whole cluster: the old world is not half brought back.
+        Assert.Empty((await again.DescribeVpcsAsync(new DescribeVpcsRequest())).Vpcs ?? []);
+        var error = await Assert.ThrowsAsync<AmazonEC2Exception>(() => again.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [old] }));
+        Assert.Equal("InvalidSubnetID.NotFound", error.ErrorCode);
+        var fresh = await ClusterEc2.SubnetAsync(again, "10.22.0.0/16");
+        Assert.Single((await again.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [fresh] })).Subnets);
+        var clock = Stopwatch.StartNew();
+        while ((await KeysAsync(redis, "harness/again/state/1/*")).Count > 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the old world's records are still in Redis");
+            await Task.Delay(100);
+        }
+
+        Assert.NotEmpty(await KeysAsync(redis, "harness/again/state/2/*"));
+    }
+
+    private static async Task<List<string>> KeysAsync(StackExchange.Redis.ConnectionMultiplexer redis, string pattern)
+    {
+        var keys = new List<string>();
+        await foreach (var key in redis.GetServers()[0].KeysAsync(pattern: pattern))
+        {
+            keys.Add(key!);
+        }
+
+        return keys;
+    }
+
     /// <summary>The address the probe after the kill puts on interface <paramref name="i"/>: no worker's.</summary>
     private static string Probe(int i) => $"10.21.1.{200 + i}";
 
