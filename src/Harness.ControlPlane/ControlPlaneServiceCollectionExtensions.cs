@@ -25,6 +25,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ReadLag>();
         services.AddSingleton<MetadataPropagation>();
         services.AddSingleton<ClientTaps>();
+        services.AddSingleton<ClusterClients>();
         services.AddSingleton<VcpuLedger>();
         services.TryAddSingleton<IVcpuQuota, LocalVcpuQuota>();
         services.TryAddSingleton<IClientTokens, LocalClientTokens>();
@@ -36,6 +37,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ClusterReplicas>();
         services.AddSingleton<ClusterMembers>();
         services.AddSingleton<GrainRecords>();
+        services.AddSingleton<Grains.GrainCallCounts>();
         services.AddSingleton<ClusterSecret>();
         return services;
     }

@@ -71,6 +71,7 @@ public static class HarnessApp
             }
         });
         builder.Services.AddSingleton(new ImdsListener { PublicUrl = options.PublicImdsUrl });
+        builder.Services.AddSingleton<IClientCards, HostClientCards>();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Harness.ControlPlane.Metadata;
 
@@ -29,10 +30,11 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
     public IEnumerable<ClientTap> All => byId.Values;
 
     /// <summary>
-    /// Registers a client running on <paramref name="instanceId"/>; null when that instance has no metadata here. While the
+    /// Registers a client running on <paramref name="instanceId"/> (numbered <paramref name="number"/> when a cluster's world
+    /// grain gave one, else next here); null when that instance has no metadata here. While the
     /// client is registered, the instance's own address goes to no other instance, even once the instance is forgotten.
     /// </summary>
-    public ClientTap? Register(string name, string instanceId)
+    public ClientTap? Register(string name, string instanceId, int? number = null)
     {
         if (!propagation.TryGetByInstanceId(instanceId, out var slot) || !propagation.Pin(slot))
         {
@@ -40,7 +42,8 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
         }
 
         var generation = propagation.Generation;
-        var tap = new ClientTap(Interlocked.Increment(ref next), name, slot, propagation.ReserveAddress(), time.GetUtcNow())
+        // Alone, numbered here; in a cluster the world grain numbers clients, so that an id names one client in all of it.
+        var tap = new ClientTap(number ?? Interlocked.Increment(ref next), name, slot, propagation.ReserveAddress(), time.GetUtcNow())
         {
             Generation = generation,
         };
@@ -170,6 +173,38 @@ public sealed class ClientTap(int number, string name, MetadataSlot slot, uint a
 /// <paramref name="AfterEnd"/>: recorded after the client's end was marked (a straggler of its group, or a request the
 /// client never saw answered), so not something it acted on.
 /// </summary>
+[GenerateSerializer]
+[Immutable]
 public sealed record TapRecord(
     DateTimeOffset At, string Channel, string Method, string Target, int Status, string? Error, string? Body, double Milliseconds,
     bool? Current = null, string? Fault = null, bool AfterEnd = false);
+
+/// <summary>
+/// A registered client as <c>/_harness/clients</c> shows it, made by the process it is registered on (its endpoints are
+/// that process's). <paramref name="ImdsEndpoint"/>: its instance's metadata at an address of its own;
+/// <paramref name="Ec2Endpoint"/>: its EC2 endpoint (AWS_ENDPOINT_URL_EC2); <paramref name="EndedAt"/>: when its end was
+/// marked (null while it runs); <paramref name="MetadataUrl"/>: the same recorded metadata through the host the request
+/// named, the metadata port with the client's id as the path (for a client outside the harness's container).
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record ClientCard(
+    string Id, string Name, string InstanceId, string ImdsEndpoint, string Ec2Endpoint, DateTimeOffset RegisteredAt, DateTimeOffset? EndedAt,
+    string MetadataUrl);
+
+/// <summary>A client and everything it did, in order; <paramref name="Dropped"/> counts records that no longer fit.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record ClientRecords(ClientCard Client, ImmutableArray<TapRecord> Records, long Dropped);
+
+/// <summary>
+/// Makes a client's card on the process it is registered on: the host knows its endpoints.
+/// </summary>
+public interface IClientCards
+{
+    /// <summary>
+    /// <paramref name="origin"/>: the scheme and host of the request being answered (<c>http://127.0.0.1:4580</c>), or null
+    /// when another process of a cluster asks (this process's own EC2 endpoint is used).
+    /// </summary>
+    ClientCard Card(ClientTap tap, string? origin);
+}

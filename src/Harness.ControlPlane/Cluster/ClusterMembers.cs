@@ -29,6 +29,9 @@ public sealed class ClusterMembers(
 
     public ClusterMode Mode => mode;
 
+    /// <summary>This process as it joined (its EC2 endpoint, metadata port); null before it joined.</summary>
+    public ProcessRecord? Self => self;
+
     /// <summary>
     /// Joins the cluster and, in one with other processes, copies the read model from one of them; throws
     /// <see cref="ClusterJoinRefusedException"/> when the cluster's start settings differ.

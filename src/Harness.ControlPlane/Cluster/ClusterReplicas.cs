@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.Domain.Faults;
@@ -307,6 +308,40 @@ public sealed class ClusterReplicas(
     }
 
     public Task PingAsync() => Task.CompletedTask;
+
+    public Task<ImmutableArray<ClientCard>> ClientsAsync() =>
+        Task.FromResult(Cards is { } cards ? Taps.All.Select(t => cards.Card(t, null)).ToImmutableArray() : []);
+
+    public Task<ClientRecords?> ClientAsync(string clientId) =>
+        Task.FromResult(Taps.TryGet(clientId, out var tap) && Cards is { } cards ? Records(tap, cards.Card(tap, null)) : null);
+
+    public Task<ClientCard?> EndClientAsync(string clientId)
+    {
+        if (!Taps.TryGet(clientId, out var tap) || Cards is not { } cards)
+        {
+            return Task.FromResult<ClientCard?>(null);
+        }
+
+        tap.End(time.GetUtcNow());
+        return Task.FromResult<ClientCard?>(cards.Card(tap, null));
+    }
+
+    public Task<bool> RemoveClientAsync(string clientId) => Task.FromResult(Taps.Remove(clientId));
+
+    /// <summary>A client's card with everything it did.</summary>
+    internal static ClientRecords Records(ClientTap tap, ClientCard card)
+    {
+        var (records, dropped) = tap.Snapshot();
+        return new ClientRecords(card, [.. records], dropped);
+    }
+
+    /// <summary>The other live processes' copies, for what a process asks all of them (the clients registered on each).</summary>
+    internal IEnumerable<IReplicaObserver> LiveOthers() => members.Others.Where(o => IsAlive(o.Silo)).Select(o => o.Process.Replica!);
+
+    // Resolved when needed: the host makes client cards (it knows the endpoints), and the taps are built after this.
+    private ClientTaps Taps => services.GetRequiredService<ClientTaps>();
+
+    private IClientCards? Cards => services.GetService<IClientCards>();
 
     public Task<ImmutableArray<ReadModelChange>> SnapshotAsync() =>
         Task.FromResult(regions.All.SelectMany(r => r.Entries()).ToImmutableArray());

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.ReadModel;
 using Orleans.Concurrency;
 
@@ -62,6 +63,22 @@ public interface IReplicaObserver : IGrainObserver
     /// <summary>A cluster's reset, last step (also after a failed one): lets EC2 requests in again.</summary>
     [AlwaysInterleave]
     Task OpenGateAsync();
+
+    /// <summary>The clients registered on this process, as it shows them.</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<ClientCard>> ClientsAsync();
+
+    /// <summary>One client registered on this process and everything it did; null if it is not registered here.</summary>
+    [AlwaysInterleave]
+    Task<ClientRecords?> ClientAsync(string clientId);
+
+    /// <summary>Marks the end of a client registered on this process; null if it is not registered here.</summary>
+    [AlwaysInterleave]
+    Task<ClientCard?> EndClientAsync(string clientId);
+
+    /// <summary>Unregisters a client registered on this process; whether it was.</summary>
+    [AlwaysInterleave]
+    Task<bool> RemoveClientAsync(string clientId);
 
     /// <summary>Answers at once: whether a process the world grain read back from Redis is still there.</summary>
     [AlwaysInterleave]

@@ -40,6 +40,9 @@ public interface IWorldGrain : IGrainWithStringKey
 
     /// <summary>Clears every fault on every process; how many were in force on the process that cleared the most.</summary>
     Task<int> ClearFaultsAsync();
+
+    /// <summary>The next client registration's number: one numbering for the whole cluster, from 1 again after a reset.</summary>
+    Task<int> NextClientNumberAsync();
 }
 
 /// <summary>

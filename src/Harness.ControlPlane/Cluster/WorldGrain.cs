@@ -31,6 +31,9 @@ internal sealed class WorldGrain(
     /// <summary>Faults added through the control API and not cleared (expired ones are dropped as they are met).</summary>
     private readonly Dictionary<string, ClusterFault> faults = new(StringComparer.Ordinal);
 
+    /// <summary>The last client registration number given out.</summary>
+    private int clientNumber;
+
     /// <summary>The last fault number given out: the start faults (--fault) take the first ones on every process alike.</summary>
     private int faultNumber = options.Faults.Count;
 
@@ -40,8 +43,8 @@ internal sealed class WorldGrain(
         if (record is not null && await record.ReadAsync() is { } saved)
         {
             restored = true;
-            (settings, settingsFrom, propagation, generation, secret, faultNumber) =
-                (saved.Settings, saved.SettingsFrom, saved.Propagation, saved.Generation, saved.Secret, saved.FaultNumber);
+            (settings, settingsFrom, propagation, generation, secret, faultNumber, clientNumber) =
+                (saved.Settings, saved.SettingsFrom, saved.Propagation, saved.Generation, saved.Secret, saved.FaultNumber, saved.ClientNumber);
             saved.Processes.ForEach(p => processes[p.Silo] = p);
             unconfirmed.UnionWith(processes.Keys);
             saved.Faults.ForEach(f => faults[f.Id] = f);
@@ -63,7 +66,7 @@ internal sealed class WorldGrain(
             // Every process of the cluster's last run is gone and a new one starts it again: Redis keeps what outlives a
             // process, not the whole cluster. A new world, as after a reset; the old one's records go.
             records.Forget(generation);
-            (generation, propagation, faultNumber) = (generation + 1, null, options.Faults.Count);
+            (generation, propagation, faultNumber, clientNumber) = (generation + 1, null, options.Faults.Count, 0);
             faults.Clear();
         }
 
@@ -91,7 +94,7 @@ internal sealed class WorldGrain(
     public async Task<bool> ResetAsync()
     {
         generation++;
-        (propagation, faultNumber) = (null, options.Faults.Count);
+        (propagation, faultNumber, clientNumber) = (null, options.Faults.Count, 0);
         faults.Clear();
         await KeepAsync();
         var emptied = true;
@@ -122,6 +125,13 @@ internal sealed class WorldGrain(
         }
 
         return emptied;
+    }
+
+    public async Task<int> NextClientNumberAsync()
+    {
+        var number = ++clientNumber;
+        await KeepAsync();
+        return number;
     }
 
     public async Task<FaultAnswer> AddFaultAsync(string spec, string? name, string source)
@@ -253,7 +263,7 @@ internal sealed class WorldGrain(
     private Task KeepAsync() => record?.WriteAsync(new WorldRecord
     {
         Settings = settings, SettingsFrom = settingsFrom, Propagation = propagation, Generation = generation, Secret = secret,
-        FaultNumber = faultNumber, Processes = [.. processes.Values], Faults = [.. faults.Values],
+        FaultNumber = faultNumber, Processes = [.. processes.Values], Faults = [.. faults.Values], ClientNumber = clientNumber,
     }) ?? Task.CompletedTask;
 
     /// <summary>Drops processes whose silo membership has declared dead or that are leaving; silos it does not know yet stay.</summary>
@@ -289,4 +299,6 @@ internal sealed class WorldRecord
     [Id(6)] public List<ProcessRecord> Processes { get; init; } = [];
 
     [Id(7)] public List<ClusterFault> Faults { get; init; } = [];
+
+    [Id(8)] public int ClientNumber { get; init; }
 }
