@@ -1,5 +1,6 @@
 using Harness.ControlPlane;
 using Harness.ControlPlane.Cluster;
+using Harness.ControlPlane.Grains;
 using Harness.Host.Hardening;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -49,10 +50,12 @@ internal static class ControlApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ClusterAnswer>> Cluster(ClusterMembers members)
+    private static async Task<Ok<ClusterAnswer>> Cluster(ClusterMembers members, GrainCallCounts calls)
     {
         var report = await members.ReportAsync();
-        return TypedResults.Ok(new ClusterAnswer(report.ClusterId, report.Self, report.Silos, report.State, members.Mode.IsCluster ? ClusterNotes(members.Mode.IsDurable) : []));
+        return TypedResults.Ok(new ClusterAnswer(
+            report.ClusterId, report.Self, report.Silos, report.State, members.Mode.IsCluster ? ClusterNotes(members.Mode.IsDurable) : [],
+            members.Mode.IsCluster ? new GrainCalls(calls.Received, calls.FromOtherProcesses) : null));
     }
 
     /// <summary>What a cluster of processes does not share yet (the cluster issue lands in steps): said, not hidden.</summary>
@@ -62,7 +65,7 @@ internal static class ControlApi
         "state is in memory: a dead silo's grains lose theirs, while the other processes still list their resources (--state redis://… keeps it)";
 
     internal const string PerProcess =
-        "per process still: client registrations (/_harness/clients), the timeline, and each fault's throttle buckets and counts";
+        "per process still: the timeline (/_harness/events), each fault's throttle buckets and counts, and a client's records (kept on the process it is registered on; any process lists and shows them)";
 
     /// <summary>Paths the control API serves, with their methods, so a wrong method gets 405 rather than 404.</summary>
     private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
@@ -121,5 +124,10 @@ internal static class ControlApi
 
     internal sealed record HealthReport(string Status);
 
-    internal sealed record ClusterAnswer(string ClusterId, ProcessRecord? Self, IReadOnlyList<SiloReport> Silos, string State, IReadOnlyList<string> Notes);
+    /// <param name="GrainCalls">In a cluster: the calls the harness's grains received on this process since it started, and
+    /// how many of them came from another process.</param>
+    internal sealed record ClusterAnswer(
+        string ClusterId, ProcessRecord? Self, IReadOnlyList<SiloReport> Silos, string State, IReadOnlyList<string> Notes, GrainCalls? GrainCalls);
+
+    internal sealed record GrainCalls(long Received, long FromOtherProcesses);
 }

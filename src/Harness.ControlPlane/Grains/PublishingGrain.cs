@@ -133,13 +133,24 @@ internal abstract class PublishingGrain : Grain
 /// <summary>
 /// In a cluster, writes a publishing grain's state (with <c>--state</c>) and sends its changes before its reply leaves and
 /// before it calls another grain, so that whoever sees the result (the caller, or the grain called) can read it on any
-/// process, and finds it again if the grain's process dies.
+/// process, and finds it again if the grain's process dies. It also counts the calls the harness's grains receive here,
+/// and how many came from another process (<see cref="GrainCallCounts"/>): each call carries its caller's silo.
 /// </summary>
-internal sealed class ReplicaFlushFilter : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
+internal sealed class ReplicaFlushFilter(ILocalSiloDetails silo, GrainCallCounts counts) : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
+    private const string CallerSilo = "harness-silo";
+
+    private readonly string self = silo.SiloAddress.ToParsableString();
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var grain = context.TargetContext.GrainInstance as PublishingGrain;
+        var instance = context.TargetContext.GrainInstance;
+        if (instance is Grain && instance.GetType().Namespace?.StartsWith(GrainCallCounts.Namespace, StringComparison.Ordinal) == true)
+        {
+            counts.Count(fromOtherProcess: RequestContext.Get(CallerSilo) is string caller && caller != self);
+        }
+
+        var grain = instance as PublishingGrain;
         grain?.Unwritten = true;
         try
         {
@@ -161,6 +172,29 @@ internal sealed class ReplicaFlushFilter : IIncomingGrainCallFilter, IOutgoingGr
             await grain.FlushAsync(turnEnds: false);
         }
 
+        RequestContext.Set(CallerSilo, self);
         await context.Invoke();
+    }
+}
+
+/// <summary>In a cluster: how many calls the harness's grains received on this process, and how many came from another.</summary>
+public sealed class GrainCallCounts
+{
+    internal static readonly string Namespace = typeof(GrainCallCounts).Namespace![..^".Grains".Length];
+
+    private long received;
+    private long fromOtherProcesses;
+
+    public long Received => Interlocked.Read(ref received);
+
+    public long FromOtherProcesses => Interlocked.Read(ref fromOtherProcesses);
+
+    internal void Count(bool fromOtherProcess)
+    {
+        Interlocked.Increment(ref received);
+        if (fromOtherProcess)
+        {
+            Interlocked.Increment(ref fromOtherProcesses);
+        }
     }
 }
