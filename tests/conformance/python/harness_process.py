@@ -10,6 +10,10 @@ Usage from tests:  ``from harness_process import client, reset, endpoint``.
   Building is the runner script's job, not ours.
 * ``imds_port()`` / ``imds_url()`` give the shared process's metadata port and its tools address
   (``http://127.0.0.1:Q``, which needs header ``X-Harness-Instance-Id``).
+* With env ``HARNESS_CLUSTER=N`` (N >= 2), the shared harness is a cluster: a ``redis-server`` on a free port and
+  N ``serve --cluster … --state …`` processes on it. ``endpoint()`` is the first one (the control API: reset,
+  metadata); ``client()`` sends each call to the next process in turn, so whatever a test reads right after it
+  wrote was written through another process.
 * ``start(propagation="fixed(1500ms)", seed=1)`` starts a further, dedicated process (a
   :class:`HarnessServer`) for tests that need other serve options; ``.stop()`` it when done
   (it is also stopped at interpreter exit). ``client(..., endpoint_url=srv.ec2_url)`` and
@@ -37,6 +41,7 @@ SECRET_KEY = "secret"
 
 _lock = threading.Lock()
 _shared = None  # the HarnessServer behind endpoint(), once started
+_cluster = []  # with HARNESS_CLUSTER: every process of the shared cluster, _shared first
 _external_url = None  # HARNESS_EC2_URL, when set
 
 # How often a call was retried after RequestLimitExceeded (see _throttle_retry).
@@ -182,8 +187,81 @@ def endpoint():
         if url:
             _external_url = url.rstrip("/")
             return _external_url
-        _shared = HarnessServer().start()
+        processes = int(os.environ.get("HARNESS_CLUSTER", "1"))
+        if processes > 1:
+            _cluster.extend(_start_cluster(processes))
+            _shared = _cluster[0]
+        else:
+            _shared = HarnessServer().start()
         return _shared.ec2_url
+
+
+class RedisServer:
+    """Debian's redis-server on a free loopback port, nothing kept on disk; stopped at interpreter exit."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"redis-server did not answer on port {self.port}")
+            time.sleep(0.1)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+    def stop(self):
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _start_cluster(processes):
+    """A Redis and ``processes`` harness processes forming one cluster with durable state, each healthy and joined."""
+    redis = RedisServer()
+    servers = []
+    for _ in range(processes):
+        args = ["--cluster", redis.url, "--state", redis.url, "--cluster-id", "conformance",
+                "--silo-port", str(_free_port()), "--gateway-port", str(_free_port())]
+        servers.append(HarnessServer(extra_args=args).start())
+    # Stopped before Redis (registered later, so run earlier at exit).
+    for server in servers:
+        atexit.register(server.stop)
+    return servers
+
+
+class _RoundRobin:
+    """A boto3 EC2 client per process of the cluster, each API call made through the next one in turn."""
+
+    def __init__(self, clients):
+        self._clients = clients
+        self._next = 0
+        self._turn = threading.Lock()
+
+    def __getattr__(self, name):
+        first = getattr(self._clients[0], name)
+        if not callable(first) or name.startswith(("get_", "can_")) or name in ("close",):
+            return first  # meta, exceptions, waiters and paginators (they call through the first client)
+
+        def call(*args, **kwargs):
+            with self._turn:
+                target = self._clients[self._next % len(self._clients)]
+                self._next += 1
+            return getattr(target, name)(*args, **kwargs)
+        return call
 
 
 def imds_port():
@@ -243,6 +321,8 @@ def client(region="us-east-1", retry_throttling=True, validate=True, endpoint_ur
     validate=False turns off botocore's client-side checks so out-of-range values reach the server.
     endpoint_url aims it at another server (e.g. a HarnessServer's ec2_url) instead of the shared one.
     """
+    if endpoint_url is None and (endpoint() and len(_cluster) > 1):
+        return _RoundRobin([client(region, retry_throttling, validate, s.ec2_url) for s in _cluster])
     c = boto3.client(
         "ec2",
         region_name=region,
