@@ -57,14 +57,7 @@ public static class HarnessSilo
             silo.Services.AddSingleton(new ClusterMode(cluster.ClusterId, cluster.Redis, cluster.State));
             if (cluster.State is { } state)
             {
-                // Orleans' own serializer (the grains' records are generated types), keys that start with the grain's world.
-                silo.Services.AddRedisGrainStorage(GrainRecords.StorageName, storage => storage.Configure<Serializer>((options, serializer) =>
-                {
-                    options.ConfigurationOptions = state.ToConfiguration();
-                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                    options.DeleteStateOnClear = true;
-                    options.GetStorageKey = (name, grain) => GrainRecords.Key(cluster.ClusterId, name, grain);
-                }));
+                AddGrainRecords(silo.Services, cluster.ClusterId, state);
             }
 
             // One vCPU quota per region for the whole cluster, not one per process.
@@ -85,6 +78,19 @@ public static class HarnessSilo
         silo.Services.AddKeyedSingleton<TimeProvider>(KeyedService.AnyKey, static (_, _) => TimeProvider.System);
         return silo;
     }
+
+    /// <summary>
+    /// Grain records in Redis (<c>--state</c>, <see cref="GrainRecords"/>): Orleans' Redis grain storage with Orleans' own
+    /// serializer (the records are generated types) and keys that start with the cluster and the grain's world.
+    /// </summary>
+    internal static void AddGrainRecords(IServiceCollection services, string clusterId, RedisUrl state) =>
+        services.AddRedisGrainStorage(GrainRecords.StorageName, storage => storage.Configure<Serializer>((options, serializer) =>
+        {
+            options.ConfigurationOptions = state.ToConfiguration();
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            options.DeleteStateOnClear = true;
+            options.GetStorageKey = (name, grain) => GrainRecords.Key(clusterId, name, grain);
+        }));
 
     /// <summary>
     /// Orleans' defaults take 15 s or more to declare a silo dead (3 missed probes of 5 s, and a probe's timeout adapts up

@@ -115,7 +115,10 @@ public sealed class ClusterReplicas(
     internal async Task RepublishAsync(ImmutableArray<ReadModelChange> changes)
     {
         await ApplyAsync(changes);
-        await SendAsync(changes);
+        if (IsCluster)
+        {
+            await SendAsync(changes);
+        }
     }
 
     public Task ApplyAsync(ImmutableArray<ReadModelChange> changes)

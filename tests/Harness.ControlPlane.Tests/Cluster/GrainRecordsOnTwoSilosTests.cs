@@ -1,0 +1,170 @@
+using Harness.ControlPlane.Abstractions;
+using Harness.ControlPlane.Cluster;
+using Harness.ControlPlane.Grains;
+using Harness.ControlPlane.ReadModel;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Net;
+using Harness.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Harness.ControlPlane.Tests.Cluster;
+
+/// <summary>
+/// Grain records in Redis (<c>--state</c>), on Orleans' own test cluster of two silos: a subnet grain whose silo is
+/// killed comes back on the other from its record, with every interface, address and limit it had, draws no address it
+/// had given out, and publishes its view into the surviving silo's read model; a region grain comes back with its VPCs
+/// and subnet layout and draws its ids from a new stream.
+/// </summary>
+public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
+{
+    private const string Region = "us-east-1";
+    private static readonly Ipv4Cidr Cidr = Ipv4Cidr.TryParse("10.0.1.0/24", out var cidr) ? cidr : throw new InvalidOperationException();
+    private static readonly long Generation = new RegionDirectory().Get(Region).Generation;
+
+    private RedisServer redis = null!;
+    private InProcessTestCluster cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        redis = await RedisServer.StartAsync();
+        Assert.True(RedisUrl.TryParse(redis.Url, out var url, out var error), error);
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(TimeProvider.System);
+
+            // Records without the cluster's read-model copies: what is tested is the grain's own state.
+            silo.Services.AddSingleton(new ClusterMode("records", Redis: null, StateStore: url));
+            silo.Services.AddControlPlane(new HarnessOptions());
+            HarnessSilo.AddGrainRecords(silo.Services, "records", url);
+            silo.Services.AddSingleton<ReplicaFlushFilter>();
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(static s => s.GetRequiredService<ReplicaFlushFilter>());
+            silo.Services.AddSingleton<IOutgoingGrainCallFilter>(static s => s.GetRequiredService<ReplicaFlushFilter>());
+        });
+        cluster = builder.Build();
+        await cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await cluster.DisposeAsync();
+        await redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASubnetWhoseSiloIsKilled_ComesBackOnTheOtherWithEverythingItHad()
+    {
+        var secondary = cluster.Silos[1];
+        var survivor = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress);
+        var grains = survivor.GetRequiredService<IGrainFactory>();
+
+        // Subnets until one lives on the secondary silo (the primary holds the test cluster's membership).
+        string? id = null;
+        for (var i = 0; i < 40 && id is null; i++)
+        {
+            var candidate = $"subnet-{i:D2}";
+            await Subnet(grains, candidate).InitializeAsync(Spec(candidate));
+            if (await HostAsync(candidate) == secondary.SiloAddress)
+            {
+                id = candidate;
+            }
+        }
+
+        Assert.NotNull(id);
+        var subnet = Subnet(grains, id);
+        var interfaces = new[] { "eni-a", "eni-b", "eni-c" };
+        foreach (var eni in interfaces)
+        {
+            await subnet.AddInterfaceAsync(eni, 0, AddressRequest.None(10));
+            await subnet.AssignAsync(eni, new AddressRequest([], 3, [], 0, AllowReassignment: false, MaxIpv4: 10));
+        }
+
+        var moving = Cidr.First + 200;
+        await subnet.AssignAsync("eni-a", new AddressRequest([moving], 0, [], 0, AllowReassignment: false, MaxIpv4: 10));
+        await subnet.AssignAsync("eni-c", new AddressRequest([moving], 0, [], 0, AllowReassignment: true, MaxIpv4: 10));
+        await subnet.SetLimitAsync("eni-b", 5);
+
+        // Alone, a silo's read model has only what its own grains published: the survivor has not seen this subnet.
+        Assert.Null(Views(survivor, id));
+        await cluster.KillSiloAsync(secondary);
+
+        // The next call activates it on the survivor, from its record.
+        var added = await subnet.AssignAsync("eni-a", new AddressRequest([], 1, [], 0, AllowReassignment: false, MaxIpv4: 10)).WaitAsync(TimeSpan.FromSeconds(60));
+        var after = Views(survivor, id!) ?? throw new InvalidOperationException("the survivor's read model has no view of the subnet");
+        Assert.Equal(interfaces, after.Interfaces.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(4, after.AddressesOf("eni-a").Secondaries.Length);
+        Assert.Equal(3, after.AddressesOf("eni-b").Secondaries.Length);
+        Assert.Equal(4, after.AddressesOf("eni-c").Secondaries.Length);
+        Assert.Contains(moving, after.AddressesOf("eni-c").Secondaries);
+        var all = interfaces.SelectMany(eni => after.AddressesOf(eni).All).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Equal(SubnetAddressing.UsableCount(Cidr) - all.Count, after.AvailableIpAddressCount);
+        Assert.Single(added.Addresses);
+
+        // The limit came back too: eni-b, at 5 (its primary and 3 secondaries taken), takes one more and no second.
+        await subnet.AssignAsync("eni-b", new AddressRequest([], 1, [], 0, AllowReassignment: false, MaxIpv4: 10));
+        var refused = await Assert.ThrowsAsync<Domain.Errors.Ec2Exception>(
+            () => subnet.AssignAsync("eni-b", new AddressRequest([], 1, [], 0, AllowReassignment: false, MaxIpv4: 10)));
+        Assert.Equal("PrivateIpAddressLimitExceeded", refused.Code);
+    }
+
+    [Fact]
+    public async Task ARegionWhoseSiloIsKilled_ComesBackWithItsVpcsAndLayout_AndGivesOutNoIdTwice()
+    {
+        var secondary = cluster.Silos[1];
+        var survivor = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress);
+        var grains = survivor.GetRequiredService<IGrainFactory>();
+
+        // Regions until one's grain lives on the secondary silo.
+        string? region = null;
+        foreach (var candidate in RegionDirectory.KnownRegions)
+        {
+            await RegionOf(grains, candidate).NewIdsAsync("vpc", 1);
+            if (await HostOfKeyAsync(GrainKeys.Of(new RegionState(candidate, Generation))) == secondary.SiloAddress)
+            {
+                region = candidate;
+                break;
+            }
+        }
+
+        Assert.NotNull(region);
+        var grain = RegionOf(grains, region);
+        var vpc = await grain.CreateVpcAsync(new CreateVpcCommand(Cidr16("10.5.0.0/16"), "default", []));
+        var subnet = await grain.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr16("10.5.1.0/24"), null, []));
+        var idsBefore = await grain.NewIdsAsync("eni", 20);
+
+        await cluster.KillSiloAsync(secondary);
+
+        // Its VPC and subnet layout came back: a subnet that overlaps the first is refused, another one is made.
+        var conflict = await Assert.ThrowsAsync<Domain.Errors.Ec2Exception>(
+            () => grain.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr16("10.5.1.0/25"), null, [])).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("InvalidSubnet.Conflict", conflict.Code);
+        var second = await grain.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr16("10.5.2.0/24"), null, []));
+        Assert.True(survivor.GetRequiredService<RegionDirectory>().Get(region).Vpcs.ContainsKey(vpc.VpcId));
+
+        // Ids from a new stream: none given out before the kill comes again.
+        var idsAfter = await grain.NewIdsAsync("eni", 20);
+        Assert.Empty(idsAfter.Intersect(idsBefore));
+        Assert.NotEqual(subnet.SubnetId, second.SubnetId);
+    }
+
+    private static IRegionGrain RegionOf(IGrainFactory grains, string region) => grains.GetGrain<IRegionGrain>(GrainKeys.Of(new RegionState(region, Generation)));
+
+    private static Ipv4Cidr Cidr16(string text) => Ipv4Cidr.TryParse(text, out var parsed) ? parsed : throw new ArgumentException(text);
+
+    private static ISubnetGrain Subnet(IGrainFactory grains, string id) => grains.GetGrain<ISubnetGrain>(GrainKeys.For(new RegionState(Region, Generation), id));
+
+    private static SubnetSpec Spec(string id) => new(Region, id, "vpc-1", Cidr, "us-east-1a", "use1-az1", []);
+
+    private static SubnetView? Views(IServiceProvider silo, string id) =>
+        silo.GetRequiredService<RegionDirectory>().Get(Region).Subnets.TryGetValue(id, out var view) ? view : null;
+
+    private Task<SiloAddress?> HostAsync(string subnetId) => HostOfKeyAsync(GrainKeys.For(new RegionState(Region, Generation), subnetId));
+
+    private async Task<SiloAddress?> HostOfKeyAsync(string key)
+    {
+        var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.FirstOrDefault(s => s.GrainId.Key.ToString() == key)?.SiloAddress;
+    }
+}
