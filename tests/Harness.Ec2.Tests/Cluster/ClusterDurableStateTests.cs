@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Harness.Ec2.Tests.Hardening;
 using Xunit.Abstractions;
 
@@ -37,9 +36,12 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
             processes.Add(await cluster.Track(ServeProcess.StartAsync(null, port.Ec2, port.Imds, port.Args)));
         }
 
-        await WaitForAsync(processes[0], r => Active(r) == 3);
-        var clients = processes.Select(Client).ToArray();
-        Assert.Equal("redis", (await ReportAsync(processes[0])).RootElement.GetProperty("state").GetString());
+        (await ServeCluster.WaitForAsync(processes[0], r => Active(r) == 3)).Dispose();
+        var clients = processes.Select(p => ClusterEc2.Client(p, TimeSpan.FromSeconds(20))).ToArray();
+        using (var first = await ServeCluster.ReportAsync(processes[0]))
+        {
+            Assert.Equal("redis", first.RootElement.GetProperty("state").GetString());
+        }
 
         // A subnet, interfaces created through every process (so grains spread), each worker's addresses on interface 0.
         var ec2 = clients[0];
@@ -56,7 +58,7 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         var instance = await ClusterEc2.LaunchAsync(clients[1], subnet, type: InstanceType.M5Large);
 
         // The victim: the process holding the most of the harness's grains, so that their state must come from Redis.
-        using (var report = await ReportAsync(processes[0]))
+        using (var report = await ServeCluster.ReportAsync(processes[0]))
         {
             output.WriteLine(report.RootElement.GetProperty("silos").ToString());
         }
@@ -148,7 +150,7 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         var seen = new List<Dictionary<string, string>>();
         foreach (var survivor in survivors)
         {
-            var holders = await HoldersAsync(clients[survivor], enis);
+            var holders = await ClusterEc2.HoldersAsync(clients[survivor], enis);
             Assert.All(enis.Select((eni, i) => (eni, i)), p => Assert.Equal(p.eni, holders[Probe(p.i)]));
             holders = holders.Where(h => books.ContainsKey(h.Key)).ToDictionary();
             Assert.Equal(addresses.Order(StringComparer.Ordinal), holders.Keys.Order(StringComparer.Ordinal));
@@ -173,8 +175,8 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         // The killed process, restarted on its ports, rejoins and reads the same world.
         var (ec2Port, imdsPort, victimArgs) = ports[victim];
         var restarted = await cluster.Track(ServeProcess.StartAsync(null, ec2Port, imdsPort, victimArgs));
-        await WaitForAsync(restarted, r => Active(r) == 3);
-        var again = (await HoldersAsync(Client(restarted), enis)).Where(h => books.ContainsKey(h.Key)).ToDictionary();
+        (await ServeCluster.WaitForAsync(restarted, r => Active(r) == 3)).Dispose();
+        var again = (await ClusterEc2.HoldersAsync(ClusterEc2.Client(restarted, TimeSpan.FromSeconds(20)), enis)).Where(h => books.ContainsKey(h.Key)).ToDictionary();
         Assert.Equal(seen[0], again);
     }
 
@@ -229,16 +231,10 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         ["--cluster", cluster.Redis.Url, "--state", cluster.Redis.Url, "--cluster-id", "durable", "--silo-port", $"{ServeProcess.FreePort()}",
          "--gateway-port", $"{ServeProcess.FreePort()}", "--propagation", "fixed(3s)"];
 
-    private static AmazonEC2Client Client(ServeProcess process) =>
-        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
-        {
-            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Timeout = TimeSpan.FromSeconds(20),
-        });
-
     /// <summary>The index of the process whose silo holds the most of the harness's grains.</summary>
     private static async Task<int> MostGrainsAsync(List<ServeProcess> processes)
     {
-        using var report = await ReportAsync(processes[0]);
+        using var report = await ServeCluster.ReportAsync(processes[0]);
         var grains = report.RootElement.GetProperty("silos").EnumerateArray()
             .Where(s => s.GetProperty("status").GetString() == "active")
             .ToDictionary(s => s.GetProperty("ec2Endpoint").GetString()!, s => s.GetProperty("grains").GetInt32());
@@ -262,54 +258,8 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         }
     }
 
-    /// <summary>Each secondary address to the one interface that holds it; an address on two fails the test.</summary>
-    private static async Task<Dictionary<string, string>> HoldersAsync(AmazonEC2Client ec2, string[] enis)
-    {
-        var holders = new Dictionary<string, string>();
-        var all = (await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [.. enis] })).NetworkInterfaces;
-        foreach (var eni in all)
-        {
-            foreach (var address in Secondaries(eni))
-            {
-                Assert.True(holders.TryAdd(address, eni.NetworkInterfaceId), $"{address} is on {holders.GetValueOrDefault(address)} and {eni.NetworkInterfaceId} at once");
-            }
-        }
-
-        return holders;
-    }
-
-    private static async Task<NetworkInterface> InterfaceAsync(AmazonEC2Client ec2, string id) =>
-        Assert.Single((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [id] })).NetworkInterfaces);
-
-    private static IEnumerable<string> Secondaries(NetworkInterface eni) => eni.PrivateIpAddresses.Where(p => p.Primary != true).Select(p => p.PrivateIpAddress);
-
-    private static async Task<JsonDocument> ReportAsync(ServeProcess process)
-    {
-        using var http = new HttpClient { BaseAddress = process.Ec2Url, Timeout = TimeSpan.FromSeconds(10) };
-        return JsonDocument.Parse(await http.GetStringAsync("/_harness/cluster"));
-    }
-
     private static int Active(JsonDocument report) =>
         report.RootElement.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "active");
-
-    private static async Task WaitForAsync(ServeProcess process, Func<JsonDocument, bool> done)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            using (var report = await ReportAsync(process))
-            {
-                if (done(report))
-                {
-                    return;
-                }
-
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the cluster report never got there: {report.RootElement}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>
     /// One address's moves, one at a time: where the last acknowledged one put it, and where moves since then that failed

@@ -8,12 +8,41 @@ namespace Harness.Ec2.Tests.Cluster;
 /// <summary>The AWS SDK for .NET against the processes of a cluster, and the few resources most cluster tests start from.</summary>
 internal static class ClusterEc2
 {
-    /// <summary>A client of one process, retries off: a test sees every error, and a stale read is not retried into a fresh one.</summary>
-    public static AmazonEC2Client Client(ServeProcess process) =>
-        new(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), new AmazonEC2Config
+    /// <summary>
+    /// A client of one process, retries off: a test sees every error, and a stale read is not retried into a fresh one.
+    /// <paramref name="timeout"/>: how long a call may take before the client gives up (the SDK's default if null).
+    /// </summary>
+    public static AmazonEC2Client Client(ServeProcess process, TimeSpan? timeout = null)
+    {
+        var config = new AmazonEC2Config { ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 };
+        if (timeout is { } limit)
         {
-            ServiceURL = process.Ec2Url.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
-        });
+            config.Timeout = limit;
+        }
+
+        return new AmazonEC2Client(new BasicAWSCredentials("AKIDEXAMPLE", "harness-secret"), config);
+    }
+
+    /// <summary>Each secondary address of these interfaces to the one that holds it, in one Describe; an address on two fails the test.</summary>
+    public static async Task<Dictionary<string, string>> HoldersAsync(AmazonEC2Client ec2, string[] enis)
+    {
+        var holders = new Dictionary<string, string>();
+        var all = (await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [.. enis] })).NetworkInterfaces;
+        foreach (var eni in all)
+        {
+            foreach (var address in Secondaries(eni))
+            {
+                Assert.True(holders.TryAdd(address, eni.NetworkInterfaceId), $"{address} is on {holders.GetValueOrDefault(address)} and {eni.NetworkInterfaceId} at once");
+            }
+        }
+
+        return holders;
+    }
+
+    public static async Task<NetworkInterface> InterfaceAsync(AmazonEC2Client ec2, string id) =>
+        Assert.Single((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [id] })).NetworkInterfaces);
+
+    public static IEnumerable<string> Secondaries(NetworkInterface eni) => eni.PrivateIpAddresses.Where(p => p.Primary != true).Select(p => p.PrivateIpAddress);
 
     /// <summary>A VPC of <paramref name="vpcCidr"/> (a /16) and a /24 subnet at its .1.0: the subnet's id.</summary>
     public static async Task<string> SubnetAsync(AmazonEC2Client ec2, string vpcCidr)

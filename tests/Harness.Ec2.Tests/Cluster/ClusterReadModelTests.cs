@@ -36,10 +36,10 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
         {
             NetworkInterfaceId = eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount = 3,
         })).AssignedPrivateIpAddresses.Select(x => x.PrivateIpAddress).ToList();
-        Assert.Equal(assigned.Order(), Secondaries(await InterfaceAsync(b, eni.NetworkInterfaceId)).Order());
+        Assert.Equal(assigned.Order(), ClusterEc2.Secondaries(await ClusterEc2.InterfaceAsync(b, eni.NetworkInterfaceId)).Order());
 
         await b.CreateTagsAsync(new CreateTagsRequest { Resources = [eni.NetworkInterfaceId], Tags = [new Tag("role", "vip")] });
-        Assert.Equal("vip", Assert.Single((await InterfaceAsync(a, eni.NetworkInterfaceId)).TagSet).Value);
+        Assert.Equal("vip", Assert.Single((await ClusterEc2.InterfaceAsync(a, eni.NetworkInterfaceId)).TagSet).Value);
 
         var instance = Assert.Single((await a.RunInstancesAsync(new RunInstancesRequest
         {
@@ -53,7 +53,7 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
         Assert.Equal(association, Assert.Single((await b.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [allocation] })).Addresses).AssociationId);
 
         await b.UnassignPrivateIpAddressesAsync(new UnassignPrivateIpAddressesRequest { NetworkInterfaceId = eni.NetworkInterfaceId, PrivateIpAddresses = [assigned[0]] });
-        Assert.DoesNotContain(assigned[0], Secondaries(await InterfaceAsync(a, eni.NetworkInterfaceId)));
+        Assert.DoesNotContain(assigned[0], ClusterEc2.Secondaries(await ClusterEc2.InterfaceAsync(a, eni.NetworkInterfaceId)));
 
         // Every table in the snapshot a late joiner takes: VPCs, subnets, groups, interfaces, instances, addresses.
         var c = ClusterEc2.Client(await cluster.StartAsync("blue"));
@@ -93,25 +93,10 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
             NetworkInterfaceId = m.To, PrivateIpAddresses = m.What, AllowReassignment = true,
         })));
 
-        var onA = await HoldersAsync(a, enis);
-        var onB = await HoldersAsync(b, enis);
+        var onA = await ClusterEc2.HoldersAsync(a, enis);
+        var onB = await ClusterEc2.HoldersAsync(b, enis);
         Assert.Equal(addresses.Order(), onA.Keys.Order());
         Assert.Equal(onA, onB);
-    }
-
-    /// <summary>Each secondary address to the one interface that holds it; an address on two fails the test.</summary>
-    private static async Task<Dictionary<string, string>> HoldersAsync(AmazonEC2Client ec2, string[] enis)
-    {
-        var holders = new Dictionary<string, string>();
-        foreach (var eni in enis)
-        {
-            foreach (var address in Secondaries(await InterfaceAsync(ec2, eni)))
-            {
-                Assert.True(holders.TryAdd(address, eni), $"{address} is on {holders.GetValueOrDefault(address)} and {eni} at once");
-            }
-        }
-
-        return holders;
     }
 
     /// <summary>What every Describe of the region shows, as one text to compare between processes.</summary>
@@ -127,9 +112,4 @@ public sealed class ClusterReadModelTests : IAsyncLifetime
         var addresses = ((await ec2.DescribeAddressesAsync(new DescribeAddressesRequest())).Addresses ?? []).Select(x => $"{x.AllocationId} {x.AssociationId}");
         return string.Join("\n", new[] { vpcs, subnets, groups, interfaces, instances, addresses }.Select(rows => string.Join("; ", rows.Order(StringComparer.Ordinal))));
     }
-
-    private static async Task<NetworkInterface> InterfaceAsync(AmazonEC2Client ec2, string id) =>
-        Assert.Single((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [id] })).NetworkInterfaces);
-
-    private static IEnumerable<string> Secondaries(NetworkInterface eni) => eni.PrivateIpAddresses.Where(p => p.Primary != true).Select(p => p.PrivateIpAddress);
 }

@@ -13,9 +13,6 @@ namespace Harness.Ec2.Tests.Cluster;
 /// </summary>
 public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>Generous: the membership settings declare a killed process in 1-2 s here; the bound only stops a hang.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private ServeCluster cluster = null!;
 
     public async Task InitializeAsync() => cluster = await ServeCluster.StartAsync();
@@ -30,7 +27,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var process in new[] { a, b })
         {
-            using var report = await WaitForAsync(process, r => Active(r).Count == 2);
+            using var report = await ServeCluster.WaitForAsync(process, r => Active(r).Count == 2);
             var root = report.RootElement;
             Assert.Equal("blue", root.GetProperty("clusterId").GetString());
             Assert.Equal(Endpoint(process), root.GetProperty("self").GetProperty("ec2Endpoint").GetString());
@@ -55,7 +52,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var (process, id) in new[] { (blue, "blue"), (green, "green") })
         {
-            using var report = await ReportAsync(process);
+            using var report = await ServeCluster.ReportAsync(process);
             Assert.Equal(id, report.RootElement.GetProperty("clusterId").GetString());
             Assert.Equal([Endpoint(process)], Active(report).Values.ToArray());
         }
@@ -72,7 +69,7 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(
             "harness could not start: cluster 'blue' refused this process: --seed is '2' here but '1' in the cluster (set by the process at " + Endpoint(first) + ")",
             refused.Errors, StringComparison.Ordinal);
-        using var report = await WaitForAsync(first, r => Active(r).Count == 1);
+        using var report = await ServeCluster.WaitForAsync(first, r => Active(r).Count == 1);
         Assert.Equal([Endpoint(first)], Active(report).Values.ToArray());
     }
 
@@ -103,23 +100,23 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
         var victim = await Track(ServeProcess.StartAsync(null, ec2Port, imdsPort, victimArgs));
         var b = await StartAsync("blue");
         var c = await StartAsync("blue");
-        using (await WaitForAsync(b, r => Active(r).Count == 3))
-        using (await WaitForAsync(c, r => Active(r).Count == 3))
+        using (await ServeCluster.WaitForAsync(b, r => Active(r).Count == 3))
+        using (await ServeCluster.WaitForAsync(c, r => Active(r).Count == 3))
         {
         }
 
-        var oldSilo = (await ReportAsync(victim)).RootElement.GetProperty("self").GetProperty("silo").GetString();
+        var oldSilo = (await ServeCluster.ReportAsync(victim)).RootElement.GetProperty("self").GetProperty("silo").GetString();
         var clock = Stopwatch.StartNew();
         await victim.KillAsync();
         foreach (var survivor in new[] { b, c })
         {
-            using var report = await WaitForAsync(survivor, r => Status(r, oldSilo!) == "dead");
+            using var report = await ServeCluster.WaitForAsync(survivor, r => Status(r, oldSilo!) == "dead");
             Assert.Equal(Sorted(Endpoint(b), Endpoint(c)), Sorted([.. Active(report).Values]));
         }
 
         output.WriteLine($"both survivors saw the killed process dead after {clock.Elapsed.TotalSeconds:F1} s");
         var restarted = await Track(ServeProcess.StartAsync(null, ec2Port, imdsPort, victimArgs));
-        using var after = await WaitForAsync(b, r => Active(r).Count == 3);
+        using var after = await ServeCluster.WaitForAsync(b, r => Active(r).Count == 3);
 
         Assert.Contains(Endpoint(restarted), Active(after).Values);
         Assert.Equal("dead", Status(after, oldSilo!));
@@ -132,34 +129,6 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IAsyncLifetime
     private static string[] Sorted(params string[] endpoints) => [.. endpoints.Order(StringComparer.Ordinal)];
 
     private static string Endpoint(ServeProcess process) => process.Ec2Url.GetLeftPart(UriPartial.Authority);
-
-    private static async Task<JsonDocument> ReportAsync(ServeProcess process)
-    {
-        using var http = new HttpClient { BaseAddress = process.Ec2Url, Timeout = TimeSpan.FromSeconds(10) };
-        return JsonDocument.Parse(await http.GetStringAsync("/_harness/cluster"));
-    }
-
-    /// <summary>Polls the process's cluster report until <paramref name="done"/> holds; fails after <see cref="Patience"/>.</summary>
-    private static async Task<JsonDocument> WaitForAsync(ServeProcess process, Func<JsonDocument, bool> done)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var report = await ReportAsync(process);
-            if (done(report))
-            {
-                return report;
-            }
-
-            if (deadline.Elapsed > Patience)
-            {
-                Assert.Fail($"the cluster report never got there: {report.RootElement}\n{process.Errors}");
-            }
-
-            report.Dispose();
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>Active silos to their EC2 endpoints.</summary>
     private static Dictionary<string, string> Active(JsonDocument report) =>

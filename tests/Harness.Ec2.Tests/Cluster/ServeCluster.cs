@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Harness.Ec2.Tests.Hardening;
 using Harness.Testing;
 
@@ -26,6 +28,38 @@ internal sealed class ServeCluster : IAsyncDisposable
         var process = await starting;
         processes.Add(process);
         return process;
+    }
+
+    /// <summary>The process's <c>GET /_harness/cluster</c>.</summary>
+    public static async Task<JsonDocument> ReportAsync(ServeProcess process)
+    {
+        using var http = new HttpClient { BaseAddress = process.Ec2Url, Timeout = TimeSpan.FromSeconds(10) };
+        return JsonDocument.Parse(await http.GetStringAsync("/_harness/cluster"));
+    }
+
+    /// <summary>
+    /// Polls the process's cluster report until <paramref name="done"/> holds; fails after 30 s (generous: membership
+    /// declares a killed process in 1-2 s here; the bound only stops a hang).
+    /// </summary>
+    public static async Task<JsonDocument> WaitForAsync(ServeProcess process, Func<JsonDocument, bool> done)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var report = await ReportAsync(process);
+            if (done(report))
+            {
+                return report;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Assert.Fail($"the cluster report never got there: {report.RootElement}\n{process.Errors}");
+            }
+
+            report.Dispose();
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()
