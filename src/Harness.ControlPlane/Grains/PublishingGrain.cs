@@ -24,10 +24,16 @@ internal abstract class PublishingGrain<TState> : PublishingGrain
     protected abstract IEnumerable<(RegionState State, ReadModelTable Table, string Key, object? Value)> Restore(TState saved);
 
     /// <summary>Reads the grain's record, if state is kept, and publishes what it says: call at the end of activation.</summary>
-    protected async Task RestoreAsync()
+    protected Task RestoreAsync()
     {
+        // State in memory (always, for a harness alone): no record, and activation stays synchronous.
         record = ServiceProvider.GetRequiredService<GrainRecords>().For<TState>(this);
-        if (record is not null && await record.ReadAsync() is { } saved)
+        return record is null ? Task.CompletedTask : ReadAsync(record);
+    }
+
+    private async Task ReadAsync(GrainRecord<TState> from)
+    {
+        if (await from.ReadAsync() is { } saved)
         {
             var entries = Restore(saved).Select(e => new ReadModelChange(e.State.Generation, e.State.Name, e.Table, e.Key, e.Value));
             await Replicas.RepublishAsync([.. entries]);
