@@ -29,6 +29,9 @@ public sealed class ClientTaps(MetadataPropagation propagation, TimeProvider tim
 
     public IEnumerable<ClientTap> All => byId.Values;
 
+    /// <summary>The highest number of a client registered here (0 if none): a cluster's world grain that lost its count learns it back.</summary>
+    public int LastNumber => byId.Values.Select(t => t.Number).DefaultIfEmpty(Volatile.Read(ref next)).Max();
+
     /// <summary>
     /// Registers a client running on <paramref name="instanceId"/> (numbered <paramref name="number"/> when a cluster's world
     /// grain gave one, else next here); null when that instance has no metadata here. While the

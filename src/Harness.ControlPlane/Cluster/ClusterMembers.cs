@@ -11,7 +11,8 @@ namespace Harness.ControlPlane.Cluster;
 /// </summary>
 public sealed class ClusterMembers(
     IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails silo, HarnessOptions options, ClusterMode mode,
-    ClusterReplicas replicas, Faults.FaultBook faults, Regions.RegionDirectory regions, ClusterSecret secret, ILogger<ClusterMembers> log)
+    ClusterReplicas replicas, Faults.FaultBook faults, Regions.RegionDirectory regions, ClusterSecret secret, Clients.ClientTaps taps,
+    ILogger<ClusterMembers> log)
     : IAsyncDisposable
 {
     /// <summary>How long the cluster report waits for the world grain before it answers from what this process knows.</summary>
@@ -120,14 +121,13 @@ public sealed class ClusterMembers(
             .Where(m => m.Status != SiloStatus.Dead || seenAlive.ContainsKey(m.SiloAddress))
             .Select(m => (Address: m.SiloAddress.ToParsableString(), m.Status))
             .OrderBy(m => m.Address, StringComparer.Ordinal)
-            .Select(m => new SiloReport(
-                m.Address, m.Status.ToString().ToLowerInvariant(), endpoints.GetValueOrDefault(m.Address), grainsBySilo?.GetValueOrDefault(m.Address)))
+            .Select(m => Report(m.Address, m.Status, grainsBySilo))
             .ToImmutableArray();
         return new ClusterReport(mode.ClusterId, self, silos, mode.State);
     }
 
-    /// <summary>How many of the harness's grains each live silo holds (Orleans' statistics), or null when they cannot be had now.</summary>
-    private async Task<Dictionary<string, int>?> GrainsBySiloAsync()
+    /// <summary>How many of the harness's grains each live silo holds, by kind (Orleans' statistics), or null when they cannot be had now.</summary>
+    private async Task<Dictionary<string, Dictionary<string, int>>?> GrainsBySiloAsync()
     {
         if (!mode.IsCluster)
         {
@@ -137,9 +137,9 @@ public sealed class ClusterMembers(
         try
         {
             var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics().WaitAsync(WorldPatience);
-            return statistics.Where(s => s.GrainType.StartsWith(GrainTypePrefix, StringComparison.Ordinal))
+            return statistics.Where(s => s.GrainType.StartsWith(GrainTypePrefix, StringComparison.Ordinal) && s.ActivationCount > 0)
                 .GroupBy(s => s.SiloAddress.ToParsableString())
-                .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
+                .ToDictionary(g => g.Key, g => g.GroupBy(s => Kind(s.GrainType)).ToDictionary(k => k.Key, k => k.Sum(s => s.ActivationCount), StringComparer.Ordinal));
         }
         catch (Exception error) when (error is TimeoutException or OrleansException)
         {
@@ -148,7 +148,22 @@ public sealed class ClusterMembers(
         }
     }
 
+    /// <summary>A grain type's kind as the report shows it: <c>Harness.ControlPlane.Grains.SubnetGrain,Harness.ControlPlane</c> → <c>subnet</c>.</summary>
+    private static string Kind(string grainType)
+    {
+        var name = grainType.Split(',')[0];
+        name = name[(name.LastIndexOf('.') + 1)..];
+        name = name.EndsWith("Grain", StringComparison.Ordinal) ? name[..^"Grain".Length] : name;
+        return name.Length == 0 ? grainType : char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
     private static readonly string GrainTypePrefix = typeof(ClusterMembers).Namespace![..^".Cluster".Length] + ".";
+
+    private SiloReport Report(string silo, SiloStatus status, Dictionary<string, Dictionary<string, int>>? grainsBySilo)
+    {
+        var kinds = grainsBySilo is null ? null : grainsBySilo.GetValueOrDefault(silo) ?? [];
+        return new SiloReport(silo, status.ToString().ToLowerInvariant(), endpoints.GetValueOrDefault(silo), kinds?.Values.Sum(), kinds);
+    }
 
     private ClusterMembershipSnapshot Observe(ClusterMembershipSnapshot snapshot)
     {
@@ -179,7 +194,8 @@ public sealed class ClusterMembers(
 
     /// <summary>Joins (or joins again) with what the world grain needs from this process, including what it may have lost.</summary>
     private Task<JoinAnswer> JoinWorldAsync(ProcessRecord record) =>
-        World.JoinAsync(record, StartSettings.Of(options), faults.LastNumber, regions.Generation, secret.Key);
+        World.JoinAsync(
+            record, StartSettings.Of(options, mode.StateStore?.ToString() ?? "memory"), faults.LastNumber, regions.Generation, secret.Key, taps.LastNumber);
 
     private IWorldGrain World => grains.GetGrain<IWorldGrain>(IWorldGrain.Key);
 
@@ -241,7 +257,10 @@ public sealed record ClusterMode(string ClusterId, RedisUrl? Redis, RedisUrl? St
 
 public sealed record ClusterReport(string ClusterId, ProcessRecord? Self, ImmutableArray<SiloReport> Silos, string State);
 
-/// <summary>A silo as the cluster report shows it; <c>Grains</c> counts the harness's grains on it (null when not known).</summary>
-public sealed record SiloReport(string Silo, string Status, string? Ec2Endpoint, int? Grains = null);
+/// <summary>
+/// A silo as the cluster report shows it; <c>Grains</c> counts the harness's grains on it and <c>GrainsByKind</c> by kind
+/// (<c>subnet</c>, <c>networkInterface</c>, …): null when not known.
+/// </summary>
+public sealed record SiloReport(string Silo, string Status, string? Ec2Endpoint, int? Grains = null, IReadOnlyDictionary<string, int>? GrainsByKind = null);
 
 public sealed class ClusterJoinRefusedException(string message) : Exception(message);

@@ -14,7 +14,7 @@ public interface IWorldGrain : IGrainWithStringKey
     /// Records the process (again, after a change of membership: idempotent), or says why it may not join.
     /// <paramref name="lastFaultNumber"/>: the highest fault number the process knows, so that numbering goes on past it.
     /// </summary>
-    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings, int lastFaultNumber, long generation, byte[]? secret);
+    Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings settings, int lastFaultNumber, long generation, byte[]? secret, int lastClientNumber);
 
     /// <summary>
     /// Empties the world on every process: every gate closed (each process's EC2 requests drained), then every world
@@ -61,8 +61,11 @@ public sealed record ProcessRecord(string Silo, string Ec2Endpoint, int ImdsPort
 [Immutable]
 public sealed record StartSettings(ImmutableArray<KeyValuePair<string, string>> Values)
 {
-    public static StartSettings Of(HarnessOptions options) => new(
+    /// <summary><paramref name="state"/>: where grain state is kept (<c>--state</c>): a process that keeps none beside ones that
+    /// do would leave stale records behind, which a later activation reads back.</summary>
+    public static StartSettings Of(HarnessOptions options, string state = "memory") => new(
     [
+        new("--state", state),
         new("--seed", options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("--propagation", options.Propagation.Imds.ToString() ?? ""),
         new("--fault", string.Join(" ", options.Faults)),

@@ -51,11 +51,13 @@ internal sealed class WorldGrain(
         }
     }
 
-    public async Task<JoinAnswer> JoinAsync(ProcessRecord process, StartSettings start, int lastFaultNumber, long world, byte[]? processSecret)
+    public async Task<JoinAnswer> JoinAsync(
+        ProcessRecord process, StartSettings start, int lastFaultNumber, long world, byte[]? processSecret, int lastClientNumber)
     {
         secret ??= processSecret ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         // A world grain that lost its record (its silo died) learns the numbers back from the processes.
         faultNumber = Math.Max(faultNumber, lastFaultNumber);
+        clientNumber = Math.Max(clientNumber, lastClientNumber);
         generation = Math.Max(generation, world);
         unconfirmed.Remove(process.Silo);
         await ForgetSilentAsync();
@@ -231,8 +233,9 @@ internal sealed class WorldGrain(
     }
 
     /// <summary>
-    /// Drops processes read back from Redis that do not answer within 2 s: after every process of a cluster was killed,
-    /// membership still lists them as active until a new silo has declared them dead, and a joiner would wait on them.
+    /// Drops processes read back from Redis that cannot be reached (refused, or declared dead; one that is only slow stays):
+    /// after every process of a cluster was killed, membership still lists them as active until a new silo has declared
+    /// them dead, and a joiner would wait on them.
     /// </summary>
     private async Task ForgetSilentAsync()
     {
@@ -244,8 +247,14 @@ internal sealed class WorldGrain(
                 await p.Replica!.PingAsync().WaitAsync(TimeSpan.FromSeconds(2));
                 return (p.Silo, Alive: true);
             }
-            catch (Exception error) when (error is TimeoutException or OrleansException)
+            catch (TimeoutException)
             {
+                // Slow is not dead: a live process must never be dropped (a new world would be started over its records).
+                return (p.Silo, Alive: true);
+            }
+            catch (OrleansException)
+            {
+                // Refused or declared dead: gone.
                 return (p.Silo, Alive: false);
             }
         }));
@@ -259,12 +268,31 @@ internal sealed class WorldGrain(
         }
     }
 
-    /// <summary>With <c>--state</c>, writes the record before anyone hears of a change to it.</summary>
-    private Task KeepAsync() => record?.WriteAsync(new WorldRecord
+    /// <summary>
+    /// With <c>--state</c>, writes the record before anyone hears of a change to it. A write that fails fails the call, and
+    /// the grain starts again from what Redis holds (its memory is ahead of it).
+    /// </summary>
+    private async Task KeepAsync()
     {
-        Settings = settings, SettingsFrom = settingsFrom, Propagation = propagation, Generation = generation, Secret = secret,
-        FaultNumber = faultNumber, Processes = [.. processes.Values], Faults = [.. faults.Values], ClientNumber = clientNumber,
-    }) ?? Task.CompletedTask;
+        if (record is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await record.WriteAsync(new WorldRecord
+            {
+                Settings = settings, SettingsFrom = settingsFrom, Propagation = propagation, Generation = generation, Secret = secret,
+                FaultNumber = faultNumber, Processes = [.. processes.Values], Faults = [.. faults.Values], ClientNumber = clientNumber,
+            });
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
     /// <summary>Drops processes whose silo membership has declared dead or that are leaving; silos it does not know yet stay.</summary>
     private void ForgetDeparted()

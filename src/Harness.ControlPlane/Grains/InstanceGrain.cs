@@ -37,12 +37,18 @@ internal sealed class InstanceGrain(
         return RestoreAsync();
     }
 
-    protected override InstanceRecord? Save() =>
-        view is null ? null : new InstanceRecord { View = view, HoldsVcpus = holdsVcpus, TerminatedAt = terminatedAt };
+    // A forgotten instance keeps a record without its view (until a reset deletes the world's records): brought back, it
+    // tells every process the instance is gone, in case its process died before it said so.
+    protected override InstanceRecord? Save() => new() { View = view, HoldsVcpus = holdsVcpus, TerminatedAt = terminatedAt };
 
     protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(InstanceRecord saved)
     {
         (view, holdsVcpus, terminatedAt) = (saved.View, saved.HoldsVcpus, saved.TerminatedAt);
+        if (view is null)
+        {
+            return [(state, ReadModelTable.Instances, GrainKeys.Split(this.GetPrimaryKeyString()).Id, null)];
+        }
+
         if (View.State.Name == "terminated")
         {
             // This process forgets it after the retention, as the process that terminated it would have.

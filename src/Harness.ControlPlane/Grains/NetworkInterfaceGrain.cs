@@ -30,11 +30,19 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
         return RestoreAsync();
     }
 
-    protected override NetworkInterfaceRecord? Save() => view is null ? null : new NetworkInterfaceRecord { View = view };
+    // A deleted interface keeps a record without its view (until a reset deletes the world's records): brought back, it
+    // tells every process the interface is gone, in case its process died before it said so.
+    protected override NetworkInterfaceRecord? Save() => new() { View = view };
 
     protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(NetworkInterfaceRecord saved)
     {
         view = published = saved.View;
+        if (view is null)
+        {
+            yield return (state, ReadModelTable.NetworkInterfaces, GrainKeys.Split(this.GetPrimaryKeyString()).Id, null);
+            yield break;
+        }
+
         yield return (state, ReadModelTable.NetworkInterfaces, View.NetworkInterfaceId, View);
         if (View.Attachment is { } attachment)
         {
@@ -129,10 +137,13 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
             SetEntry(state, ReadModelTable.Attachments, current.Attachment.AttachmentId, null);
         }
 
-        view = null;
         propagation.InterfaceChanged(region, published, null);
         published = null;
         await Subnet(current.SubnetId).RemoveInterfaceAsync(current.NetworkInterfaceId);
+
+        // Gone from the grain's record only now (it is written before the call above): if the subnet's call fails, or a
+        // process dies between the two, a retry of the delete still finds the interface and finishes it.
+        view = null;
 
         // A deleted interface has nothing left to hold: without this, every interface ever created (each launch makes
         // one) would keep an activation for as long as the harness runs.

@@ -115,10 +115,20 @@ internal sealed partial class RegionGrain
             SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation);
         }
 
+        // Recorded before the subnet binds (the record is written before the call), so that a region grain brought back after
+        // its process died knows where the binding may be; until the subnet has it, the allocation shows no association.
         var binding = new PublicBinding(allocation.AllocationId, ResourceIds.New("eipassoc", random), allocation.PublicIp);
-        await Subnet(command.SubnetId).BindAsync(command.NetworkInterfaceId, command.PrivateIp, binding);
-
         SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation with { BoundSubnetId = command.SubnetId });
+        try
+        {
+            await Subnet(command.SubnetId).BindAsync(command.NetworkInterfaceId, command.PrivateIp, binding);
+        }
+        catch (Ec2Exception)
+        {
+            SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation);
+            throw;
+        }
+
         pastAssociations.Add(binding.AssociationId);
         return binding.AssociationId;
     }

@@ -52,9 +52,16 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
         allocatedIps.UnionWith(saved.AllocatedIps);
         releasedIps.UnionWith(saved.ReleasedIps);
         pastAssociations.UnionWith(saved.PastAssociations);
+        // What this process still shows of them and the record has not (deleted, and its process died before it said so)
+        // goes everywhere: this grain is the only writer of these entries, and it reads them back from here.
+        var ghosts = state.Vpcs.Keys.Except(saved.Vpcs.Select(v => v.VpcId)).Select(id => (state, ReadModelTable.Vpcs, id, (object?)null))
+            .Concat(state.SecurityGroups.Keys.Except(saved.SecurityGroups.Select(g => g.GroupId)).Select(id => (state, ReadModelTable.SecurityGroups, id, (object?)null)))
+            .Concat(state.Addresses.Keys.Except(saved.Addresses.Select(a => a.AllocationId)).Select(id => (state, ReadModelTable.Addresses, id, (object?)null)))
+            .ToList();
         return saved.Vpcs.Select(v => (state, ReadModelTable.Vpcs, v.VpcId, (object?)v))
             .Concat(saved.SecurityGroups.Select(g => (state, ReadModelTable.SecurityGroups, g.GroupId, (object?)g)))
-            .Concat(saved.Addresses.Select(a => (state, ReadModelTable.Addresses, a.AllocationId, (object?)a)));
+            .Concat(saved.Addresses.Select(a => (state, ReadModelTable.Addresses, a.AllocationId, (object?)a)))
+            .Concat(ghosts);
     }
 
     public Task<string[]> NewIdsAsync(string prefix, int count) =>

@@ -36,7 +36,9 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     }
 
     // The live collections, not copies: the record is serialized within this turn, which nothing interleaves with.
-    protected override SubnetRecord? Save() => spec is null ? null : new SubnetRecord
+    // A deleted subnet keeps a record without its spec (until a reset deletes the world's records): brought back, it
+    // tells every process the subnet is gone, in case its process died before it said so.
+    protected override SubnetRecord? Save() => spec is null ? new SubnetRecord() : new SubnetRecord
     {
         Spec = spec, Tags = tags, Interfaces = interfaces, BindingIndex = bindingIndex, Limits = limits,
         AddressOwners = addressOwners, PrefixOwners = prefixOwners, Used = used, Cursor = cursor,
@@ -44,6 +46,11 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
 
     protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(SubnetRecord saved)
     {
+        if (saved.Spec is null)
+        {
+            return [(state, ReadModelTable.Subnets, GrainKeys.Split(this.GetPrimaryKeyString()).Id, null)];
+        }
+
         (spec, tags, interfaces, bindingIndex, used, cursor) = (saved.Spec, saved.Tags, saved.Interfaces, saved.BindingIndex, saved.Used, saved.Cursor);
         foreach (var (id, limit) in saved.Limits)
         {

@@ -224,13 +224,16 @@ internal sealed class ClientTokenGrain(TimeProvider time, GrainRecords records) 
 
     public async Task CompleteAsync(object result)
     {
-        if (record is not null)
-        {
-            await record.WriteAsync(new ClientTokenRecord { Fingerprint = fingerprint!, FirstUsed = firstUsed, Result = result });
-        }
-
+        // Waiting repeats get the result first, whatever happens to the record: they must not wait out the lease and run
+        // the call again.
         this.result = result;
         running?.TrySetResult(true);
+        if (record is not null && fingerprint is not null)
+        {
+            // An activation that did not see the claim (the grain's process died while the call ran) has no fingerprint to
+            // keep: the token is forgotten, as in memory.
+            await record.WriteAsync(new ClientTokenRecord { Fingerprint = fingerprint, FirstUsed = firstUsed, Result = result });
+        }
     }
 
     public Task AbandonAsync()

@@ -9,7 +9,7 @@ namespace Harness.Ec2.Tests.Cluster;
 
 /// <summary>
 /// <c>--state redis://…</c>: grain state in Redis. Three processes, addresses moved between interfaces through all of
-/// them, and the process holding the most grains killed with kill -9 in the middle: no acknowledged move is lost, every
+/// them, and the process holding the subnet's grain killed with kill -9 in the middle: no acknowledged move is lost, every
 /// address is on exactly one interface as both survivors see it, every failed request failed with a 5xx or a refused
 /// connection (none hung), the survivors answer for every interface again within 10 s, a pending metadata change still
 /// shows, and the process restarted on its ports rejoins and reads the same world.
@@ -57,13 +57,14 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         await ec2.AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest { NetworkInterfaceId = enis[0], PrivateIpAddresses = [.. addresses] });
         var instance = await ClusterEc2.LaunchAsync(clients[1], subnet, type: InstanceType.M5Large);
 
-        // The victim: the process holding the most of the harness's grains, so that their state must come from Redis.
+        // The victim: the process holding the subnet's grain, so that where every address is must come from Redis.
         using (var report = await ServeCluster.ReportAsync(processes[0]))
         {
             output.WriteLine(report.RootElement.GetProperty("silos").ToString());
         }
 
-        var victim = await MostGrainsAsync(processes);
+        var victim = await SubnetHostAsync(processes);
+        Assert.True(victim >= 0, "no process holds the subnet's grain");
         var survivors = Enumerable.Range(0, 3).Where(i => i != victim).ToArray();
 
         // Churn: each worker moves its own addresses (so an address's moves are one after another), through every process.
@@ -231,16 +232,15 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         ["--cluster", cluster.Redis.Url, "--state", cluster.Redis.Url, "--cluster-id", "durable", "--silo-port", $"{ServeProcess.FreePort()}",
          "--gateway-port", $"{ServeProcess.FreePort()}", "--propagation", "fixed(3s)"];
 
-    /// <summary>The index of the process whose silo holds the most of the harness's grains.</summary>
-    private static async Task<int> MostGrainsAsync(List<ServeProcess> processes)
+    /// <summary>The index of the process whose silo holds the subnet's grain (the test has one subnet): every address is its.</summary>
+    private static async Task<int> SubnetHostAsync(List<ServeProcess> processes)
     {
         using var report = await ServeCluster.ReportAsync(processes[0]);
-        var grains = report.RootElement.GetProperty("silos").EnumerateArray()
+        var host = report.RootElement.GetProperty("silos").EnumerateArray()
             .Where(s => s.GetProperty("status").GetString() == "active")
-            .ToDictionary(s => s.GetProperty("ec2Endpoint").GetString()!, s => s.GetProperty("grains").GetInt32());
-        var counts = processes.Select(p => grains.GetValueOrDefault(p.Ec2Url.GetLeftPart(UriPartial.Authority))).ToList();
-        Assert.True(counts.Max() > 0, "no process holds a grain");
-        return counts.IndexOf(counts.Max());
+            .Single(s => s.GetProperty("grainsByKind").TryGetProperty("subnet", out var count) && count.GetInt32() > 0)
+            .GetProperty("ec2Endpoint").GetString();
+        return processes.FindIndex(p => p.Ec2Url.GetLeftPart(UriPartial.Authority) == host);
     }
 
     private static async Task MetadataShowsAsync(ServeProcess process, Instance instance, string address)
