@@ -13,8 +13,9 @@ namespace Harness.ControlPlane.Tests.Cluster;
 /// <summary>
 /// Grain records in Redis (<c>--state</c>), on Orleans' own test cluster of two silos: a subnet grain whose silo is
 /// killed comes back on the other from its record, with every interface, address and limit it had, draws no address it
-/// had given out, and publishes its view into the surviving silo's read model; a region grain comes back with its VPCs
-/// and subnet layout and draws its ids from a new stream.
+/// had given out, and publishes its view into the surviving silo's read model; a deleted one stays deleted and is taken
+/// away where it still showed; a region grain comes back with its VPCs and subnet layout, takes away a VPC deleted since,
+/// and draws its ids from a new stream.
 /// </summary>
 public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
 {
@@ -110,6 +111,38 @@ public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeletedSubnetWhoseSiloIsKilled_StaysDeleted_AndIsTakenAwayWhereItStillShowed()
+    {
+        var secondary = cluster.Silos[1];
+        var survivor = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress);
+        var grains = survivor.GetRequiredService<IGrainFactory>();
+        string? id = null;
+        for (var i = 0; i < 40 && id is null; i++)
+        {
+            var candidate = $"subnet-deleted-{i:D2}";
+            await Subnet(grains, candidate).InitializeAsync(Spec(candidate));
+            if (await HostAsync(candidate) == secondary.SiloAddress)
+            {
+                id = candidate;
+            }
+        }
+
+        Assert.NotNull(id);
+        var view = await Subnet(grains, id).InitializeAsync(Spec(id));
+        await Subnet(grains, id).DeleteAsync();
+
+        // The survivor still shows it, as if the delete had not reached it before the process died.
+        var survivorRegion = survivor.GetRequiredService<RegionDirectory>().Get(Region);
+        survivorRegion.Apply(ReadModelTable.Subnets, id, view);
+        await cluster.KillSiloAsync(secondary);
+
+        var error = await Assert.ThrowsAsync<Domain.Errors.Ec2Exception>(
+            () => Subnet(grains, id).AddInterfaceAsync("eni-x", 0, AddressRequest.None(10)).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("InvalidSubnetID.NotFound", error.Code);
+        Assert.False(survivorRegion.Subnets.ContainsKey(id), "the deleted subnet still shows on the survivor");
+    }
+
+    [Fact]
     public async Task ARegionWhoseSiloIsKilled_ComesBackWithItsVpcsAndLayout_AndGivesOutNoIdTwice()
     {
         var secondary = cluster.Silos[1];
@@ -134,6 +167,13 @@ public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
         var subnet = await grain.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr16("10.5.1.0/24"), null, []));
         var idsBefore = await grain.NewIdsAsync("eni", 20);
 
+        // A VPC deleted whose delete never reached the survivor (its process died between the record and the send): the
+        // survivor still shows it, and the region brought back must take it away.
+        var gone = await grain.CreateVpcAsync(new CreateVpcCommand(Cidr16("10.6.0.0/16"), "default", []));
+        await grain.DeleteVpcAsync(gone.VpcId);
+        var survivorRegion = survivor.GetRequiredService<RegionDirectory>().Get(region);
+        survivorRegion.Apply(ReadModelTable.Vpcs, gone.VpcId, gone);
+
         await cluster.KillSiloAsync(secondary);
 
         // Its VPC and subnet layout came back: a subnet that overlaps the first is refused, another one is made.
@@ -141,7 +181,8 @@ public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
             () => grain.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr16("10.5.1.0/25"), null, [])).WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal("InvalidSubnet.Conflict", conflict.Code);
         var second = await grain.CreateSubnetAsync(new CreateSubnetCommand(vpc.VpcId, Cidr16("10.5.2.0/24"), null, []));
-        Assert.True(survivor.GetRequiredService<RegionDirectory>().Get(region).Vpcs.ContainsKey(vpc.VpcId));
+        Assert.True(survivorRegion.Vpcs.ContainsKey(vpc.VpcId));
+        Assert.False(survivorRegion.Vpcs.ContainsKey(gone.VpcId), "the deleted VPC still shows on the survivor");
 
         // Ids from a new stream: none given out before the kill comes again.
         var idsAfter = await grain.NewIdsAsync("eni", 20);

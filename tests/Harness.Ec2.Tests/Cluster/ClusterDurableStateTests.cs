@@ -214,6 +214,18 @@ public sealed class ClusterDurableStateTests(ITestOutputHelper output) : IAsyncL
         Assert.NotEmpty(await KeysAsync(redis, "harness/again/state/2/*"));
     }
 
+    [Fact]
+    public async Task AProcessWithoutState_IsRefusedByAClusterThatKeepsIt()
+    {
+        await cluster.StartAsync("kept", "--state", cluster.Redis.Url);
+
+        // It would change grains without writing their records, and a later activation would read stale ones back.
+        var refused = await Assert.ThrowsAsync<ServeFailedException>(() => ServeProcess.StartAsync(cluster.Args("kept")));
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"--state is 'memory' here but '{cluster.Redis.Url}/0' in the cluster", refused.Errors, StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> KeysAsync(StackExchange.Redis.ConnectionMultiplexer redis, string pattern)
     {
         var keys = new List<string>();
