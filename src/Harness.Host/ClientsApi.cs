@@ -85,7 +85,9 @@ internal sealed class HostClientCards(ImdsListener listener, ClusterMembers memb
     public ClientCard Card(ClientTap tap, string? origin)
     {
         origin ??= members.Self?.Ec2Endpoint ?? "http://127.0.0.1";
-        var host = new HostString(new Uri(origin).Authority);
+
+        // A request without a Host (HTTP/1.0) names none: the metadata URL then says 127.0.0.1, as it always did.
+        var host = Uri.TryCreate(origin, UriKind.Absolute, out var uri) ? new HostString(uri.Authority) : default;
         return new ClientCard(
             tap.Id, tap.Name, tap.Slot.InstanceId, $"http://{tap.AddressText}:{listener.Port}", $"{origin}/_harness/clients/{tap.Id}/ec2",
             tap.RegisteredAt, tap.EndedAt, listener.UrlThrough(host, tap.Id));

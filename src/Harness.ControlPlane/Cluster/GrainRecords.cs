@@ -18,8 +18,6 @@ public sealed class GrainRecords(IServiceProvider services, ClusterMode mode, IL
 
     private IGrainStorage? storage;
 
-    public bool IsDurable => mode.IsDurable;
-
     /// <summary>Where a cluster's records start: grain keys begin with their world's number, so a world's records share a prefix.</summary>
     public static string KeyPrefix(string clusterId) => $"{ClusterSettings.ServiceId}/{clusterId}/state/";
 
@@ -65,7 +63,10 @@ public sealed class GrainRecords(IServiceProvider services, ClusterMode mode, IL
                     }
                 }
 
-                await database.KeyDeleteAsync([.. batch]);
+                if (batch.Count > 0)
+                {
+                    await database.KeyDeleteAsync([.. batch]);
+                }
             }
             catch (Exception error) when (error is RedisException or TimeoutException)
             {
@@ -88,7 +89,7 @@ internal sealed class GrainRecord<T>(IGrainStorage storage, GrainId grain, strin
         return record.RecordExists ? record.State : null;
     }
 
-    /// <summary>Writes <paramref name="state"/>, or deletes the record when it is null (a deleted resource keeps nothing).</summary>
+    /// <summary>Writes <paramref name="state"/>, or deletes the record when it is null (a token that expired).</summary>
     public Task WriteAsync(T? state)
     {
         if (state is not null)

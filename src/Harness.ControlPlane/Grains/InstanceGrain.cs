@@ -39,7 +39,7 @@ internal sealed class InstanceGrain(
 
     // A forgotten instance keeps a record without its view (until a reset deletes the world's records): brought back, it
     // tells every process the instance is gone, in case its process died before it said so.
-    protected override InstanceRecord? Save() => new() { View = view, HoldsVcpus = holdsVcpus, TerminatedAt = terminatedAt };
+    protected override InstanceRecord Save() => new() { View = view, HoldsVcpus = holdsVcpus, TerminatedAt = terminatedAt };
 
     protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(InstanceRecord saved)
     {

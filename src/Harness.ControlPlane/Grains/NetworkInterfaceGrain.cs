@@ -32,7 +32,7 @@ internal sealed class NetworkInterfaceGrain(RegionDirectory regions, MetadataPro
 
     // A deleted interface keeps a record without its view (until a reset deletes the world's records): brought back, it
     // tells every process the interface is gone, in case its process died before it said so.
-    protected override NetworkInterfaceRecord? Save() => new() { View = view };
+    protected override NetworkInterfaceRecord Save() => new() { View = view };
 
     protected override IEnumerable<(RegionState, ReadModelTable, string, object?)> Restore(NetworkInterfaceRecord saved)
     {

@@ -17,8 +17,8 @@ internal abstract class PublishingGrain<TState> : PublishingGrain
 {
     private GrainRecord<TState>? record;
 
-    /// <summary>What to keep of this grain, or null when there is nothing (its resource is deleted).</summary>
-    protected abstract TState? Save();
+    /// <summary>What to keep of this grain; a deleted resource keeps a record that says so, to republish its delete.</summary>
+    protected abstract TState Save();
 
     /// <summary>Takes a record back and says which read-model entries the grain publishes with it.</summary>
     protected abstract IEnumerable<(RegionState State, ReadModelTable Table, string Key, object? Value)> Restore(TState saved);

@@ -38,7 +38,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     // The live collections, not copies: the record is serialized within this turn, which nothing interleaves with.
     // A deleted subnet keeps a record without its spec (until a reset deletes the world's records): brought back, it
     // tells every process the subnet is gone, in case its process died before it said so.
-    protected override SubnetRecord? Save() => spec is null ? new SubnetRecord() : new SubnetRecord
+    protected override SubnetRecord Save() => spec is null ? new SubnetRecord() : new SubnetRecord
     {
         Spec = spec, Tags = tags, Interfaces = interfaces, BindingIndex = bindingIndex, Limits = limits,
         AddressOwners = addressOwners, PrefixOwners = prefixOwners, Used = used, Cursor = cursor,
