@@ -60,19 +60,7 @@ public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
         var survivor = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress);
         var grains = survivor.GetRequiredService<IGrainFactory>();
 
-        // Subnets until one lives on the secondary silo (the primary holds the test cluster's membership).
-        string? id = null;
-        for (var i = 0; i < 40 && id is null; i++)
-        {
-            var candidate = $"subnet-{i:D2}";
-            await Subnet(grains, candidate).InitializeAsync(Spec(candidate));
-            if (await HostAsync(candidate) == secondary.SiloAddress)
-            {
-                id = candidate;
-            }
-        }
-
-        Assert.NotNull(id);
+        var id = await SubnetOnSecondaryAsync(grains, "subnet");
         var subnet = Subnet(grains, id);
         var interfaces = new[] { "eni-a", "eni-b", "eni-c" };
         foreach (var eni in interfaces)
@@ -116,19 +104,8 @@ public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
         var secondary = cluster.Silos[1];
         var survivor = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress);
         var grains = survivor.GetRequiredService<IGrainFactory>();
-        string? id = null;
-        for (var i = 0; i < 40 && id is null; i++)
-        {
-            var candidate = $"subnet-deleted-{i:D2}";
-            await Subnet(grains, candidate).InitializeAsync(Spec(candidate));
-            if (await HostAsync(candidate) == secondary.SiloAddress)
-            {
-                id = candidate;
-            }
-        }
-
-        Assert.NotNull(id);
-        var view = await Subnet(grains, id).InitializeAsync(Spec(id));
+        var id = await SubnetOnSecondaryAsync(grains, "subnet-deleted");
+        var view = Views(cluster.GetSiloServiceProvider(secondary.SiloAddress), id) ?? throw new InvalidOperationException("no view of the subnet");
         await Subnet(grains, id).DeleteAsync();
 
         // The survivor still shows it, as if the delete had not reached it before the process died.
@@ -188,6 +165,22 @@ public sealed class GrainRecordsOnTwoSilosTests : IAsyncLifetime
         var idsAfter = await grain.NewIdsAsync("eni", 20);
         Assert.Empty(idsAfter.Intersect(idsBefore));
         Assert.NotEqual(subnet.SubnetId, second.SubnetId);
+    }
+
+    /// <summary>Creates subnets until one lives on the secondary silo (the primary holds the test cluster's membership): its id.</summary>
+    private async Task<string> SubnetOnSecondaryAsync(IGrainFactory grains, string prefix)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var candidate = $"{prefix}-{i:D2}";
+            await Subnet(grains, candidate).InitializeAsync(Spec(candidate));
+            if (await HostAsync(candidate) == cluster.Silos[1].SiloAddress)
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("no subnet of 40 was placed on the secondary silo");
     }
 
     private static IRegionGrain RegionOf(IGrainFactory grains, string region) => grains.GetGrain<IRegionGrain>(GrainKeys.Of(new RegionState(region, Generation)));
