@@ -46,7 +46,8 @@ public sealed class Ec2BenchCommandTests : IAsyncLifetime
             Assert.Null(w.Stats.FirstError);
             Assert.InRange(w.Stats.P50Ms, 0.001, w.Stats.P99Ms);
             Assert.InRange(w.Stats.P99Ms, w.Stats.P50Ms, w.Stats.MaxMs);
-            Assert.InRange(w.Stats.Seconds, 0.4, 10);
+            // About its 400 ms: the measured window ends with the last reply and is rounded to the millisecond (0.399 seen).
+            Assert.InRange(w.Stats.Seconds, 0.35, 10);
         });
 
         // Every assign is followed by the Unassign of what it got: one each, give or take the one cut off at the end.
