@@ -157,7 +157,7 @@ public sealed class ClusterMembers(
         return name.Length == 0 ? grainType : char.ToLowerInvariant(name[0]) + name[1..];
     }
 
-    private static readonly string GrainTypePrefix = typeof(ClusterMembers).Namespace![..^".Cluster".Length] + ".";
+    private static readonly string GrainTypePrefix = Grains.GrainCallCounts.Namespace + ".";
 
     private SiloReport Report(string silo, SiloStatus status, Dictionary<string, Dictionary<string, int>>? grainsBySilo)
     {
