@@ -48,6 +48,10 @@ if [ -f tests/conformance/js/package.json ] && { [ ! -d tests/conformance/js/nod
      || [ tests/conformance/js/package-lock.json -nt tests/conformance/js/node_modules/.package-lock.json ]; }; then
   (cd tests/conformance/js && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed" >&2; exit 2; }
 fi
+if [ ! -d tests/conformance/alibaba/node_modules ] \
+     || [ tests/conformance/alibaba/package-lock.json -nt tests/conformance/alibaba/node_modules/.package-lock.json ]; then
+  (cd tests/conformance/alibaba && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci (alibaba) failed" >&2; exit 2; }
+fi
 
 step "build (Release)"
 dotnet build Harness.sln -c Release -nologo -v quiet || exit 1
@@ -137,6 +141,10 @@ tally "$LOGS/cli-signatures.log" 'cli-signatures: [0-9]+ passed' 'passed, [0-9]+
 step "AWS SDK for JavaScript v3: EC2 smoke and metadata tests"
 run "$LOGS/js.log" env HARNESS_NO_BUILD=1 bash tests/conformance/js/run.sh
 tally "$LOGS/js.log" '^# pass [0-9]+' '^# fail [0-9]+'
+
+step "Alibaba Cloud's Node.js clients (ECS and VPC SDKs with ACS3 signing, pop-core with HMAC-SHA1)"
+run "$LOGS/alibaba.log" env HARNESS_NO_BUILD=1 bash tests/conformance/alibaba/run.sh
+tally "$LOGS/alibaba.log" '^# pass [0-9]+' '^# fail [0-9]+'
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ -s "$LOGS/failures" ]; then

@@ -7,6 +7,7 @@ using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.Regions;
 using Harness.Ec2;
+using Harness.Ecs;
 using Harness.Host.Hardening;
 using Harness.Imds;
 using Harness.Runtime;
@@ -38,6 +39,9 @@ public static class HarnessApp
         {
             Limit(k);
             k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.Ec2Port, listen => listen.Use(gate.Wrap));
+
+            // The Alibaba Cloud APIs on a port of their own, behind the same gate; its connections are marked for the branch below.
+            k.Listen(options.ListenAny ? IPAddress.Any : IPAddress.Loopback, options.EcsPort, listen => listen.Use(gate.Wrap).Use(EcsConnections.Mark));
         });
         AcceptLimit.Use(builder.Services, limits.AcceptLimit);
 
@@ -75,6 +79,7 @@ public static class HarnessApp
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
+        app.MapWhen(EcsConnections.IsEcs, ecs => ecs.Run(EcsApiEndpoints.HandleAsync));
         app.UseMalformedBodyAs400();
         var token = options.ControlToken is { Length: > 0 } secret ? new ControlToken(secret) : null;
         app.Use(new ControlApiGuard(new ControlHosts(options.PublicUrl, options.ListenAny), token).InvokeAsync);

@@ -25,6 +25,9 @@ public sealed class HarnessApplication(WebApplication api, WebApplication imds) 
     /// <summary>The EC2 facade's base URL, e.g. <c>http://127.0.0.1:4580</c>.</summary>
     public string Ec2Url => Api.Urls.First();
 
+    /// <summary>The Alibaba Cloud ECS and VPC APIs' base URL, e.g. <c>http://127.0.0.1:4582</c>.</summary>
+    public string EcsUrl => Api.Urls.Skip(1).First();
+
     /// <summary>The metadata service's port: every instance's endpoint is its own 127.a.b.c on it.</summary>
     public int ImdsPort => new Uri(imds.Urls.First()).Port;
 

@@ -11,6 +11,9 @@ namespace Harness.Host;
 /// </summary>
 public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581, int Seed = 1, bool ListenAny = false)
 {
+    /// <summary>Port of the Alibaba Cloud ECS and VPC APIs (<c>serve --ecs-port</c>, 4582 there); 0, the default here, takes a free one.</summary>
+    public int EcsPort { get; init; }
+
     /// <summary>How changes reach instances' metadata from the start (<c>serve --propagation</c>).</summary>
     public PropagationSettings Propagation { get; init; } = PropagationSettings.Default;
 

@@ -12,7 +12,7 @@ using Harness.Host.Hardening;
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--ecs-port 4582] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
 /// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]
 /// [--public-url URL] [--public-imds-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]
 /// [--cluster redis://HOST:PORT [--cluster-id NAME] [--silo-port N] [--gateway-port N]]</c>: runs the harness until Ctrl-C.
@@ -23,6 +23,7 @@ internal static class ServeCommand
     {
         var ec2Port = CommandOptions.Port("--ec2-port", 4580, "Port of the EC2 facade and control API on 127.0.0.1");
         var imdsPort = CommandOptions.Port("--imds-port", 4581, "Port of the instance metadata service");
+        var ecsPort = CommandOptions.Port("--ecs-port", 4582, "Port of the Alibaba Cloud ECS and VPC APIs on 127.0.0.1");
         var seed = CommandOptions.Whole("--seed", 1, 0, int.MaxValue, "Seed of every random choice (ids, MACs, zones, propagation delays; never secrets such as IMDSv2 tokens)");
         var listenAny = new Option<bool>("--listen-any")
         {
@@ -103,7 +104,7 @@ internal static class ServeCommand
         var clusterFlags = new ClusterFlags();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, publicImdsUrl, controlToken, maxConnections, dashboard,
+            ec2Port, imdsPort, ecsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, publicImdsUrl, controlToken, maxConnections, dashboard,
         };
         signatures.AddTo(command);
         clusterFlags.AddTo(command);
@@ -125,6 +126,7 @@ internal static class ServeCommand
             var token = given ?? (anywhere ? ControlToken.Generate() : null);
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), anywhere)
             {
+                EcsPort = parse.GetValue(ecsPort),
                 PublicUrl = parse.GetValue(publicUrl),
                 PublicImdsUrl = parse.GetValue(publicImdsUrl),
                 ControlToken = token,
@@ -170,6 +172,7 @@ internal static class ServeCommand
             Console.WriteLine($"""
                 harness is serving (seed {options.Seed})
                   EC2 API:      {ec2Url}/
+                  ECS/VPC API:  {app.EcsUrl}/  (Alibaba Cloud, RegionId cn-hangzhou and others)
                   control API:  {ec2Url}/_harness/  (health, reset, instances, propagation, events, clients, faults)
                   metadata:     port {app.ImdsPort}, one address per instance (imdsEndpoint in GET {ec2Url}/_harness/instances/<id>)
                                 tools: {app.ImdsBaseUrl}/latest/meta-data/ with header X-Harness-Instance-Id

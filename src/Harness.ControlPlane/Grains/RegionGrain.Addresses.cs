@@ -2,7 +2,6 @@ using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
-using Harness.Domain.Ids;
 using Harness.Domain.Net;
 
 namespace Harness.ControlPlane.Grains;
@@ -73,7 +72,7 @@ internal sealed partial class RegionGrain
         allocatedIps.Add(address);
         releasedIps.Remove(address);
         var view = new AddressView(
-            ResourceIds.New("eipalloc", random), address, command.Domain, command.PublicIpv4Pool ?? "amazon", borderGroup,
+            NewId("eipalloc"), address, command.Domain, command.PublicIpv4Pool ?? "amazon", borderGroup,
             command.CustomerOwnedIpv4Pool, BoundSubnetId: null, command.Tags);
         SetEntry(state, ReadModelTable.Addresses, view.AllocationId, view);
         return Task.FromResult(view);
@@ -117,7 +116,7 @@ internal sealed partial class RegionGrain
 
         // Recorded before the subnet binds (the record is written before the call), so that a region grain brought back after
         // its process died knows where the binding may be; until the subnet has it, the allocation shows no association.
-        var binding = new PublicBinding(allocation.AllocationId, ResourceIds.New("eipassoc", random), allocation.PublicIp);
+        var binding = new PublicBinding(allocation.AllocationId, NewId("eipassoc"), allocation.PublicIp);
         SetEntry(state, ReadModelTable.Addresses, allocation.AllocationId, allocation with { BoundSubnetId = command.SubnetId });
         try
         {

@@ -3,6 +3,7 @@ using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.Limits;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
+using Harness.Domain.Clouds;
 using Harness.Domain.Errors;
 using Harness.Domain.Ids;
 using Harness.Domain.Net;
@@ -65,26 +66,36 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     }
 
     public Task<string[]> NewIdsAsync(string prefix, int count) =>
-        Task.FromResult(Enumerable.Range(0, count).Select(_ => ResourceIds.New(prefix, random)).ToArray());
+        Task.FromResult(Enumerable.Range(0, count).Select(_ => state.Rules.NewId(prefix, state.RegionId, random)).ToArray());
+
+    /// <summary>A new id in the region's cloud's shape (<see cref="CloudRules.NewId"/>).</summary>
+    private string NewId(string prefix) => state.Rules.NewId(prefix, state.RegionId, random);
 
     public Task<InterfaceIdentity> NewInterfaceAsync() =>
-        Task.FromResult(new InterfaceIdentity(ResourceIds.New("eni", random), ResourceIds.NewMac(random), ++sequence));
+        Task.FromResult(new InterfaceIdentity(state.Rules.NewId("eni", state.RegionId, random), state.Rules.NewMac(random), ++sequence));
 
     public async Task<int> InstancesThatFitAsync(string instanceType, int minCount, int maxCount) =>
         await vcpus.FittingAsync(state, instanceType, minCount, maxCount);
 
     public Task<VpcView> CreateVpcAsync(CreateVpcCommand command)
     {
-        if (command.Cidr.PrefixLength is < 16 or > 28)
+        // Alibaba accepts larger VPCs (its default is 172.16.0.0/12); its API checks the mask before calling here.
+        if (command.Cidr.PrefixLength is > 28 || (command.Cidr.PrefixLength < 16 && state.Cloud == Cloud.Aws) || command.Cidr.PrefixLength < 8)
         {
             throw new Ec2Exception("InvalidVpc.Range", $"The CIDR '{command.Cidr}' is invalid.");
         }
 
-        var vpc = new VpcView(ResourceIds.New("vpc", random), command.Cidr, "available", false, dhcpOptionsId, command.InstanceTenancy, command.Tags);
+        var vpc = new VpcView(NewId("vpc"), command.Cidr, "available", false, dhcpOptionsId, command.InstanceTenancy, command.Tags);
         SetEntry(state, ReadModelTable.Vpcs, vpc.VpcId, vpc);
         subnetsByVpc[vpc.VpcId] = [];
-        var group = new SecurityGroupView(ResourceIds.New("sg", random), "default", "default VPC security group", vpc.VpcId, []);
-        SetEntry(state, ReadModelTable.SecurityGroups, group.GroupId, group);
+
+        // An EC2 VPC comes with its default security group; an Alibaba VPC with none.
+        if (state.Cloud == Cloud.Aws)
+        {
+            var group = new SecurityGroupView(NewId("sg"), "default", "default VPC security group", vpc.VpcId, []);
+            SetEntry(state, ReadModelTable.SecurityGroups, group.GroupId, group);
+        }
+
         return Task.FromResult(vpc);
     }
 
@@ -107,7 +118,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     {
         var vpc = Vpc(command.VpcId);
         var cidr = command.Cidr;
-        if (cidr.PrefixLength is < 16 or > 28 || !vpc.Cidr.Contains(cidr))
+        if (cidr.PrefixLength < state.Rules.LargestSubnet || cidr.PrefixLength > state.Rules.SmallestSubnet || !vpc.Cidr.Contains(cidr))
         {
             throw new Ec2Exception("InvalidSubnet.Range", $"The CIDR '{cidr}' is invalid.");
         }
@@ -124,7 +135,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
                 $"Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {string.Join(", ", state.AvailabilityZones)}.");
         }
 
-        var subnetId = ResourceIds.New("subnet", random);
+        var subnetId = NewId("subnet");
         subnetsByVpc[vpc.VpcId].Add(new SubnetLayout(subnetId, cidr));
         var spec = new SubnetSpec(state.Name, subnetId, vpc.VpcId, cidr, zone, state.ZoneIdOf(zone), command.Tags);
         return await GrainFactory.Get<ISubnetGrain>(GrainKeys.For(state, subnetId)).InitializeAsync(spec);
@@ -144,17 +155,18 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     public Task<SecurityGroupView> CreateSecurityGroupAsync(CreateSecurityGroupCommand command)
     {
         Vpc(command.VpcId);
-        if (command.GroupName == "default")
+        // Alibaba has neither a reserved name nor unique names per VPC.
+        if (state.Cloud == Cloud.Aws && command.GroupName == "default")
         {
             throw Ec2Errors.InvalidParameterValue("Cannot use reserved security group name: default");
         }
 
-        if (state.SecurityGroups.Values.Any(g => g.VpcId == command.VpcId && g.GroupName == command.GroupName))
+        if (state.Cloud == Cloud.Aws && state.SecurityGroups.Values.Any(g => g.VpcId == command.VpcId && g.GroupName == command.GroupName))
         {
             throw new Ec2Exception("InvalidGroup.Duplicate", $"The security group '{command.GroupName}' already exists for VPC '{command.VpcId}'");
         }
 
-        var group = new SecurityGroupView(ResourceIds.New("sg", random), command.GroupName, command.Description, command.VpcId, command.Tags);
+        var group = new SecurityGroupView(NewId("sg"), command.GroupName, command.Description, command.VpcId, command.Tags);
         SetEntry(state, ReadModelTable.SecurityGroups, group.GroupId, group);
         return Task.FromResult(group);
     }

@@ -147,7 +147,7 @@ internal sealed partial class SubnetGrain
 
     private void CheckUsable(uint address)
     {
-        if (!Cidr.Contains(address) || SubnetAddressing.IsReserved(Cidr, address))
+        if (!Cidr.Contains(address) || state.Rules.IsReserved(Cidr, address))
         {
             throw Ec2Errors.AddressOutsideSubnet(Ipv4.Format(address));
         }
@@ -162,7 +162,7 @@ internal sealed partial class SubnetGrain
 
         for (var address = prefix; address < prefix + PrefixSize; address++)
         {
-            if (addressOwners.ContainsKey(address) || SubnetAddressing.IsReserved(Cidr, address))
+            if (addressOwners.ContainsKey(address) || state.Rules.IsReserved(Cidr, address))
             {
                 return false;
             }
@@ -175,13 +175,14 @@ internal sealed partial class SubnetGrain
     private List<uint> FindFreeAddresses(int count, IReadOnlySet<uint> excluded)
     {
         var found = new List<uint>((int)Math.Min(count, 64));
-        var usable = SubnetAddressing.UsableCount(Cidr);
+        var usable = state.Rules.UsableCount(Cidr);
+        var (first, last) = (state.Rules.FirstUsable(Cidr), state.Rules.LastUsable(Cidr));
         var candidate = cursor;
         for (long scanned = 0; scanned < usable && found.Count < count; scanned++)
         {
-            if (candidate >= Cidr.Last || candidate < Cidr.First + 4)
+            if (candidate > last || candidate < first)
             {
-                candidate = Cidr.First + 4;
+                candidate = first;
             }
 
             if (!addressOwners.ContainsKey(candidate) && !excluded.Contains(candidate)

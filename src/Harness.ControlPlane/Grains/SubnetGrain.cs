@@ -79,7 +79,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
     {
         spec = subnetSpec;
         tags = subnetSpec.Tags;
-        cursor = subnetSpec.Cidr.First + 4;
+        cursor = state.Rules.FirstUsable(subnetSpec.Cidr);
         return Task.FromResult(Publish());
     }
 
@@ -282,7 +282,7 @@ internal sealed partial class SubnetGrain(RegionDirectory regions, MetadataPropa
         var s = Spec;
         return new SubnetView(
             s.SubnetId, s.VpcId, s.Cidr, s.AvailabilityZone, s.AvailabilityZoneId,
-            SubnetAddressing.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
+            state.Rules.UsableCount(s.Cidr) - used, tags, interfaces, bindingIndex);
     }
 
     private void SetInterface(string networkInterfaceId, InterfaceAddresses addresses)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Harness.ControlPlane.ReadModel;
+using Harness.Domain.Clouds;
 
 namespace Harness.ControlPlane.Regions;
 
@@ -9,7 +10,15 @@ namespace Harness.ControlPlane.Regions;
 /// </summary>
 public sealed class RegionState(string name, long generation = 0)
 {
+    /// <summary>The harness's name of the region: EC2's own, or <c>alibaba:</c> and Alibaba's (<see cref="CloudRegions"/>).</summary>
     public string Name { get; } = name;
+
+    public Cloud Cloud { get; } = CloudRegions.Parse(name).Cloud;
+
+    /// <summary>The region as its cloud names it (<c>us-east-1</c>, <c>cn-hangzhou</c>).</summary>
+    public string RegionId { get; } = CloudRegions.Parse(name).RegionId;
+
+    public CloudRules Rules => CloudRules.For(Cloud);
 
     /// <summary>The world this state belongs to: a reset starts the next one and leaves this state unread.</summary>
     public long Generation { get; } = generation;
@@ -38,11 +47,16 @@ public sealed class RegionState(string name, long generation = 0)
     /// <summary>The tokens in the order they were first used, so that expired ones are forgotten oldest first.</summary>
     public ConcurrentQueue<(string Key, IdempotentCall Call)> ClientTokensByAge { get; } = new();
 
-    public IReadOnlyList<string> AvailabilityZones { get; } = new[] { "a", "b", "c" }.Select(z => name + z).ToArray();
+    public IReadOnlyList<string> AvailabilityZones { get; } = CloudRules.For(CloudRegions.Parse(name).Cloud).ZonesOf(CloudRegions.Parse(name).RegionId);
 
-    /// <summary>EC2's zone ids (use1-az1) for this region's zone names.</summary>
+    /// <summary>EC2's zone ids (use1-az1) for this region's zone names; Alibaba's zone ids are their names.</summary>
     public string ZoneIdOf(string zoneName)
     {
+        if (Cloud == Cloud.Alibaba)
+        {
+            return zoneName;
+        }
+
         var parts = Name.Split('-');
         var prefix = parts.Length == 3 ? $"{parts[0]}{parts[1][0]}{parts[2]}" : Name.Replace("-", string.Empty, StringComparison.Ordinal);
         return $"{prefix}-az{zoneName[^1] - 'a' + 1}";

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Harness.ControlPlane;
+using Harness.ControlPlane.Regions;
+using Harness.Domain.Errors;
+using Harness.Ecs.Actions;
+using Harness.Ecs.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Harness.Ecs;
+
+/// <summary>
+/// Alibaba Cloud's RPC-style ECS and VPC APIs on their own port (<c>serve --ecs-port</c>): <c>GET /</c> with the
+/// parameters in the query, <c>POST /</c> with them in a form body or the query (ALIBABA.md §1); the action and version
+/// from the <c>Action</c>/<c>Version</c> parameters (HMAC-SHA1 clients) or the <c>x-acs-action</c>/<c>x-acs-version</c>
+/// headers (ACS3 clients). Signatures are parsed by the clients' rules but not verified.
+/// </summary>
+public static partial class EcsApiEndpoints
+{
+    public const string EcsVersion = "2014-05-26";
+
+    public const string VpcVersion = "2016-04-28";
+
+    private static long requestCounter;
+
+    /// <summary>Answers one request (the ECS port's only handler).</summary>
+    public static async Task HandleAsync(HttpContext http)
+    {
+        // Inside the world gate from before any state is read until the reply is written, as EC2 requests are.
+        var gate = http.RequestServices.GetRequiredService<WorldGate>();
+        await gate.EnterAsync(http.RequestAborted);
+        try
+        {
+            await ServeAsync(http);
+        }
+        finally
+        {
+            gate.Leave();
+        }
+    }
+
+    private static async Task ServeAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var requestId = NextRequestId();
+        var xml = false;
+        var host = "ecs.aliyuncs.com";
+        string? action = null;
+        try
+        {
+            var values = await ReadParametersAsync(http.Request);
+            var parameters = new RpcParameters(values);
+            action = parameters.Get("Action") ?? Header(http, "x-acs-action");
+            var version = parameters.Get("Version") ?? Header(http, "x-acs-version");
+            xml = string.Equals(parameters.Get("Format") ?? (Header(http, "x-acs-action") is null ? "XML" : "JSON"), "XML", StringComparison.OrdinalIgnoreCase);
+            host = version == VpcVersion ? "vpc.aliyuncs.com" : host;
+            if (action is null)
+            {
+                throw AlibabaErrors.MissingParameter("Action");
+            }
+
+            var table = version switch
+            {
+                EcsVersion => EcsActions.Handlers,
+                VpcVersion => VpcActions.Handlers,
+                null => throw AlibabaErrors.MissingParameter("Version"),
+                _ => throw new AlibabaException("InvalidVersion", "Specified parameter Version is not valid."),
+            };
+            if (!table.TryGetValue(action, out var handler))
+            {
+                throw new AlibabaException("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404);
+            }
+
+            var context = new EcsContext(
+                action, requestId, parameters, services.GetRequiredService<RegionDirectory>(), services.GetRequiredService<IGrainFactory>(),
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<HarnessOptions>(), services);
+            try
+            {
+                await handler(context);
+            }
+            catch (Ec2Exception error)
+            {
+                throw AlibabaErrors.From(error);
+            }
+
+            await WriteAsync(http, 200, xml ? RpcResponse.Xml(action + "Response", context.Body) : RpcResponse.Json(context.Body), xml, requestId);
+        }
+        catch (AlibabaException error)
+        {
+            await WriteErrorAsync(http, error, requestId, host, xml);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogUnexpected(services.GetRequiredService<ILoggerFactory>().CreateLogger("Harness.Ecs"), action ?? "", error);
+            await WriteErrorAsync(http, AlibabaErrors.InternalError(), requestId, host, xml);
+        }
+    }
+
+    private static string? Header(HttpContext http, string name) =>
+        http.Request.Headers.TryGetValue(name, out var value) && value.Count > 0 && value[0] is { Length: > 0 } text ? text : null;
+
+    private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in QueryHelpers.ParseQuery(request.QueryString.Value))
+        {
+            values[name] = value.ToString();
+        }
+
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                foreach (var (name, value) in await request.ReadFormAsync(request.HttpContext.RequestAborted))
+                {
+                    values[name] = value.ToString();
+                }
+            }
+            catch (InvalidDataException error)
+            {
+                throw new AlibabaException("InvalidParameter", "The request body is not a valid form: " + error.Message);
+            }
+            catch (BadHttpRequestException error)
+            {
+                throw new AlibabaException("InvalidParameter", error.Message, error.StatusCode);
+            }
+        }
+
+        return values;
+    }
+
+    private static Task WriteErrorAsync(HttpContext http, AlibabaException error, string requestId, string host, bool xml)
+    {
+        var product = host.StartsWith("vpc", StringComparison.Ordinal) ? "Vpc" : "Ecs";
+        var body = new JsonObject
+        {
+            ["RequestId"] = requestId,
+            ["HostId"] = host,
+            ["Code"] = error.Code,
+            ["Message"] = error.Message,
+            ["Recommend"] = $"https://api.aliyun.com/troubleshoot?q={Uri.EscapeDataString(error.Code)}&product={product}&requestId={requestId}",
+        };
+        return WriteAsync(http, error.StatusCode, xml ? RpcResponse.Xml("Error", body) : RpcResponse.Json(body), xml, requestId);
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, string body, bool xml, string requestId)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = xml ? RpcResponse.XmlType : RpcResponse.JsonType;
+        http.Response.ContentLength = bytes.Length;
+        http.Response.Headers["x-acs-request-id"] = requestId;
+        return http.Response.Body.WriteAsync(bytes).AsTask();
+    }
+
+    /// <summary>Upper-case UUID-shaped and sequential, as Alibaba's look: no wall clock, no unseeded randomness.</summary>
+    private static string NextRequestId()
+    {
+        var n = Interlocked.Increment(ref requestCounter);
+        return string.Create(CultureInfo.InvariantCulture, $"4A1B5E0C-5D3F-4C8E-9A2B-{n:X12}");
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unexpected failure in {Action}")]
+    private static partial void LogUnexpected(ILogger logger, string action, Exception error);
+}
