@@ -75,6 +75,7 @@ public static class HarnessApp
             }
         });
         builder.Services.AddSingleton(new ImdsListener { PublicUrl = options.PublicImdsUrl });
+        builder.Services.AddEcsApi(options.Ecs);
         builder.Services.AddSingleton<IClientCards, HostClientCards>();
         builder.Services.AddProblemDetails();
 

@@ -14,6 +14,9 @@ public sealed record HarnessHostOptions(int Ec2Port = 4580, int ImdsPort = 4581,
     /// <summary>Port of the Alibaba Cloud ECS and VPC APIs (<c>serve --ecs-port</c>, 4582 there); 0, the default here, takes a free one.</summary>
     public int EcsPort { get; init; }
 
+    /// <summary>How the Alibaba dialect behaves: how long its asynchronous states last (<c>serve --ecs-transition</c>).</summary>
+    public Harness.Ecs.EcsOptions Ecs { get; init; } = new();
+
     /// <summary>How changes reach instances' metadata from the start (<c>serve --propagation</c>).</summary>
     public PropagationSettings Propagation { get; init; } = PropagationSettings.Default;
 

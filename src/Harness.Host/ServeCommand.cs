@@ -7,12 +7,13 @@ using Harness.ControlPlane.Metadata;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
 using Harness.Ec2;
+using Harness.Ecs;
 using Harness.Host.Hardening;
 
 namespace Harness.Host;
 
 /// <summary>
-/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--ecs-port 4582] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
+/// <c>serve [--ec2-port 4580] [--imds-port 4581] [--ecs-port 4582] [--ecs-transition SPEC] [--seed N] [--propagation SPEC] [--fault SPEC]… [--ec2-throttling]
 /// [--terminated-retention 1h] [--vcpu-limit N] [--verify-signatures --credentials KEY:SECRET[,…] | --credentials-file PATH]
 /// [--public-url URL] [--public-imds-url URL] [--control-token TOKEN] [--max-connections N] [--orleans-dashboard]
 /// [--cluster redis://HOST:PORT [--cluster-id NAME] [--silo-port N] [--gateway-port N]]</c>: runs the harness until Ctrl-C.
@@ -24,6 +25,19 @@ internal static class ServeCommand
         var ec2Port = CommandOptions.Port("--ec2-port", 4580, "Port of the EC2 facade and control API on 127.0.0.1");
         var imdsPort = CommandOptions.Port("--imds-port", 4581, "Port of the instance metadata service");
         var ecsPort = CommandOptions.Port("--ecs-port", 4582, "Port of the Alibaba Cloud ECS and VPC APIs on 127.0.0.1");
+        var ecsTransition = new Option<string>("--ecs-transition")
+        {
+            Description = $"How long Alibaba resources stay Attaching, Detaching, Deleting, Pending, Starting or Stopping: a delay spec (default {EcsOptions.DefaultTransitionSpec})",
+            DefaultValueFactory = _ => EcsOptions.DefaultTransitionSpec,
+        };
+        ecsTransition.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>() ?? "";
+            if (!DelaySpec.TryParse(text, out _, out var error))
+            {
+                result.AddError("--ecs-transition: " + ControlApi.Pointed(error.Message, text, error.Position));
+            }
+        });
         var seed = CommandOptions.Whole("--seed", 1, 0, int.MaxValue, "Seed of every random choice (ids, MACs, zones, propagation delays; never secrets such as IMDSv2 tokens)");
         var listenAny = new Option<bool>("--listen-any")
         {
@@ -104,7 +118,7 @@ internal static class ServeCommand
         var clusterFlags = new ClusterFlags();
         var command = new Command("serve", "Serve the EC2 facade, the control API and every instance's metadata on the embedded in-memory store")
         {
-            ec2Port, imdsPort, ecsPort, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, publicImdsUrl, controlToken, maxConnections, dashboard,
+            ec2Port, imdsPort, ecsPort, ecsTransition, seed, listenAny, propagation, fault, throttling, retention, vcpuLimit, publicUrl, publicImdsUrl, controlToken, maxConnections, dashboard,
         };
         signatures.AddTo(command);
         clusterFlags.AddTo(command);
@@ -127,6 +141,7 @@ internal static class ServeCommand
             var options = new HarnessHostOptions(parse.GetValue(ec2Port), parse.GetValue(imdsPort), parse.GetValue(seed), anywhere)
             {
                 EcsPort = parse.GetValue(ecsPort),
+                Ecs = new EcsOptions { Transition = DelaySpec.Parse(parse.GetValue(ecsTransition)!) },
                 PublicUrl = parse.GetValue(publicUrl),
                 PublicImdsUrl = parse.GetValue(publicImdsUrl),
                 ControlToken = token,

@@ -27,7 +27,7 @@ internal sealed class InstanceGrain(
 
     private InstanceView View => view ?? throw NotFound(GrainKeys.Split(this.GetPrimaryKeyString()).Id);
 
-    private InstanceTypeInfo TypeInfo => InstanceTypeCatalog.All[View.InstanceType];
+    private InstanceTypeInfo TypeInfo => InstanceTypeCatalog.Of(View.InstanceType);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +60,7 @@ internal sealed class InstanceGrain(
 
     public async Task<InstanceView> LaunchAsync(LaunchSpec spec)
     {
-        var type = InstanceTypeCatalog.All[spec.InstanceType];
+        var type = InstanceTypeCatalog.Of(spec.InstanceType);
 
         // Taken first, so that a launch that does not fit attaches nothing; RunInstances launches what fits of its count.
         await vcpus.TakeAsync(state, spec.InstanceType);

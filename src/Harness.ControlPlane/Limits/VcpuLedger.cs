@@ -103,5 +103,5 @@ public sealed class VcpuLedger(HarnessOptions options)
     }
 
     private static ((string, string) Key, long Vcpus) KeyOf(string region, string instanceType) =>
-        ((region, InstanceBuckets.Of(instanceType)), InstanceTypeCatalog.All[instanceType].VCpus);
+        ((region, InstanceBuckets.Of(instanceType)), InstanceTypeCatalog.Of(instanceType).VCpus);
 }

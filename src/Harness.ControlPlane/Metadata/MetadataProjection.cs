@@ -11,7 +11,7 @@ internal static class MetadataProjection
 {
     public static InstanceIdentity IdentityOf(RegionState state, InstanceView instance, string accountId)
     {
-        var type = InstanceTypeCatalog.All[instance.InstanceType];
+        var type = InstanceTypeCatalog.Of(instance.InstanceType);
         return new InstanceIdentity(
             instance.InstanceId, state.Name, accountId, instance.ImageId, instance.InstanceType, type.Architecture, instance.AmiLaunchIndex,
             instance.ReservationId, instance.AvailabilityZone, state.ZoneIdOf(instance.AvailabilityZone), instance.LaunchTime,

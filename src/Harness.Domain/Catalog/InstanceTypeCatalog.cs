@@ -13,6 +13,9 @@ public static class InstanceTypeCatalog
 
     public static bool TryGet(string name, out InstanceTypeInfo info) => All.TryGetValue(name, out info!);
 
+    /// <summary>A type of either cloud (EC2's, or Alibaba's <c>ecs.*</c>): what grains look a running instance's type up in.</summary>
+    public static InstanceTypeInfo Of(string name) => All.TryGetValue(name, out var info) ? info : AlibabaInstanceTypes.All[name];
+
     private static Dictionary<string, InstanceTypeInfo> Build()
     {
         var types = new InstanceTypeInfo[]

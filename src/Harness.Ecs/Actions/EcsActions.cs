@@ -15,5 +15,16 @@ internal static class EcsActions
             ["DeleteNetworkInterface"] = EniActions.DeleteNetworkInterface,
             ["AssignPrivateIpAddresses"] = PrivateIpActions.AssignPrivateIpAddresses,
             ["UnassignPrivateIpAddresses"] = PrivateIpActions.UnassignPrivateIpAddresses,
+            ["AttachNetworkInterface"] = AttachActions.AttachNetworkInterface,
+            ["DetachNetworkInterface"] = AttachActions.DetachNetworkInterface,
+            ["RunInstances"] = RunInstancesAction.RunInstances,
+            ["DescribeInstances"] = InstanceActions.DescribeInstances,
+            ["DescribeInstanceStatus"] = InstanceActions.DescribeInstanceStatus,
+            ["StartInstance"] = InstanceActions.StartInstance,
+            ["StartInstances"] = InstanceActions.StartInstances,
+            ["StopInstance"] = InstanceActions.StopInstance,
+            ["StopInstances"] = InstanceActions.StopInstances,
+            ["DeleteInstance"] = InstanceActions.DeleteInstance,
+            ["DeleteInstances"] = InstanceActions.DeleteInstances,
         };
 }

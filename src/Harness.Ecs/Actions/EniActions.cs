@@ -12,7 +12,7 @@ internal static class EniActions
     {
         var created = await ClientTokenCall.RunAsync(context, () => ValidateAndCreate(context));
         context.Region.TryGetInterface(created.NetworkInterfaceId, out var view, out var addresses);
-        foreach (var (name, value) in EniJson.Render(view ?? created, addresses).ToList())
+        foreach (var (name, value) in EniJson.Render(view ?? created, addresses, "Available").ToList())
         {
             context.Body[name] = value?.DeepClone();
         }
@@ -89,14 +89,23 @@ internal static class EniActions
         }
 
         var region = context.Region;
+        // ENIs being deleted still show, Deleting, until their delete settles.
+        var deleting = context.Transitions.Ghosts<DeletedEni>(region)
+            .Where(d => !region.NetworkInterfaces.ContainsKey(d.View.NetworkInterfaceId))
+            .ToDictionary(d => d.View.NetworkInterfaceId, StringComparer.Ordinal);
         IEnumerable<NetworkInterfaceView> candidates = ids.Count > 0
-            ? ids.Distinct().Select(id => region.NetworkInterfaces.GetValueOrDefault(id)).OfType<NetworkInterfaceView>()
-            : region.NetworkInterfaces.Values;
+            ? ids.Distinct().Select(id => region.NetworkInterfaces.GetValueOrDefault(id) ?? deleting.GetValueOrDefault(id)?.View).OfType<NetworkInterfaceView>()
+            : region.NetworkInterfaces.Values.Concat(deleting.Values.Select(d => d.View));
 
         // One snapshot per vSwitch for the whole reply: an address that moves mid-request shows once, not twice.
         var subnets = new Dictionary<string, SubnetView?>(StringComparer.Ordinal);
         InterfaceAddresses AddressesOf(NetworkInterfaceView v)
         {
+            if (deleting.TryGetValue(v.NetworkInterfaceId, out var gone))
+            {
+                return gone.Addresses;
+            }
+
             if (!subnets.TryGetValue(v.SubnetId, out var subnet))
             {
                 subnets[v.SubnetId] = subnet = region.Subnets.GetValueOrDefault(v.SubnetId);
@@ -108,22 +117,29 @@ internal static class EniActions
         var matching = candidates
             .Where(v => (instanceId is null || v.Attachment?.InstanceId == instanceId) && (vpcId is null || v.VpcId == vpcId)
                 && (vSwitchId is null || v.SubnetId == vSwitchId) && (groupId is null || v.GroupIds.Contains(groupId))
-                && (type is null || EniJson.TypeOf(v) == type) && (status is null || EniJson.StatusOf(v) == status)
+                && (type is null || EniJson.TypeOf(v) == type) && (status is null || Lookups.StatusOf(context, v) == status)
                 && (name is null || Names.Of(v.Tags) == name) && Tagged(p, v.Tags))
             .Select(v => (View: v, Addresses: AddressesOf(v)))
             .Where(e => (ips.Count == 0 || e.Addresses.All.Any(ips.Contains)) && (primary is null || e.Addresses.Primary == primary))
             .OrderBy(e => e.View.Sequence)
             .ToList();
         var page = Paging.ByTokenOrNumber(context, matching, defaultSize: 10, maxPageSize: 100);
-        context.Body["NetworkInterfaceSets"] = Paging.Wrap("NetworkInterfaceSet", page.Select(e => EniJson.Render(e.View, e.Addresses)));
+        context.Body["NetworkInterfaceSets"] = Paging.Wrap("NetworkInterfaceSet", page.Select(e => EniJson.Render(e.View, e.Addresses, Lookups.StatusOf(context, e.View))));
         return Task.CompletedTask;
     }
 
     public static Task DescribeNetworkInterfaceAttribute(EcsContext context)
     {
-        var view = Lookups.Eni(context, context.Parameters.Require("NetworkInterfaceId"));
-        context.Region.TryGetInterface(view.NetworkInterfaceId, out _, out var addresses);
-        foreach (var (name, value) in EniJson.Render(view, addresses).ToList())
+        var id = context.Parameters.Require("NetworkInterfaceId");
+        var (view, addresses) = context.Transitions.Current(context.Region, id)?.Ghost is DeletedEni gone && !context.Region.NetworkInterfaces.ContainsKey(id)
+            ? (gone.View, gone.Addresses)
+            : (Lookups.Eni(context, id), InterfaceAddresses.Empty);
+        if (addresses.Primary == 0)
+        {
+            context.Region.TryGetInterface(view.NetworkInterfaceId, out _, out addresses);
+        }
+
+        foreach (var (name, value) in EniJson.Render(view, addresses, Lookups.StatusOf(context, view)).ToList())
         {
             context.Body[name] = value?.DeepClone();
         }
@@ -158,12 +174,15 @@ internal static class EniActions
     public static async Task DeleteNetworkInterface(EcsContext context)
     {
         var view = Lookups.Eni(context, context.Parameters.Require("NetworkInterfaceId"));
-        if (view.Attachment is not null)
+        if (Lookups.StatusOf(context, view) is not "Available" and var status)
         {
-            throw AlibabaErrors.InvalidEniState($"The network interface {view.NetworkInterfaceId} is {EniJson.StatusOf(view)}; only an Available one can be deleted.");
+            throw AlibabaErrors.InvalidEniState($"The network interface {view.NetworkInterfaceId} is {status}; only an Available one can be deleted.");
         }
 
+        // Asynchronous on Alibaba: gone from the grains now, shown Deleting (with what it held) until the delete settles.
+        context.Region.TryGetInterface(view.NetworkInterfaceId, out _, out var held);
         await context.Grain<INetworkInterfaceGrain>(view.NetworkInterfaceId).DeleteAsync(evenIfAttached: false);
+        context.Transitions.Begin(context.Region, view.NetworkInterfaceId, "Deleting", new DeletedEni(view, held));
     }
 
     /// <summary><c>Tag.N.Key</c>/<c>Tag.N.Value</c> filters: every key given must be there, with the value when one is given.</summary>
@@ -181,3 +200,6 @@ internal static class EniActions
         return true;
     }
 }
+
+/// <summary>An ENI being deleted, as it last was: what Describe shows, Deleting, until the delete settles.</summary>
+internal sealed record DeletedEni(NetworkInterfaceView View, InterfaceAddresses Addresses);

@@ -11,13 +11,13 @@ internal static class EniJson
     /// <summary>The account every resource belongs to (a numeric string, as Alibaba's owner ids are).</summary>
     public const string OwnerId = "1234567890123456";
 
-    public static JsonObject Render(NetworkInterfaceView v, InterfaceAddresses addresses)
+    public static JsonObject Render(NetworkInterfaceView v, InterfaceAddresses addresses, string status)
     {
         var primaryBinding = addresses.Bindings.GetValueOrDefault(addresses.Primary);
         var body = new JsonObject
         {
             ["NetworkInterfaceId"] = v.NetworkInterfaceId,
-            ["Status"] = StatusOf(v),
+            ["Status"] = status,
             ["Type"] = TypeOf(v),
             ["InstanceId"] = v.Attachment?.InstanceId ?? "",
             ["MacAddress"] = v.MacAddress,
@@ -60,8 +60,8 @@ internal static class EniJson
         return body;
     }
 
-    /// <summary>EC2's <c>available</c>/<c>in-use</c> as Alibaba's <c>Available</c>/<c>InUse</c>.</summary>
-    public static string StatusOf(NetworkInterfaceView v) => v.Status switch
+    /// <summary>The grain's <c>available</c>/<c>in-use</c> as Alibaba's <c>Available</c>/<c>InUse</c> (settled states only; Lookups.StatusOf gives the transitional ones).</summary>
+    public static string SettledStatusOf(NetworkInterfaceView v) => v.Status switch
     {
         "available" => "Available",
         "in-use" => "InUse",

@@ -15,6 +15,8 @@ internal static class Names
 
     public const string DescriptionKey = "acs:harness:description";
 
+    public const string HostNameKey = "acs:harness:hostname";
+
     /// <summary>The name and description as tags, with the request's <c>Tag.N.Key</c>/<c>Tag.N.Value</c>.</summary>
     public static ImmutableArray<Tag> Tags(string? name, string? description, RpcParameters? parameters = null)
     {

@@ -42,7 +42,7 @@ internal static class PrivateIpActions
         }
 
         var addresses = texts.Select(t => Addresses.Usable(context, vSwitch, t)).ToList();
-        Usable(eni);
+        Usable(context, eni);
         var result = await ClientTokenCall.RunAsync(context, () => context.Grain<ISubnetGrain>(eni.SubnetId).AssignAsync(
             eni.NetworkInterfaceId, new AddressRequest([.. addresses], count ?? 0, prefixes, prefixCount, AllowReassignment: false, MaxIpv4: 0)));
         context.Body["AssignedPrivateIpAddressesSet"] = new JsonObject
@@ -64,7 +64,7 @@ internal static class PrivateIpActions
             throw new AlibabaException("MissingParameter", "These parameters PrivateIpAddress, Ipv4Prefix cannot be both empty.", 403);
         }
 
-        Usable(eni);
+        Usable(context, eni);
         context.Region.TryGetInterface(eni.NetworkInterfaceId, out _, out var held);
         if (addresses.FirstOrDefault(a => a == held.Primary) is var primary and not 0)
         {
@@ -80,11 +80,11 @@ internal static class PrivateIpActions
     }
 
     /// <summary>An ENI changes addresses only when it is Available or InUse.</summary>
-    private static void Usable(NetworkInterfaceView eni)
+    private static void Usable(EcsContext context, NetworkInterfaceView eni)
     {
-        if (EniJson.StatusOf(eni) is not ("Available" or "InUse"))
+        if (Lookups.StatusOf(context, eni) is not ("Available" or "InUse") and var status)
         {
-            throw AlibabaErrors.InvalidEniState($"The network interface {eni.NetworkInterfaceId} is {EniJson.StatusOf(eni)}.");
+            throw AlibabaErrors.InvalidEniState($"The network interface {eni.NetworkInterfaceId} is {status}.");
         }
     }
 }

@@ -71,6 +71,10 @@ internal static class AlibabaErrors
         "InvalidSubnet.Range" or "InvalidVpc.Range" => new("InvalidCidrBlock.Malformed", error.Message),
         "InvalidSubnet.Conflict" => new("InvalidCidrBlock.Overlapped", "The specified CIDR block overlaps with another vSwitch.", 400),
         "InvalidNetworkInterface.InUse" => InvalidEniState(),
+        "AttachmentLimitExceeded" => new("EniPerInstanceLimitExceeded", error.Message, 403),
+        "VcpuLimitExceeded" => new("QuotaExceed.ElasticQuota", error.Message, 403),
+        "InvalidParameterValue" when error.Message.Contains("are not assigned to interface", StringComparison.Ordinal) =>
+            new("InvalidIp.IpUnassigned", error.Message, 403),
         "IncorrectInstanceState" => new("IncorrectInstanceStatus", "The current status of the resource does not support this operation.", 403),
         "DependencyViolation" => new("DependencyViolation", error.Message),
         "IdempotentParameterMismatch" => new("IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request."),

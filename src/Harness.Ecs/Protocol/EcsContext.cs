@@ -30,6 +30,9 @@ internal sealed class EcsContext(
     /// <summary>The request's region (<c>RegionId</c>, required by every action served): its read model, keyed apart from EC2's.</summary>
     public RegionState Region => region ??= regions.Get(CloudRegions.Qualify(Cloud.Alibaba, RegionId()));
 
+    /// <summary>What Alibaba still shows in a transitional state.</summary>
+    public Transitions Transitions => services.GetRequiredService<Transitions>();
+
     /// <summary>Where ClientTokens are remembered: this process alone, or the cluster.</summary>
     public IClientTokens ClientTokens => services.GetRequiredService<IClientTokens>();
 
@@ -37,6 +40,10 @@ internal sealed class EcsContext(
 
     public T Grain<T>(string id)
         where T : IGrainWithStringKey => Grains.Get<T>(GrainKeys.For(Region, id));
+
+    /// <summary>For actions without <c>RegionId</c>: the Alibaba region whose read model holds <paramref name="instanceId"/>.</summary>
+    public void UseRegionOf(string instanceId) =>
+        region = regions.All.FirstOrDefault(r => r.Cloud == Cloud.Alibaba && r.Instances.ContainsKey(instanceId)) ?? throw AlibabaErrors.InstanceNotFound(instanceId);
 
     private string RegionId()
     {

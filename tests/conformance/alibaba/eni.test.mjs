@@ -1,7 +1,7 @@
 // ENIs and their secondary private IPs (ECS 2014-05-26) through @alicloud/ecs20140526 (ACS3) and pop-core (HMAC-SHA1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Ecs, Vpc, ecs, vpc, pop, region, endpoint, network, eni, describeEni, failure } from './harness.mjs';
+import { Ecs, Vpc, ecs, vpc, pop, region, endpoint, network, eni, describeEni, failure, waitFor } from './harness.mjs';
 
 const assign = (networkInterfaceId, fields) =>
   ecs.assignPrivateIpAddresses(new Ecs.AssignPrivateIpAddressesRequest({ regionId: region, networkInterfaceId, ...fields }));
@@ -169,8 +169,11 @@ test('ModifyNetworkInterfaceAttribute and DeleteNetworkInterface', async () => {
   assert.equal(shown.body.description, 'new words');
 
   await ecs.deleteNetworkInterface(new Ecs.DeleteNetworkInterfaceRequest({ regionId: region, networkInterfaceId: a.networkInterfaceId }));
-  const gone = await failure(ecs.describeNetworkInterfaceAttribute(new Ecs.DescribeNetworkInterfaceAttributeRequest({ regionId: region, networkInterfaceId: a.networkInterfaceId })));
-  assert.equal(gone.code, 'InvalidEniId.NotFound');
+  const attribute = () => ecs.describeNetworkInterfaceAttribute(new Ecs.DescribeNetworkInterfaceAttributeRequest({ regionId: region, networkInterfaceId: a.networkInterfaceId }));
+  assert.equal((await attribute()).body.status, 'Deleting');
+  const again = await failure(ecs.deleteNetworkInterface(new Ecs.DeleteNetworkInterfaceRequest({ regionId: region, networkInterfaceId: a.networkInterfaceId })));
+  assert.equal(again.code, 'InvalidOperation.InvalidEniState');
+  await waitFor(async () => (await attribute().then(() => 'Deleting', e => e.code)), 'InvalidEniId.NotFound');
   const listed = await ecs.describeNetworkInterfaces(new Ecs.DescribeNetworkInterfacesRequest({ regionId: region, vSwitchId: net.vSwitchId }));
   assert.equal(listed.body.networkInterfaceSets.networkInterfaceSet.length, 0);
 });

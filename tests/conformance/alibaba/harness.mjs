@@ -61,3 +61,29 @@ export async function failure(promise) {
   }
   throw new Error('the call succeeded');
 }
+
+/** Polls until `read()` gives `want` (a status), at most 30 s; returns every status seen on the way. */
+export async function waitFor(read, want) {
+  const seen = [];
+  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+    const status = await read();
+    if (seen.at(-1) !== status) seen.push(status);
+    if (status === want) return seen;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error(`still ${seen.at(-1)} after 30 s, waiting for ${want} (seen ${seen.join(' → ')})`);
+}
+
+/** RunInstances in the network: the instance ids. */
+export async function run(net, extra = {}) {
+  const r = await ecs.runInstances(new Ecs.RunInstancesRequest({
+    regionId: region, vSwitchId: net.vSwitchId, securityGroupId: net.securityGroupId, instanceType: 'ecs.g7.large', imageId: 'aliyun_3_x64', ...extra,
+  }));
+  return r.body.instanceIdSets.instanceIdSet;
+}
+
+/** The instance as DescribeInstances shows it (undefined when it is not listed). */
+export async function describeInstance(id) {
+  const r = await ecs.describeInstances(new Ecs.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify([id]) }));
+  return r.body.instances.instance[0];
+}
