@@ -8,6 +8,7 @@ using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.ControlPlane.Regions;
+using Harness.Domain.Clouds;
 using Microsoft.AspNetCore.Http;
 
 namespace Harness.Imds;
@@ -158,7 +159,9 @@ public sealed partial class ImdsHandler
         }
 
         var control = regions.Get(slot.Region).Instances.GetValueOrDefault(slot.InstanceId);
-        return MetadataTree.Resolve(status.Desired, control, path[slash..]) == body;
+        return (slot.Cloud == Cloud.Alibaba
+            ? AlibabaMetadataTree.Resolve(status.Desired, control, path[slash..])
+            : MetadataTree.Resolve(status.Desired, control, path[slash..])) == body;
     }
 
     private Task Serve(HttpContext http, MetadataSlot slot, MetadataView view)
@@ -194,6 +197,11 @@ public sealed partial class ImdsHandler
         var slash = path.IndexOf('/', 1);
         var version = slash < 0 ? path[1..] : path[1..slash];
         var rest = slash < 0 ? "" : path[slash..];
+        if (slot.Cloud == Cloud.Alibaba)
+        {
+            return ServeAlibaba(http, slot, view, control, path, version, rest);
+        }
+
         if (rest.TrimEnd('/') == "/api/token")
         {
             return Token(http, slot.InstanceId, version);

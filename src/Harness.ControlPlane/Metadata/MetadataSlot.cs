@@ -24,6 +24,9 @@ public sealed class MetadataSlot(string instanceId, string region, uint address,
 
     public string Region { get; } = region;
 
+    /// <summary>Whose metadata service the instance has: EC2's, or Alibaba Cloud's (a region named <c>alibaba:…</c>).</summary>
+    public Harness.Domain.Clouds.Cloud Cloud { get; } = Harness.Domain.Clouds.CloudRegions.Parse(region).Cloud;
+
     /// <summary>The instance's address in 127.0.0.0/8; a client that connects to it reaches this instance's metadata.</summary>
     public uint Address { get; } = address;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Harness.ControlPlane.ReadModel;
+using Harness.Domain.Clouds;
 using Harness.Domain.Net;
 
 namespace Harness.Ecs.Actions;
@@ -8,8 +9,7 @@ namespace Harness.Ecs.Actions;
 /// <summary>An ENI as DescribeNetworkInterfaces, DescribeNetworkInterfaceAttribute and CreateNetworkInterface show it.</summary>
 internal static class EniJson
 {
-    /// <summary>The account every resource belongs to (a numeric string, as Alibaba's owner ids are).</summary>
-    public const string OwnerId = "1234567890123456";
+    public const string OwnerId = AlibabaNames.OwnerId;
 
     public static JsonObject Render(NetworkInterfaceView v, InterfaceAddresses addresses, string status)
     {

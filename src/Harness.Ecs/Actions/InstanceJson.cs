@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Harness.ControlPlane.ReadModel;
 using Harness.Domain.Catalog;
+using Harness.Domain.Clouds;
 using Harness.Domain.Net;
 using Harness.Ecs.Protocol;
 
@@ -70,7 +71,7 @@ internal static class InstanceJson
 
     /// <summary>The host name given at launch, or Alibaba's default shape <c>iZ&lt;id&gt;Z</c>.</summary>
     public static string HostNameOf(InstanceView i) =>
-        i.Tags.FirstOrDefault(t => t.Key == Names.HostNameKey)?.Value ?? "iZ" + i.InstanceId[2..] + "Z";
+        i.Tags.FirstOrDefault(t => t.Key == Names.HostNameKey)?.Value ?? AlibabaNames.DefaultHostName(i.InstanceId);
 
     /// <summary>The grain's settled state in Alibaba's words.</summary>
     public static string SettledStatusOf(InstanceView i) => i.State.Name switch

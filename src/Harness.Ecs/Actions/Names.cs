@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Harness.ControlPlane.ReadModel;
+using Harness.Domain.Clouds;
 using Harness.Ecs.Protocol;
 
 namespace Harness.Ecs.Actions;
@@ -11,11 +12,11 @@ namespace Harness.Ecs.Actions;
 /// </summary>
 internal static class Names
 {
-    public const string NameKey = "acs:harness:name";
+    public const string NameKey = AlibabaNames.NameKey;
 
-    public const string DescriptionKey = "acs:harness:description";
+    public const string DescriptionKey = AlibabaNames.DescriptionKey;
 
-    public const string HostNameKey = "acs:harness:hostname";
+    public const string HostNameKey = AlibabaNames.HostNameKey;
 
     /// <summary>The name and description as tags, with the request's <c>Tag.N.Key</c>/<c>Tag.N.Value</c>.</summary>
     public static ImmutableArray<Tag> Tags(string? name, string? description, RpcParameters? parameters = null)

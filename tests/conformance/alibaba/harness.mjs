@@ -87,3 +87,25 @@ export async function describeInstance(id) {
   const r = await ecs.describeInstances(new Ecs.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify([id]) }));
   return r.body.instances.instance[0];
 }
+
+export const controlUrl = process.env.HARNESS_CONTROL_URL;
+
+/** One control API call (/_harness/…); the parsed JSON body. */
+export async function control(method, path, body) {
+  const response = await fetch(controlUrl + path, {
+    method, headers: method === 'GET' ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** The instance's own metadata endpoint (http://127.a.b.c:port), once the harness serves it. */
+export async function imdsOf(instanceId) {
+  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+    const response = await fetch(`${controlUrl}/_harness/instances/${instanceId}`);
+    if (response.ok) return (await response.json()).imdsEndpoint;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error(`no metadata endpoint for ${instanceId}`);
+}
