@@ -15,6 +15,11 @@ internal static class VpcActions
         ["DescribeVpcs"] = DescribeVpcs,
         ["CreateVSwitch"] = CreateVSwitch,
         ["DescribeVSwitches"] = DescribeVSwitches,
+        ["AllocateEipAddress"] = EipActions.AllocateEipAddress,
+        ["AssociateEipAddress"] = EipActions.AssociateEipAddress,
+        ["UnassociateEipAddress"] = EipActions.UnassociateEipAddress,
+        ["ReleaseEipAddress"] = EipActions.ReleaseEipAddress,
+        ["DescribeEipAddresses"] = EipActions.DescribeEipAddresses,
     };
 
     public static async Task CreateVpc(EcsContext context)

@@ -71,6 +71,8 @@ internal static class AlibabaErrors
         "InvalidSubnet.Range" or "InvalidVpc.Range" => new("InvalidCidrBlock.Malformed", error.Message),
         "InvalidSubnet.Conflict" => new("InvalidCidrBlock.Overlapped", "The specified CIDR block overlaps with another vSwitch.", 400),
         "InvalidNetworkInterface.InUse" => InvalidEniState(),
+        "Resource.AlreadyAssociated" => new("InvalidAssociation.Duplicated", error.Message),
+        "InvalidAllocationID.NotFound" => new("InvalidAllocationId.NotFound", error.Message, 404),
         "AttachmentLimitExceeded" => new("EniPerInstanceLimitExceeded", error.Message, 403),
         "VcpuLimitExceeded" => new("QuotaExceed.ElasticQuota", error.Message, 403),
         "InvalidParameterValue" when error.Message.Contains("are not assigned to interface", StringComparison.Ordinal) =>
