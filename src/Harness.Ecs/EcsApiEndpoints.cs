@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ecs.Actions;
@@ -26,6 +27,9 @@ public static partial class EcsApiEndpoints
     public const string VpcVersion = "2016-04-28";
 
     private static long requestCounter;
+
+    /// <summary>The ECS and VPC actions served (what an <c>ecs-*</c> fault's <c>action=</c> may name).</summary>
+    public static IReadOnlyCollection<string> Actions { get; } = [.. EcsActions.Handlers.Keys.Concat(VpcActions.Handlers.Keys).Distinct()];
 
     /// <summary>Answers one request (the ECS port's only handler).</summary>
     public static async Task HandleAsync(HttpContext http)
@@ -73,6 +77,11 @@ public static partial class EcsApiEndpoints
             if (!table.TryGetValue(action, out var handler))
             {
                 throw new AlibabaException("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404);
+            }
+
+            if (services.GetRequiredService<FaultBook>().Ec2 is { Length: > 0 } active)
+            {
+                await EcsFaults.ApplyAsync(http, services.GetRequiredService<FaultBook>(), active, action, values);
             }
 
             var context = new EcsContext(

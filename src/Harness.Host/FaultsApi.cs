@@ -3,6 +3,7 @@ using Harness.ControlPlane.Cluster;
 using Harness.ControlPlane.Faults;
 using Harness.Domain.Faults;
 using Harness.Ec2;
+using Harness.Ecs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Harness.Host;
@@ -47,7 +48,7 @@ internal static class FaultsApi
             return ControlApi.BadRequest("The body must be {\"spec\": \"<fault spec>\", \"name\": \"…\" (optional)}, for example {\"spec\": \"imds-error(status=503, rate=30%)\"}.");
         }
 
-        if (!FaultSpec.TryParse(text, out var spec, out var error, Ec2ApiEndpoints.Actions))
+        if (!FaultSpec.TryParse(text, out var spec, out var error, Ec2ApiEndpoints.Actions, EcsApiEndpoints.Actions))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,

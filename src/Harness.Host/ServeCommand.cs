@@ -68,7 +68,7 @@ internal static class ServeCommand
         {
             foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
             {
-                if (!FaultSpec.TryParse(text, out _, out var error, Ec2ApiEndpoints.Actions))
+                if (!FaultSpec.TryParse(text, out _, out var error, Ec2ApiEndpoints.Actions, EcsApiEndpoints.Actions))
                 {
                     result.AddError("--fault: " + ControlApi.Pointed(error!.Message, text, error.Position));
                 }
@@ -148,7 +148,7 @@ internal static class ServeCommand
                 MaxConnections = parse.GetValue(maxConnections),
                 Propagation = PropagationSettings.Of(DelaySpec.Parse(parse.GetValue(propagation)!)),
                 Faults = [
-                    .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions)),
+                    .. (parse.GetValue(fault) ?? []).Select(text => FaultSpec.Parse(text, Ec2ApiEndpoints.Actions, EcsApiEndpoints.Actions)),
                     .. parse.GetValue(throttling) ? [FaultSpec.Parse(FaultKinds.Ec2Throttle)] : Array.Empty<FaultSpec>(),
                 ],
                 TerminatedRetention = DurationText.TryParse(parse.GetValue(retention), out var kept) ? kept : TimeSpan.FromHours(1),

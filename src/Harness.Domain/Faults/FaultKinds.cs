@@ -17,6 +17,11 @@ public static class FaultKinds
     public const string Ec2Latency = "ec2-latency";
     public const string Ec2Lag = "ec2-lag";
 
+    /// <summary>The Alibaba Cloud API's counterparts: Alibaba's <c>Throttling</c> from a token bucket, injected errors, latency.</summary>
+    public const string EcsThrottle = "ecs-throttle";
+    public const string EcsError = "ecs-error";
+    public const string EcsLatency = "ecs-latency";
+
     /// <summary>The kinds of metadata change a fault can single out (<c>kind=</c>), as the propagation settings name them.</summary>
     public static IReadOnlyList<string> ChangeKinds { get; } =
     [
@@ -40,6 +45,17 @@ public static class FaultKinds
         ["RequestLimitExceeded"] = 503,
     };
 
+    /// <summary>The codes Alibaba's APIs answer when something on their side goes wrong, with their HTTP statuses (ALIBABA.md §4).</summary>
+    public static IReadOnlyDictionary<string, int> EcsErrorCodes { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["InternalError"] = 500,
+        ["ServiceUnavailable"] = 503,
+        ["Throttling"] = 400,
+    };
+
+    /// <summary>Whether the fault acts on the Alibaba Cloud API (<c>ecs-*</c>).</summary>
+    public static bool IsEcs(string kind) => kind.StartsWith("ecs-", StringComparison.Ordinal);
+
     /// <summary>Each kind's own arguments, in the order the canonical text lists them.</summary>
     internal static IReadOnlyDictionary<string, string[]> Arguments { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -56,6 +72,9 @@ public static class FaultKinds
         [Ec2Error] = ["code", "rate"],
         [Ec2Latency] = ["delay"],
         [Ec2Lag] = ["delay"],
+        [EcsThrottle] = ["capacity", "refill"],
+        [EcsError] = ["code", "rate"],
+        [EcsLatency] = ["delay"],
     };
 
     public static IReadOnlyList<string> All { get; } = [.. Arguments.Keys];

@@ -71,15 +71,17 @@ public sealed record FaultSpec(string Kind)
 
     /// <summary>Parses a spec.</summary>
     /// <param name="actions">The EC2 actions an <c>action=</c> may name; null to accept any name.</param>
+    /// <param name="ecsActions">The Alibaba Cloud actions an <c>ecs-*</c> fault's <c>action=</c> may name; null to accept any name.</param>
     /// <exception cref="FaultSpecException">The text is not a valid spec.</exception>
-    public static FaultSpec Parse(string text, IReadOnlyCollection<string>? actions = null) =>
-        new FaultSpecParser(text ?? throw new ArgumentNullException(nameof(text)), actions).ParseAll();
+    public static FaultSpec Parse(string text, IReadOnlyCollection<string>? actions = null, IReadOnlyCollection<string>? ecsActions = null) =>
+        new FaultSpecParser(text ?? throw new ArgumentNullException(nameof(text)), actions, ecsActions).ParseAll();
 
-    public static bool TryParse(string? text, out FaultSpec? spec, out FaultSpecException? error, IReadOnlyCollection<string>? actions = null)
+    public static bool TryParse(
+        string? text, out FaultSpec? spec, out FaultSpecException? error, IReadOnlyCollection<string>? actions = null, IReadOnlyCollection<string>? ecsActions = null)
     {
         try
         {
-            spec = Parse(text ?? "", actions);
+            spec = Parse(text ?? "", actions, ecsActions);
             error = null;
             return true;
         }

@@ -7,7 +7,7 @@ namespace Harness.Domain.Faults;
 /// (<c>for=30s</c>), numbers, rates (<c>0.25</c> or <c>25%</c>) or names (<c>instance=i-0abc</c>, <c>action=Describe*</c>).
 /// Whitespace may surround any token. Every error names what was expected and the 0-based position where.
 /// </summary>
-internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? actions)
+internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? ec2Actions, IReadOnlyCollection<string>? ecsActions)
 {
     private readonly DelaySpecReader reader = new(text);
 
@@ -95,8 +95,9 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
             case "code":
                 var codeAt = reader.SkipWhitespace();
                 var code = reader.ReadWord();
-                return FaultKinds.Ec2ErrorCodes.ContainsKey(code) ? spec with { Code = code }
-                    : throw reader.Expected($"an error code ({string.Join(", ", FaultKinds.Ec2ErrorCodes.Keys)})", codeAt);
+                var codes = FaultKinds.IsEcs(spec.Kind) ? FaultKinds.EcsErrorCodes : FaultKinds.Ec2ErrorCodes;
+                return codes.ContainsKey(code) ? spec with { Code = code }
+                    : throw reader.Expected($"an error code ({string.Join(", ", codes.Keys)})", codeAt);
             case "rate":
                 return spec with { Rate = Rate() };
             case "pps":
@@ -145,9 +146,10 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
                     throw reader.Expected("an EC2 action (AssignPrivateIpAddresses) or a prefix ending in * (Describe*)", actionAt);
                 }
 
+                var (actions, api) = FaultKinds.IsEcs(spec.Kind) ? (ecsActions, "Alibaba Cloud") : (ec2Actions, "EC2");
                 if (actions is not null && !actions.Any(a => prefix == action ? a == action : a.StartsWith(prefix, StringComparison.Ordinal)))
                 {
-                    throw DelaySpecReader.Invalid($"no EC2 action served here is called '{action}'", actionAt);
+                    throw DelaySpecReader.Invalid($"no {api} action served here is called '{action}'", actionAt);
                 }
 
                 return spec with { Action = action };
@@ -188,7 +190,7 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
         var end = text.Length;
         var missing = spec.Kind switch
         {
-            FaultKinds.ImdsLatency or FaultKinds.Ec2Latency or FaultKinds.Ec2Lag when spec.Delay is null => "delay=<delay spec>, such as delay=fixed(500ms)",
+            FaultKinds.ImdsLatency or FaultKinds.Ec2Latency or FaultKinds.Ec2Lag or FaultKinds.EcsLatency when spec.Delay is null => "delay=<delay spec>, such as delay=fixed(500ms)",
             FaultKinds.ImdsNever when spec.ChangeKind is null => $"kind=<kind of change> ({string.Join(", ", FaultKinds.ChangeKinds)})",
             _ => null,
         };
@@ -208,7 +210,8 @@ internal sealed class FaultSpecParser(string text, IReadOnlyCollection<string>? 
             FaultKinds.ImdsStale => spec with { Rate = spec.Rate ?? 1, Age = spec.Age ?? TimeSpan.FromSeconds(10) },
             FaultKinds.ImdsHotplug => spec with { Lasts = spec.Lasts ?? TimeSpan.FromSeconds(2) },
             FaultKinds.Ec2Throttle => spec with { Scale = spec.Scale ?? 1 },
-            FaultKinds.Ec2Error => spec with { Code = spec.Code ?? "InternalError", Rate = spec.Rate ?? 1 },
+            FaultKinds.Ec2Error or FaultKinds.EcsError => spec with { Code = spec.Code ?? "InternalError", Rate = spec.Rate ?? 1 },
+            FaultKinds.EcsThrottle => spec with { Capacity = spec.Capacity ?? 20, Refill = spec.Refill ?? 10 },
             _ => spec,
         };
     }

@@ -120,7 +120,7 @@ public sealed class FaultSpecParserTests
         {
             var text = kind switch
             {
-                FaultKinds.ImdsLatency or FaultKinds.Ec2Latency or FaultKinds.Ec2Lag => $"{kind}(delay=fixed(1s))",
+                FaultKinds.ImdsLatency or FaultKinds.Ec2Latency or FaultKinds.Ec2Lag or FaultKinds.EcsLatency => $"{kind}(delay=fixed(1s))",
                 FaultKinds.ImdsNever => $"{kind}(kind=security-groups)",
                 _ => kind,
             };
@@ -131,7 +131,7 @@ public sealed class FaultSpecParserTests
             Assert.Equal(spec.ToString(), FaultSpec.Parse(spec.ToString()).ToString());
         }
 
-        Assert.Equal(13, FaultKinds.All.Count);
+        Assert.Equal(16, FaultKinds.All.Count);
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public sealed class FaultSpecParserTests
     }
 
     [Theory]
-    [InlineData("imds-eror", 0, "unknown fault kind 'imds-eror'; known kinds are imds-latency, imds-error, imds-token-error, imds-throttle, imds-stuck, imds-never, imds-flap, imds-stale, imds-hotplug, ec2-throttle, ec2-error, ec2-latency, ec2-lag at position 0")]
+    [InlineData("imds-eror", 0, "unknown fault kind 'imds-eror'; known kinds are imds-latency, imds-error, imds-token-error, imds-throttle, imds-stuck, imds-never, imds-flap, imds-stale, imds-hotplug, ec2-throttle, ec2-error, ec2-latency, ec2-lag, ecs-throttle, ecs-error, ecs-latency at position 0")]
     [InlineData("  IMDS-ERROR(rate=1)", 2, "unknown fault kind 'IMDS-ERROR'")]
     [InlineData("imds-error(rate=1, foo=2)", 19, "imds-error takes no argument 'foo'; it takes status, rate, instance, interface, for, seed at position 19")]
     [InlineData("imds-throttle(delay=fixed(1s))", 14, "imds-throttle takes no argument 'delay'")]
@@ -348,9 +348,9 @@ public sealed class FaultSpecParserTests
     [InlineData("imds-error x", 11, "expected end of input at position 11, found 'x'")]
     [InlineData("imds-error(rate=1))", 18, "expected end of input at position 18, found ')'")]
     [InlineData("imds-error(rate=1)imds-error", 18, "expected end of input at position 18, found 'imds'")]
-    [InlineData("", 0, "expected a fault kind (imds-latency, imds-error, imds-token-error, imds-throttle, imds-stuck, imds-never, imds-flap, imds-stale, imds-hotplug, ec2-throttle, ec2-error, ec2-latency, ec2-lag) at position 0, found end of input")]
+    [InlineData("", 0, "expected a fault kind (imds-latency, imds-error, imds-token-error, imds-throttle, imds-stuck, imds-never, imds-flap, imds-stale, imds-hotplug, ec2-throttle, ec2-error, ec2-latency, ec2-lag, ecs-throttle, ecs-error, ecs-latency) at position 0, found end of input")]
     [InlineData("   ", 3, "expected a fault kind")]
-    [InlineData("(rate=1)", 0, "expected a fault kind (imds-latency, imds-error, imds-token-error, imds-throttle, imds-stuck, imds-never, imds-flap, imds-stale, imds-hotplug, ec2-throttle, ec2-error, ec2-latency, ec2-lag) at position 0, found '('")]
+    [InlineData("(rate=1)", 0, "expected a fault kind (imds-latency, imds-error, imds-token-error, imds-throttle, imds-stuck, imds-never, imds-flap, imds-stale, imds-hotplug, ec2-throttle, ec2-error, ec2-latency, ec2-lag, ecs-throttle, ecs-error, ecs-latency) at position 0, found '('")]
     [InlineData("imds-error(rate=1", 17, "expected ',' or ')' at position 17, found end of input")]
     [InlineData("imds-error(rate=1 for=1s)", 18, "expected ',' or ')' at position 18, found 'for'")]
     [InlineData("imds-error(", 11, "expected an argument of imds-error (status, rate, instance, interface, for, seed) at position 11, found end of input")]
@@ -418,5 +418,22 @@ public sealed class FaultSpecParserTests
 
         Assert.False(ok);
         Assert.Equal(17, error!.Position);
+    }
+
+    [Fact]
+    public void Parse_EcsKinds_TakeAlibabasCodesAndActions()
+    {
+        string[] ecs = ["AssignPrivateIpAddresses", "DescribeNetworkInterfaces", "DescribeVpcs"];
+
+        var error = FaultSpec.Parse("ecs-error(code=ServiceUnavailable, action=Describe*)", Served, ecs);
+        var throttle = FaultSpec.Parse("ecs-throttle", Served, ecs);
+        var latency = FaultSpec.Parse("ecs-latency(delay=fixed(1s), action=AssignPrivateIpAddresses)", Served, ecs);
+
+        Assert.Equal(("ServiceUnavailable", 1.0), (error.Code, error.Rate));
+        Assert.Equal((20, 10.0), (throttle.Capacity, throttle.Refill));
+        Assert.Equal(TimeSpan.FromSeconds(1), latency.Delay!.Sample(new Harness.Domain.Delays.SeededRandom(1)));
+        Assert.Contains("an error code (InternalError, ServiceUnavailable, Throttling)", Assert.Throws<FaultSpecException>(() => FaultSpec.Parse("ecs-error(code=Unavailable)", Served, ecs)).Message);
+        Assert.Contains("no Alibaba Cloud action served here is called 'DescribeSubnets'", Assert.Throws<FaultSpecException>(() => FaultSpec.Parse("ecs-error(action=DescribeSubnets)", Served, ecs)).Message);
+        Assert.Contains("ecs-latency needs delay=", Assert.Throws<FaultSpecException>(() => FaultSpec.Parse("ecs-latency", Served, ecs)).Message);
     }
 }
