@@ -41,6 +41,12 @@ if ! need redis-server; then
   # The cluster tests start their own redis-server on a free loopback port and stop it; nothing here starts the service.
   (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 || { echo "redis-server is required for the cluster tests" >&2; exit 2; }
 fi
+if ! /usr/bin/python3 -c 'import cloudinit.sources.DataSourceAliYun' 2>/dev/null || ! need go \
+     || [ ! -d /usr/share/gocode/src/github.com/denverdino/aliyungo ]; then
+  # Debian's cloud-init and aliyungo (GOPATH source) are the clients tests/conformance/alibaba/clients.sh drives.
+  (apt-get update -qq && apt-get install -y -qq cloud-init golang-go golang-github-denverdino-aliyungo-dev) >/dev/null 2>&1 \
+    || { echo "cloud-init, golang-go and golang-github-denverdino-aliyungo-dev are required for the Alibaba clients test" >&2; exit 2; }
+fi
 if ! need chromium; then
   (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || { echo "chromium is required for the report test" >&2; exit 2; }
 fi
@@ -145,6 +151,10 @@ tally "$LOGS/js.log" '^# pass [0-9]+' '^# fail [0-9]+'
 step "Alibaba Cloud's Node.js clients (ECS and VPC SDKs with ACS3 signing, pop-core with HMAC-SHA1)"
 run "$LOGS/alibaba.log" env HARNESS_NO_BUILD=1 bash tests/conformance/alibaba/run.sh
 tally "$LOGS/alibaba.log" '^# pass [0-9]+' '^# fail [0-9]+'
+
+step "Alibaba Cloud's clients in Debian: cloud-init's AliYun datasource, aliyungo's ECS and metadata clients"
+run "$LOGS/alibaba-clients.log" env HARNESS_NO_BUILD=1 bash tests/conformance/alibaba/clients.sh
+tally "$LOGS/alibaba-clients.log" 'alibaba-clients: [0-9]+ passed' 'passed, [0-9]+ failed'
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ -s "$LOGS/failures" ]; then
