@@ -103,7 +103,7 @@ tally() {
 }
 
 echo "=== cloud-init $(dpkg-query -W -f '${Version}' cloud-init 2>/dev/null): AliYun datasource"
-$PY "$HERE/cloudinit_aliyun.py" --imds "$imds" --ecs "$ECS" --instance "$instance" --work "$WORK/cloud-init" 2>&1 | tee "$WORK/ci.log"
+$PY "$HERE/cloudinit_aliyun.py" --imds "$imds" --ecs "$ECS" --instance "$instance" --enis 2 --work "$WORK/cloud-init" 2>&1 | tee "$WORK/ci.log"
 tally "$WORK/ci.log" cloud-init-aliyun "${PIPESTATUS[0]}"
 
 # A fixed metadata delay for this instance, so that the Go program can see the lag before it polls past it.

@@ -3,13 +3,14 @@
 
 It must crawl the tree (get_data) and what it read must agree with what the ECS API's DescribeInstances says:
 instance id, region, zone, hostname, every ENI's MAC and id, the primary private address. Run by clients.sh:
-  cloudinit_aliyun.py --imds http://127.a.b.c:P --ecs http://127.0.0.1:P3/ --instance i-… --work DIR
+  cloudinit_aliyun.py --imds http://127.a.b.c:P --ecs http://127.0.0.1:P3/ --instance i-… --work DIR [--enis N]
 Prints one line per check, then `cloud-init-aliyun: N passed, M failed`; exits 1 when M > 0.
 """
 import argparse
 import json
 import logging
 import os
+import re
 import sys
 import urllib.parse
 import urllib.request
@@ -39,14 +40,17 @@ def describe_instance(ecs, instance_id):
 def token_expected():
     # cloud-init 23.1 added the hardened-mode PUT /latest/api/token for AliYun; 22.x (Debian 12's 22.4.2) reads
     # without a token (its EC2 parent only asks for one on AWS), so there is no token to check there.
-    major, minor = (int(part) for part in version.version_string().split(".")[:2])
-    return (major, minor) >= (23, 1)
+    found = re.match(r"(\d+)\.(\d+)", version.version_string())
+    if not found:
+        raise ValueError(f"cannot read cloud-init's version {version.version_string()!r}")
+    return (int(found[1]), int(found[2])) >= (23, 1)
 
 
 def main():
     parser = argparse.ArgumentParser()
     for name in ("--imds", "--ecs", "--instance", "--work"):
         parser.add_argument(name, required=True)
+    parser.add_argument("--enis", type=int, default=1, help="how many ENIs the instance has (all must show under macs)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)  # cloud-init's own warnings explain a failed crawl
 
@@ -76,8 +80,8 @@ def main():
 
     enis = api["NetworkInterfaces"]["NetworkInterface"]
     macs = md.get("network", {}).get("interfaces", {}).get("macs", {})
-    check("network.interfaces.macs holds every ENI's MAC (two here)",
-          sorted(macs) == sorted(e["MacAddress"] for e in enis) and len(enis) == 2,
+    check(f"network.interfaces.macs holds every ENI's MAC ({args.enis})",
+          sorted(macs) == sorted(e["MacAddress"] for e in enis) and len(enis) == args.enis,
           f"metadata {sorted(macs)}, API {sorted(e['MacAddress'] for e in enis)}")
     for e in enis:
         got = macs.get(e["MacAddress"], {}).get("network-interface-id")
