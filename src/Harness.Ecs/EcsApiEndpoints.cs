@@ -74,7 +74,9 @@ public static partial class EcsApiEndpoints
                 null => throw AlibabaErrors.MissingParameter("Version"),
                 _ => throw new AlibabaException("InvalidVersion", "Specified parameter Version is not valid."),
             };
-            if (!table.TryGetValue(action, out var handler))
+            // The ECS API of 2014-05-26 once carried the VPC and EIP actions too, and older clients (aliyungo's ecs package)
+            // still send them with its version: served the same.
+            if (!table.TryGetValue(action, out var handler) && !(version == EcsVersion && VpcActions.Handlers.TryGetValue(action, out handler)))
             {
                 throw new AlibabaException("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404);
             }

@@ -20,6 +20,8 @@ internal static class EcsActions
             ["RunInstances"] = RunInstancesAction.RunInstances,
             ["DescribeInstances"] = InstanceActions.DescribeInstances,
             ["DescribeInstanceStatus"] = InstanceActions.DescribeInstanceStatus,
+            ["DescribeInstanceAttribute"] = InstanceActions.DescribeInstanceAttribute,
+            ["ModifyInstanceMetadataOptions"] = InstanceActions.ModifyInstanceMetadataOptions,
             ["StartInstance"] = InstanceActions.StartInstance,
             ["StartInstances"] = InstanceActions.StartInstances,
             ["StopInstance"] = InstanceActions.StopInstance,

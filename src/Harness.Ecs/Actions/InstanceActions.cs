@@ -52,6 +52,34 @@ internal static class InstanceActions
         return Task.CompletedTask;
     }
 
+    /// <summary>One instance's attributes at the top level of the reply (what aliyungo's WaitForInstance polls).</summary>
+    public static Task DescribeInstanceAttribute(EcsContext context)
+    {
+        var instance = Lookups.Instance(context, context.Parameters.Require("InstanceId"));
+        foreach (var (name, value) in InstanceJson.Render(context, instance, Lookups.StatusOf(context, instance)).ToList())
+        {
+            context.Body[name] = value?.DeepClone();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>HttpTokens (optional|required), HttpEndpoint (enabled|disabled), HttpPutResponseHopLimit (1 to 64); absent ones stay.</summary>
+    public static async Task ModifyInstanceMetadataOptions(EcsContext context)
+    {
+        var p = context.Parameters;
+        var instance = Lookups.Instance(context, p.Require("InstanceId"));
+        var tokens = p.Get("HttpTokens");
+        var endpoint = p.Get("HttpEndpoint");
+        var hops = p.GetInt("HttpPutResponseHopLimit");
+        if (tokens is not (null or "optional" or "required") || endpoint is not (null or "enabled" or "disabled") || hops is < 1 or > 64)
+        {
+            throw AlibabaErrors.InvalidParameter(tokens is not (null or "optional" or "required") ? "HttpTokens" : endpoint is not (null or "enabled" or "disabled") ? "HttpEndpoint" : "HttpPutResponseHopLimit");
+        }
+
+        await context.Grain<IInstanceGrain>(instance.InstanceId).ModifyMetadataOptionsAsync(new MetadataOptionsPatch(tokens, hops, endpoint, null, null));
+    }
+
     public static async Task StartInstance(EcsContext context)
     {
         var outcome = await StartAsync(context, Lookups.Instance(context, context.Parameters.Require("InstanceId")));

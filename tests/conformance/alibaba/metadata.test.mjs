@@ -113,3 +113,15 @@ test('an attached ENI appears under macs/ once its change reaches the metadata',
   await waitFor(async () => (await read(base, '/latest/meta-data/network/interfaces/macs/')).body.includes(extra.macAddress) ? 'listed' : 'not yet', 'listed');
   assert.equal((await read(base, `/latest/meta-data/network/interfaces/macs/${extra.macAddress}/network-interface-id`)).body, extra.networkInterfaceId);
 });
+
+test('ModifyInstanceMetadataOptions makes tokens required; DescribeInstanceAttribute and DescribeInstances show it', async () => {
+  const { id, base } = await runningInstance(35);
+  assert.equal((await read(base, '/latest/meta-data/instance-id')).status, 200);
+  await ecs.modifyInstanceMetadataOptions(new Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: region, instanceId: id, httpTokens: 'required' }));
+  assert.equal((await read(base, '/latest/meta-data/instance-id')).status, 403);
+  const attribute = await ecs.describeInstanceAttribute(new Ecs.DescribeInstanceAttributeRequest({ instanceId: id }));
+  assert.equal(attribute.body.instanceId, id);
+  assert.equal((await describeInstance(id)).metadataOptions.httpTokens, 'required');
+  const bad = await ecs.modifyInstanceMetadataOptions(new Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: region, instanceId: id, httpTokens: 'always' })).catch(e => e);
+  assert.equal(bad.code, 'InvalidParameter');
+});

@@ -75,3 +75,11 @@ test('pop-core (HMAC-SHA1, GET) reaches the VPC API and gets its errors', async 
   await assert.rejects(client.request('DescribeVpcs', {}), e => e.code === 'MissingParameter' && /RegionId/.test(e.message));
   await assert.rejects(client.request('NoSuchAction', { RegionId: region }), e => e.code === 'InvalidAction.NotFound');
 });
+
+test('the VPC actions also answer under the ECS version, as the 2014-05-26 API once served them (aliyungo sends them so)', async () => {
+  const client = pop('2014-05-26');
+  const created = await client.request('CreateVpc', { RegionId: region, CidrBlock: '10.210.0.0/16' });
+  const listed = await client.request('DescribeVpcs', { RegionId: region, VpcId: created.VpcId });
+  assert.equal(listed.Vpcs.Vpc[0].VpcId, created.VpcId);
+  await assert.rejects(pop('2016-04-28').request('RunInstances', { RegionId: region }), e => e.code === 'InvalidAction.NotFound');
+});
