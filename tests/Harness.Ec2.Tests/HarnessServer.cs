@@ -29,6 +29,9 @@ public sealed class HarnessServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The Alibaba ECS and VPC APIs' base address (a port of its own).</summary>
+    public Uri EcsAddress { get; private set; } = null!;
+
     /// <summary>The running harness's services.</summary>
     public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("Not started.");
 
@@ -37,6 +40,7 @@ public sealed class HarnessServer : IAsyncLifetime
         app = HarnessApp.Build(options, time);
         await app.StartAsync();
         BaseAddress = new Uri(app.Ec2Url);
+        EcsAddress = new Uri(app.EcsUrl);
         Http.BaseAddress = BaseAddress;
     }
 

@@ -16,11 +16,16 @@ public readonly record struct RawOutcome(int Status, bool Dropped, bool Hung)
 /// </summary>
 public static class RawExchange
 {
-    public static async Task<RawOutcome> SendAsync(IPEndPoint server, byte[] request, TimeSpan timeout)
+    public static async Task<RawOutcome> SendAsync(IPEndPoint server, byte[] request, TimeSpan timeout) =>
+        (await ExchangeAsync(server, request, timeout, 4096)).Outcome;
+
+    /// <summary>As <see cref="SendAsync"/>, with the reply's first <paramref name="keep"/> bytes (head and body) and whether that is all of it.</summary>
+    public static async Task<(RawOutcome Outcome, byte[] Reply, bool Whole)> ExchangeAsync(IPEndPoint server, byte[] request, TimeSpan timeout, int keep)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var cancel = new CancellationTokenSource(timeout);
         var received = new MemoryStream();
+        var whole = true;
         try
         {
             await socket.ConnectAsync(server, cancel.Token);
@@ -34,27 +39,35 @@ public static class RawExchange
                     break;
                 }
 
-                // The status line is all that is judged; keep little of a large reply.
-                if (received.Length < 4096)
+                // Keep little of a large reply: mostly only the status line is judged.
+                if (received.Length < keep)
                 {
                     received.Write(buffer, 0, read);
+                }
+                else
+                {
+                    whole = false;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            return received.Length > 0 ? new RawOutcome(StatusOf(received), false, false) : new RawOutcome(0, false, true);
+            return received.Length > 0
+                ? (new RawOutcome(StatusOf(received), false, false), received.ToArray(), false)
+                : (new RawOutcome(0, false, true), [], false);
         }
         catch (SocketException) when (received.Length == 0)
         {
-            return new RawOutcome(0, true, false);
+            return (new RawOutcome(0, true, false), [], false);
         }
         catch (SocketException)
         {
             // A reset after the reply (the server closing with request bytes unread) still delivered the reply.
         }
 
-        return received.Length == 0 ? new RawOutcome(0, true, false) : new RawOutcome(StatusOf(received), false, false);
+        return received.Length == 0
+            ? (new RawOutcome(0, true, false), [], false)
+            : (new RawOutcome(StatusOf(received), false, false), received.ToArray(), whole);
     }
 
     private static int StatusOf(MemoryStream received)
