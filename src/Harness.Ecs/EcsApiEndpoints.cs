@@ -139,6 +139,12 @@ public static partial class EcsApiEndpoints
             {
                 throw new AlibabaException("InvalidParameter", error.Message, error.StatusCode);
             }
+            catch (IOException error)
+            {
+                // After BadHttpRequestException, which is one: Kestrel reports a chunk size too large to parse ("Bad chunk
+                // size data.") and the multipart reader a body that ends inside a section as plain IOExceptions.
+                throw new AlibabaException("InvalidParameter", "The request body is malformed: " + error.Message);
+            }
         }
 
         return values;

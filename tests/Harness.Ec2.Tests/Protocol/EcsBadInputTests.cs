@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+using Harness.Testing.Fuzz;
+
+namespace Harness.Ec2.Tests.Protocol;
+
+/// <summary>
+/// What the Alibaba fuzzer (EcsFuzzTests) found, each once a 500 (an InternalError, or Kestrel's empty 500), as a
+/// direct reproduction: raw bytes on the ECS port, so that framing and encoding are exactly as found.
+/// </summary>
+public sealed class EcsBadInputTests(HarnessServer server) : IClassFixture<HarnessServer>
+{
+    [Theory]
+    [InlineData("multipart/form-data; boundary=x", RawRequest.Framing.ContentLength)] // IOException: the multipart body ends inside a section
+    [InlineData("application/x-www-form-urlencoded", RawRequest.Framing.ChunkHugeSize)] // IOException: "Bad chunk size data."
+    public async Task MalformedBody_Is400InvalidParameter(string contentType, RawRequest.Framing framing)
+    {
+        var body = "Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-hangzhou&Format=JSON"u8.ToArray();
+        var (status, text) = await SendAsync(RawRequest.Build("POST", "/", "127.0.0.1", [("Content-Type", contentType)], body, framing));
+
+        Assert.Equal(400, status);
+        Assert.Contains("\"Code\":\"InvalidParameter\"", text, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Status, string Body)> SendAsync(byte[] request)
+    {
+        var (outcome, reply, _) = await RawExchange.ExchangeAsync(new IPEndPoint(IPAddress.Loopback, server.EcsAddress.Port), request, TimeSpan.FromSeconds(15), 1 << 20);
+        var text = Encoding.UTF8.GetString(reply);
+        return (outcome.Status, text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+    }
+}
