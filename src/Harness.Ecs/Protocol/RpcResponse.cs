@@ -65,11 +65,34 @@ internal static class RpcResponse
                 WriteMembers(xml, inner);
                 break;
             case JsonValue leaf:
-                xml.WriteString(Text(leaf));
+                xml.WriteString(XmlSafe(Text(leaf)));
                 break;
         }
 
         xml.WriteEndElement();
+    }
+
+    /// <summary>
+    /// XML 1.0 cannot carry every character a request can (U+0000 and other controls, lone surrogates), and a value is
+    /// often echoed (an id in a NotFound message, a name): those characters are shown as U+FFFD, not a failed reply.
+    /// </summary>
+    private static string XmlSafe(string text)
+    {
+        char[]? chars = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                i++;
+            }
+            else if (!XmlConvert.IsXmlChar(text[i]))
+            {
+                chars ??= text.ToCharArray();
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return chars is null ? text : new string(chars);
     }
 
     private static string Text(JsonValue leaf) => leaf.TryGetValue<bool>(out var flag)

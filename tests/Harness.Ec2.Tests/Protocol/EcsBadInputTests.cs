@@ -23,6 +23,19 @@ public sealed class EcsBadInputTests(HarnessServer server) : IClassFixture<Harne
         Assert.Contains("\"Code\":\"InvalidParameter\"", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task XmlReply_EchoingACharacterXmlCannotCarry_ShowsItAsReplacement()
+    {
+        // No Format and no x-acs-action: XML. The unknown id comes back in the NotFound message.
+        var (status, text) = await SendAsync(RawRequest.Build(
+            "GET", "/?Action=DeleteInstances&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId.1=a%00b", "127.0.0.1", [], [], RawRequest.Framing.ContentLength));
+
+        Assert.Equal(404, status);
+        var error = XElement.Parse(text);
+        Assert.Equal("InvalidInstanceId.NotFound", error.Element("Code")?.Value);
+        Assert.Contains("a\uFFFDb", error.Element("Message")?.Value, StringComparison.Ordinal);
+    }
+
     private async Task<(int Status, string Body)> SendAsync(byte[] request)
     {
         var (outcome, reply, _) = await RawExchange.ExchangeAsync(new IPEndPoint(IPAddress.Loopback, server.EcsAddress.Port), request, TimeSpan.FromSeconds(15), 1 << 20);
