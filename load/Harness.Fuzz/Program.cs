@@ -3,9 +3,10 @@ using System.Net;
 using Harness.Host;
 using Harness.Testing.Fuzz;
 
-// harness-fuzz [requests] [seed] [concurrency]: seeded, bounded fuzzing of the EC2 API, the metadata service and the
-// control API of a harness it starts itself on loopback. Every 20,000 requests the harness is reset and rebuilt, so
-// resources the fuzzer creates do not pile up. Exits 1 if any reply was a 500 or any connection closed without one.
+// harness-fuzz [requests] [seed] [concurrency]: seeded, bounded fuzzing of the EC2 API, the Alibaba ECS/VPC API, the
+// metadata service and the control API of a harness it starts itself on loopback. Every 20,000 requests the harness is reset and rebuilt, so
+// resources the fuzzer creates do not pile up. Exits 1 if any reply was a 500 or any connection closed without one, or an Alibaba reply is not JSON or XML with a Code
+// (errors) or a RequestId (successes).
 var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var seed = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1313;
 var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
@@ -16,6 +17,9 @@ await app.StartAsync();
 var apiUri = new Uri(app.Ec2Url);
 var api = new IPEndPoint(IPAddress.Loopback, apiUri.Port);
 using var http = new HttpClient { BaseAddress = apiUri };
+var ecsUri = new Uri(app.EcsUrl);
+var ecsApi = new IPEndPoint(IPAddress.Loopback, ecsUri.Port);
+using var ecsHttp = new HttpClient { BaseAddress = ecsUri };
 var random = new Random(seed);
 var run = new FuzzRun();
 var started = System.Diagnostics.Stopwatch.StartNew();
@@ -29,18 +33,20 @@ for (var done = 0; done < requests; done += Block)
 
     var topology = await FuzzTopology.BuildAsync(http);
     var ec2 = new Ec2Mutator(random, topology.Ids);
+    var ecs = new EcsMutator(random, await EcsFuzzTopology.BuildAsync(ecsHttp));
     var imds = new ImdsMutator(random);
     var control = new ControlMutator(random, topology.Ids);
     var host = topology.Imds.Address.ToString();
 
-    // 90% EC2, 7% metadata, 3% control, drawn in order from the seeded generator.
+    // 70% EC2, 20% Alibaba, 7% metadata, 3% control, drawn in order from the seeded generator.
     var count = Math.Min(Block, requests - done);
     await run.RunAsync(count, concurrency, () => random.Next(100) switch
     {
-        < 90 => ("ec2", api, ec2.Next("127.0.0.1").Request),
+        < 70 => ("ec2", api, ec2.Next("127.0.0.1").Request),
+        < 90 => ("ecs", ecsApi, ecs.Next("127.0.0.1").Request),
         < 97 => ("imds", topology.Imds, imds.Next(host)),
         _ => ("control", api, control.Next("127.0.0.1")),
-    }, TimeSpan.FromSeconds(30));
+    }, TimeSpan.FromSeconds(30), (service, reply, whole) => service == "ecs" ? EcsReply.Problem(reply, whole) : null);
     Console.Error.WriteLine($"{done + count} requests, {run.Failures} failures, {started.Elapsed.TotalSeconds:0} s");
 }
 
