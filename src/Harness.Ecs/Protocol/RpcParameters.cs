@@ -73,7 +73,8 @@ internal sealed class RpcParameters(Dictionary<string, string> values)
 
         try
         {
-            return JsonSerializer.Deserialize<List<string>>(text) ?? [];
+            // A null item ("[null]") would reach the lookups as a null key: refused like any other malformed list.
+            return [.. (JsonSerializer.Deserialize<List<string?>>(text) ?? []).Select(item => item ?? throw AlibabaErrors.InvalidParameter(name))];
         }
         catch (JsonException)
         {

@@ -36,6 +36,20 @@ public sealed class EcsBadInputTests(HarnessServer server) : IClassFixture<Harne
         Assert.Contains("a\uFFFDb", error.Element("Message")?.Value, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("DescribeInstances", "InstanceIds")]
+    [InlineData("DescribeNetworkInterfaces", "NetworkInterfaceId")]
+    [InlineData("StartInstances", "InstanceId")]
+    public async Task JsonArrayList_WithANullItem_Is400InvalidParameter(string action, string list)
+    {
+        // ArgumentNullException once the null reached a dictionary lookup (also SecurityGroupIds of CreateNetworkInterface and RunInstances).
+        var query = $"/?Action={action}&Version=2014-05-26&RegionId=cn-hangzhou&Format=JSON&{list}=%5Bnull%5D";
+        var (status, text) = await SendAsync(RawRequest.Build("GET", query, "127.0.0.1", [], [], RawRequest.Framing.ContentLength));
+
+        Assert.Equal(400, status);
+        Assert.Contains("\"Code\":\"InvalidParameter\"", text, StringComparison.Ordinal);
+    }
+
     private async Task<(int Status, string Body)> SendAsync(byte[] request)
     {
         var (outcome, reply, _) = await RawExchange.ExchangeAsync(new IPEndPoint(IPAddress.Loopback, server.EcsAddress.Port), request, TimeSpan.FromSeconds(15), 1 << 20);
