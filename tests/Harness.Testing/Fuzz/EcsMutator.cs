@@ -37,27 +37,32 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
             pairs.Add(("Format", random.Next(4) == 0 ? "XML" : "JSON"));
         }
 
-        // Most requests name most parameters the action needs, so that they get past MissingParameter.
-        foreach (var name in names.Where(n => Fitting(n) is not null && random.Next(3) > 0).Take(4))
+        // A third are well-formed (every core parameter, fitting values only, sound framing), so that they reach the
+        // grains and change state; the rest name some fitting parameters, then junk, then mutations.
+        var clean = random.Next(3) == 0;
+        foreach (var name in names.Where(n => Fitting(n) is not null && ((clean && Core(n)) || random.Next(3) > 0)).Take(clean ? 10 : 4))
         {
-            pairs.Add((WithIndexes(name, 2), Value(name)));
+            pairs.Add((WithIndexes(name, clean ? 1 : 2), clean ? Fitting(name)! : Value(name)));
         }
 
-        for (var count = random.Next(0, 5); count > 0 && names.Length > 0; count--)
+        for (var count = clean ? 0 : random.Next(0, 5); count > 0; count--)
         {
             var name = names[random.Next(names.Length)];
             pairs.Add((WithIndexes(name, 3), Value(name)));
         }
 
-        for (var mutations = random.Next(0, 4); mutations > 0; mutations--)
+        for (var mutations = clean ? 0 : random.Next(0, 4); mutations > 0; mutations--)
         {
             Mutate(pairs, names);
         }
 
-        return (action, Send(pairs, host));
+        return (action, Send(pairs, host, clean));
     }
 
-    private byte[] Send(List<(string Key, string Value)> pairs, string host)
+    private static bool Core(string name) =>
+        name is "NetworkInterfaceId" or "InstanceId" or "InstanceId.N" or "VSwitchId" or "VpcId" or "SecurityGroupId" or "ZoneId" or "CidrBlock" or "InstanceType";
+
+    private byte[] Send(List<(string Key, string Value)> pairs, string host, bool clean)
     {
         var headers = new List<(string, string)>();
         if (random.Next(8) == 0)
@@ -83,15 +88,15 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
         // A GET query, a POST query with no body (ACS3 SDKs), a POST form (pop-core), or a POST split between the two.
         var style = random.Next(10);
         var split = style switch { < 3 => pairs.Count, < 5 => pairs.Count, < 9 => 0, _ => random.Next(pairs.Count + 1) };
-        var query = Encoding.ASCII.GetString(Encode(pairs[..split]));
-        var body = Encode(pairs[split..]);
+        var query = Encoding.ASCII.GetString(Encode(pairs[..split], clean));
+        var body = Encode(pairs[split..], clean);
         var target = query.Length > 0 ? "/?" + query : "/";
         if (style < 3)
         {
             return RawRequest.Build("GET", target, host, headers, [], RawRequest.Framing.ContentLength);
         }
 
-        headers.Add(("Content-Type", random.Next(25) switch
+        headers.Add(("Content-Type", clean ? "application/x-www-form-urlencoded" : random.Next(25) switch
         {
             0 => "text/plain",
             1 => "multipart/form-data; boundary=x",
@@ -100,7 +105,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
             4 => "application/x-www-form-urlencoded; charset=nope",
             _ => "application/x-www-form-urlencoded; charset=utf-8",
         }));
-        if (random.Next(30) == 0)
+        if (!clean && random.Next(30) == 0)
         {
             body = Encoding.UTF8.GetBytes(random.Next(2) == 0 ? "--x\r\nContent-Disposition: form-data; name=\"Action\"\r\n\r\n" : "{\"Action\":\"DescribeVpcs\"}");
         }
@@ -108,7 +113,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
         // Not ContentLengthOverCap: the ECS port reads up to Kestrel's 30 MB limit (EC2's 1 MiB cap is not there), so a
         // body declared over 1 MiB and never sent is a slow body, answered 408 only after Kestrel's 5 s grace.
         var framing = random.Next(10) < 7 ? RawRequest.Framing.ContentLength : (RawRequest.Framing)random.Next(1, 9);
-        framing = framing == RawRequest.Framing.ContentLengthOverCap ? RawRequest.Framing.ContentLengthShort : framing;
+        framing = framing == RawRequest.Framing.ContentLengthOverCap ? RawRequest.Framing.ContentLengthShort : clean ? RawRequest.Framing.ContentLength : framing;
         return RawRequest.Build("POST", target, host, headers, body, framing);
     }
 
@@ -138,10 +143,10 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
                 pairs[at] = (pairs[at].Key, random.Next(3) == 0 ? new string('v', random.Next(1000, 70_000)) : Junk[random.Next(Junk.Length)]);
                 break;
             case 4: // a long list, far past Alibaba's limits (and past ASP.NET's 1,024 form values)
-                var lists = names.Where(n => n.EndsWith(".N", StringComparison.Ordinal)).ToArray();
-                if (lists.Length > 0)
+                var indexed = names.Where(n => n.EndsWith(".N", StringComparison.Ordinal)).ToArray();
+                if (indexed.Length > 0)
                 {
-                    var template = lists[random.Next(lists.Length)];
+                    var template = indexed[random.Next(indexed.Length)];
                     var length = random.Next(2) == 0 ? random.Next(40, 260) : random.Next(900, 1200);
                     for (var i = 1; i <= length; i++)
                     {
@@ -150,10 +155,16 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
                 }
 
                 break;
-            case 5: // a list as one JSON array (aliyungo's untagged slices), of fitting values, junk or both
-                var list = names[random.Next(names.Length)].Replace(".N", "", StringComparison.Ordinal);
-                var items = Enumerable.Range(0, random.Next(0, 4)).Select(_ => System.Text.Json.JsonSerializer.Serialize(Value(list)));
-                pairs.Add((list, "[" + string.Join(',', items) + (random.Next(5) == 0 ? ",null]" : "]")));
+            case 5: // a list as one JSON array (aliyungo's untagged slices), of fitting values, junk, nulls, numbers
+                var lists = names.Where(n => n.EndsWith(".N", StringComparison.Ordinal) || n.EndsWith("Ids", StringComparison.Ordinal)).ToArray();
+                var list = (lists.Length > 0 ? lists[random.Next(lists.Length)] : names[random.Next(names.Length)]).Replace(".N", "", StringComparison.Ordinal);
+                var items = Enumerable.Range(0, random.Next(0, 4)).Select(_ => System.Text.Json.JsonSerializer.Serialize(Value(list))).ToList();
+                if (random.Next(2) == 0)
+                {
+                    items.Insert(random.Next(items.Count + 1), random.Next(3) switch { 0 => "null", 1 => "7", _ => "\"\"" });
+                }
+
+                pairs.Add((list, "[" + string.Join(',', items) + "]"));
                 break;
             case 6:
                 pairs.Add(("Version", Versions[random.Next(Versions.Length)]));
@@ -221,7 +232,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
         return name;
     }
 
-    private byte[] Encode(List<(string Key, string Value)> pairs)
+    private byte[] Encode(List<(string Key, string Value)> pairs, bool clean)
     {
         var text = new StringBuilder();
         foreach (var (key, value) in pairs)
@@ -232,7 +243,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
             }
 
             text.Append(Uri.EscapeDataString(key)).Append('=').Append(Escape(value));
-            if (random.Next(25) == 0)
+            if (!clean && random.Next(25) == 0)
             {
                 text.Append(RawJunk[random.Next(RawJunk.Length)]);
             }
