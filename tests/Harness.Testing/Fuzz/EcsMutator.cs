@@ -120,7 +120,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
     private void Mutate(List<(string Key, string Value)> pairs, string[] names)
     {
         var at = random.Next(pairs.Count);
-        switch (random.Next(10))
+        switch (random.Next(11))
         {
             case 0: // the same name twice (a form joins them with a comma), or the same element under a second index
                 var (key, _) = pairs[at];
@@ -155,7 +155,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
                 }
 
                 break;
-            case 5: // a list as one JSON array (aliyungo's untagged slices), of fitting values, junk, nulls, numbers
+            case 5 or 10: // a list as one JSON array (aliyungo's untagged slices), of fitting values, junk, nulls, numbers
                 var lists = names.Where(n => n.EndsWith(".N", StringComparison.Ordinal) || n.EndsWith("Ids", StringComparison.Ordinal)).ToArray();
                 var list = (lists.Length > 0 ? lists[random.Next(lists.Length)] : names[random.Next(names.Length)]).Replace(".N", "", StringComparison.Ordinal);
                 var items = Enumerable.Range(0, random.Next(0, 4)).Select(_ => System.Text.Json.JsonSerializer.Serialize(Value(list))).ToList();
@@ -164,6 +164,8 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
                     items.Insert(random.Next(items.Count + 1), random.Next(3) switch { 0 => "null", 1 => "7", _ => "\"\"" });
                 }
 
+                // Without the indexed form of the same list, which the facade would read first.
+                pairs.RemoveAll(p => p.Key.StartsWith(list + ".", StringComparison.Ordinal));
                 pairs.Add((list, "[" + string.Join(',', items) + "]"));
                 break;
             case 6:
