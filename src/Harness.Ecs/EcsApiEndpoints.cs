@@ -8,6 +8,7 @@ using Harness.Domain.Errors;
 using Harness.Ecs.Actions;
 using Harness.Ecs.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,8 @@ public static partial class EcsApiEndpoints
     public const string VpcVersion = "2016-04-28";
 
     private static long requestCounter;
+
+    private const long MaxBodyBytes = 1 << 20;
 
     /// <summary>The ECS and VPC actions served (what an <c>ecs-*</c> fault's <c>action=</c> may name).</summary>
     public static IReadOnlyCollection<string> Actions { get; } = [.. EcsActions.Handlers.Keys.Concat(VpcActions.Handlers.Keys).Distinct()];
@@ -120,6 +123,12 @@ public static partial class EcsApiEndpoints
         foreach (var (name, value) in QueryHelpers.ParseQuery(request.QueryString.Value))
         {
             values[name] = value.ToString();
+        }
+
+        // As on the EC2 port: a declared body over 1 MiB is refused by Kestrel on the first read, before it is sent.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
         }
 
         if (request.HasFormContentType)

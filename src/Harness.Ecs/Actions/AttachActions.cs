@@ -42,6 +42,11 @@ internal static class AttachActions
         }
 
         var cardIndex = p.GetInt("NetworkCardIndex") ?? 0;
+        if (cardIndex < 0)
+        {
+            throw AlibabaErrors.InvalidParameter("NetworkCardIndex");
+        }
+
         var deviceIndex = Enumerable.Range(1, 64).First(i => !instance.Attachments.Any(a => a.DeviceIndex == i && a.NetworkCardIndex == cardIndex));
         var attachmentId = (await context.RegionGrain.NewIdsAsync("eni-attach", 1))[0];
         await context.Grain<IInstanceGrain>(instance.InstanceId).AttachAsync(eni.NetworkInterfaceId, attachmentId, deviceIndex, cardIndex);

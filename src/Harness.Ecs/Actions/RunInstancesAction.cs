@@ -69,7 +69,7 @@ internal static class RunInstancesAction
 
         var metadata = new MetadataOptionsView(
             p.Get("HttpTokens") is { } tokens ? (tokens is "optional" or "required" ? tokens : throw AlibabaErrors.InvalidParameter("HttpTokens")) : "optional",
-            p.GetInt("HttpPutResponseHopLimit") ?? 1,
+            p.GetInt("HttpPutResponseHopLimit") is { } hops ? (hops is >= 1 and <= 64 ? hops : throw AlibabaErrors.InvalidParameter("HttpPutResponseHopLimit")) : 1,
             p.Get("HttpEndpoint") is { } endpoint ? (endpoint is "enabled" or "disabled" ? endpoint : throw AlibabaErrors.InvalidParameter("HttpEndpoint")) : "enabled",
             "disabled", "disabled");
         var tags = Names.Tags(p.Get("InstanceName"), p.Get("Description"), p);

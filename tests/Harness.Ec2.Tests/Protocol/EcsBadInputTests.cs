@@ -50,6 +50,18 @@ public sealed class EcsBadInputTests(HarnessServer server) : IClassFixture<Harne
         Assert.Contains("\"Code\":\"InvalidParameter\"", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeclaredBodyOverOneMebibyte_Is413WithoutWaitingForIt()
+    {
+        // Found by the fuzzer's author by hand: without a cap the handler waited for the body, then Kestrel timed it out (408).
+        var head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000071\r\n\r\n"
+            + "Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-hangzhou&Format=JSON";
+        var (status, text) = await SendAsync(Encoding.ASCII.GetBytes(head));
+
+        Assert.Equal(413, status);
+        Assert.Contains("\"Code\":\"InvalidParameter\"", text, StringComparison.Ordinal);
+    }
+
     private async Task<(int Status, string Body)> SendAsync(byte[] request)
     {
         var (outcome, reply, _) = await RawExchange.ExchangeAsync(new IPEndPoint(IPAddress.Loopback, server.EcsAddress.Port), request, TimeSpan.FromSeconds(15), 1 << 20);

@@ -124,3 +124,16 @@ test('DeleteNetworkInterface is asynchronous: the ENI shows Deleting, then is go
   }
   assert.deepEqual(seen, ['Deleting', 'gone']);
 });
+
+test('out-of-range values with real ids are refused: a hop limit of 65, a network card index of -1', async () => {
+  const net = await network(25);
+  const hops = await failure(run(net, { httpPutResponseHopLimit: 65 }));
+  assert.equal(hops.code, 'InvalidParameter');
+  const [instance] = await run(net);
+  await waitFor(instanceStatus(instance), 'Running');
+  const extra = await eni(net);
+  const card = await failure(ecs.attachNetworkInterface(new Ecs.AttachNetworkInterfaceRequest({
+    regionId: region, networkInterfaceId: extra.networkInterfaceId, instanceId: instance, networkCardIndex: -1 })));
+  assert.equal(card.code, 'InvalidParameter');
+  assert.equal((await describeEni(extra.networkInterfaceId)).status, 'Available');
+});
