@@ -1,4 +1,5 @@
-# The harness in a container: the EC2 facade and control API on 4580, the metadata service on 4581.
+# The harness in a container: the EC2 facade and control API on 4580, the metadata service on 4581, Alibaba Cloud's
+# ECS and VPC APIs on 4582.
 # Build: docker build -t harness .   Run: docker run --rm -p 127.0.0.1:4580:4580 -p 127.0.0.1:4581:4581 harness
 # SDK_IMAGE and RUNTIME_IMAGE name the images the build starts from: Microsoft's by default. Where no registry can be
 # reached, scripts/build-image.sh builds stand-ins from a debootstrapped Debian and this machine's .NET, and builds this
@@ -14,6 +15,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props global.json ./
 COPY src/Harness.Host/Harness.Host.csproj src/Harness.Host/
 COPY src/Harness.Ec2/Harness.Ec2.csproj src/Harness.Ec2/
+COPY src/Harness.Ecs/Harness.Ecs.csproj src/Harness.Ecs/
 COPY src/Harness.Imds/Harness.Imds.csproj src/Harness.Imds/
 COPY src/Harness.Scenarios/Harness.Scenarios.csproj src/Harness.Scenarios/
 COPY src/Harness.ControlPlane/Harness.ControlPlane.csproj src/Harness.ControlPlane/
@@ -29,7 +31,7 @@ RUN dotnet publish src/Harness.Host/Harness.Host.csproj -c Release -o /app --no-
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app ./
-EXPOSE 4580 4581
+EXPOSE 4580 4581 4582
 # Inside a container the harness must listen beyond loopback for the published port to reach it. Metadata reached
 # through a published port names its instance with the X-Harness-Instance-Id header; inside the container each
 # instance also has its own 127.a.b.c. HARNESS_PROPAGATION sets the delay model, e.g. fixed(1500ms).
@@ -39,4 +41,4 @@ EXPOSE 4580 4581
 # The runtime image's ASPNETCORE_HTTP_PORTS=8080 is cleared: the harness binds its own ports, and Kestrel would warn at
 # every start that it overrides it.
 ENV HARNESS_LISTEN_ANY=1 ASPNETCORE_HTTP_PORTS=
-ENTRYPOINT ["dotnet", "harness.dll", "serve", "--ec2-port", "4580", "--imds-port", "4581"]
+ENTRYPOINT ["dotnet", "harness.dll", "serve", "--ec2-port", "4580", "--imds-port", "4581", "--ecs-port", "4582"]

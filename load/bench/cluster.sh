@@ -49,7 +49,7 @@ serve_process() {
   local p=$((BASE + 10 * $1)) i=$1 id=$2
   shift 2
   start_bg "cluster-$i" "${HARNESS[@]}" serve --cluster "redis://127.0.0.1:$BASE" --cluster-id "$id" \
-    --ec2-port $((p + 1)) --imds-port $((p + 2)) --silo-port $((p + 3)) --gateway-port $((p + 4)) --vcpu-limit "$VCPU_LIMIT" --seed 1 "$@"
+    --ec2-port $((p + 1)) --imds-port $((p + 2)) --ecs-port $((p + 5)) --silo-port $((p + 3)) --gateway-port $((p + 4)) --vcpu-limit "$VCPU_LIMIT" --seed 1 "$@"
   wait_http "http://127.0.0.1:$((p + 1))/_harness/health" 60 200 || { cat "$OUT/cluster-$i.log" >&2; exit 1; }
   own_server "cluster-$i" "${PGIDS[-1]}" "harness is serving"
 }

@@ -21,7 +21,7 @@ public sealed class CommandLineTests
     [InlineData("serve --fault imds-error(status=404)", "harness serve: --fault: imds-error answers with 500, 503, not 404")]
     [InlineData("serve stray", "harness serve: unexpected argument 'stray'")]
     [InlineData("serve --colour red",
-        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --terminated-retention, --vcpu-limit, --public-url, --public-imds-url, --control-token, --max-connections, --orleans-dashboard, --verify-signatures, --credentials, --credentials-file, --cluster, --cluster-id, --silo-port, --gateway-port, --state, --help")]
+        "harness serve: unknown option '--colour'; serve takes --ec2-port, --imds-port, --ecs-port, --ecs-transition, --seed, --listen-any, --propagation, --fault, --ec2-throttling, --terminated-retention, --vcpu-limit, --public-url, --public-imds-url, --control-token, --max-connections, --orleans-dashboard, --verify-signatures, --credentials, --credentials-file, --cluster, --cluster-id, --silo-port, --gateway-port, --state, --help")]
     [InlineData("serve --verify-signatures", "harness serve: --verify-signatures needs --credentials KEY:SECRET or --credentials-file PATH: the access keys to accept")]
     [InlineData("serve --credentials AKID:secret", "harness serve: --credentials and --credentials-file are used only with --verify-signatures")]
     [InlineData("serve --verify-signatures --credentials AKIDNOSECRET", "harness serve: --credentials: 'AKIDNOSECRET' is not KEY:SECRET")]

@@ -277,7 +277,8 @@ def stop(process):
 
 def start_harness(args, cwd, env, ec2, imds):
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([HARNESS, "serve", *args, "--ec2-port", str(ec2), "--imds-port", str(imds)], cwd=cwd,
+    ecs = [] if "--ecs-port" in args else ["--ecs-port", str(free_port())]
+    process = subprocess.Popen([HARNESS, "serve", *args, "--ec2-port", str(ec2), "--imds-port", str(imds), *ecs], cwd=cwd,
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:

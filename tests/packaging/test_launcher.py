@@ -30,7 +30,7 @@ class LauncherTest(unittest.TestCase):
     def test_serve_through_the_launcher_answers_health(self):
         run(HARNESS, "--help")
         ec2, imds = free_port(), free_port()
-        server = subprocess.Popen([HARNESS, "serve", "--ec2-port", str(ec2), "--imds-port", str(imds)],
+        server = subprocess.Popen([HARNESS, "serve", "--ec2-port", str(ec2), "--imds-port", str(imds), "--ecs-port", str(free_port())],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             wait_for_health(self, server, ec2)

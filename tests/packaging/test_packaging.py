@@ -62,7 +62,8 @@ class DockerfileTest(unittest.TestCase):
         self.assertEqual(command[:3], ["dotnet", "harness.dll", "serve"])
         self.assertIn("4580", command)
         exposed = [l for l in dockerfile_lines() if l.startswith("EXPOSE")][0].split()[1:]
-        self.assertEqual(set(exposed), {"4580", "4581"})
+        self.assertEqual(set(exposed), {"4580", "4581", "4582"})
+        self.assertIn("4582", command)
         self.assertTrue(os.path.exists(os.path.join(ROOT, "src/Harness.Host/Harness.Host.csproj")))
 
 

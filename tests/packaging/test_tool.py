@@ -81,7 +81,7 @@ class ToolTest(unittest.TestCase):
         # Its output goes to a file: a pipe nobody reads could fill and stall it.
         log = open(os.path.join(self.work, "serve.log"), "w+")
         self.addCleanup(log.close)
-        server = subprocess.Popen([self.harness, "serve", "--ec2-port", str(ec2), "--imds-port", str(imds)],
+        server = subprocess.Popen([self.harness, "serve", "--ec2-port", str(ec2), "--imds-port", str(imds), "--ecs-port", str(free_port())],
                                   cwd=self.work, stdout=log, stderr=subprocess.STDOUT)
         self.addCleanup(server.wait, 30)
         self.addCleanup(server.kill)

@@ -49,7 +49,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>Starts <c>harness serve</c> on the given ports (a restart on the ports of a process that was killed).</summary>
     public static async Task<ServeProcess> StartAsync(int? fileLimit, int ec2Port, int imdsPort, params string[] args)
     {
-        string[] command = [Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. args];
+        // The Alibaba port too: its default (4582) would clash between processes started side by side.
+        string[] ecs = args.Contains("--ecs-port") ? [] : ["--ecs-port", $"{FreePort()}"];
+        string[] command = [Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. ecs, .. args];
         var start = new ProcessStartInfo(fileLimit is null ? "dotnet" : "sh") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in fileLimit is { } limit ? ["-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "sh", .. command] : command)
         {

@@ -37,7 +37,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 EC2_PORT="$(free_port)"
 IMDS_PORT="$(free_port)"
 (cd "$ROOT" && exec dotnet src/Harness.Host/bin/Release/net10.0/harness.dll serve --ec2-port "$EC2_PORT" \
-   --imds-port "$IMDS_PORT" --verify-signatures --credentials "$KEY:$SECRET,AKIDSPARE:spare") >"$WORK/harness.log" 2>&1 &
+   --imds-port "$IMDS_PORT" --ecs-port "$(free_port)" --verify-signatures --credentials "$KEY:$SECRET,AKIDSPARE:spare") >"$WORK/harness.log" 2>&1 &
 PID=$!
 URL="http://127.0.0.1:$EC2_PORT"
 for _ in $(seq 1 120); do

@@ -30,7 +30,7 @@ let endpoint;
 
 before(async () => {
   const [ec2Port, imdsPort] = [await freePort(), await freePort()];
-  harness = spawn('dotnet', [DLL, 'serve', '--ec2-port', String(ec2Port), '--imds-port', String(imdsPort),
+  harness = spawn('dotnet', [DLL, 'serve', '--ec2-port', String(ec2Port), '--imds-port', String(imdsPort), '--ecs-port', String(await freePort()),
     '--verify-signatures', '--credentials', `${KEY}:${SECRET},AKIDSPARE:spare`], { cwd: ROOT, stdio: 'ignore' });
   endpoint = `http://127.0.0.1:${ec2Port}`;
   const deadline = Date.now() + 60_000;

@@ -102,7 +102,7 @@ class HarnessServer:
 
     def command(self):
         args = ["dotnet", HARNESS_DLL, "serve", "--ec2-port", str(self.ec2_port),
-                "--imds-port", str(self.imds_port), "--seed", str(self.seed)]
+                "--imds-port", str(self.imds_port), "--ecs-port", str(_free_port()), "--seed", str(self.seed)]
         if self.propagation is not None:
             args += ["--propagation", self.propagation]
         return args + list(self.extra_args)

@@ -14,6 +14,9 @@ from harness_process import HARNESS_DLL, _free_port, client
 
 
 def start(*args):
+    # A free Alibaba port for every serve: its default (4582) would clash with another harness on this machine.
+    if args[:1] == ("serve",) and "--ecs-port" not in args and "--help" not in args:
+        args = (*args, "--ecs-port", str(_free_port()))
     return subprocess.Popen(["dotnet", HARNESS_DLL, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
