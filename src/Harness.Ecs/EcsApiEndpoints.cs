@@ -2,13 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Harness.ControlPlane;
+using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Faults;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ecs.Actions;
 using Harness.Ecs.Protocol;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -42,7 +45,7 @@ public static partial class EcsApiEndpoints
         await gate.EnterAsync(http.RequestAborted);
         try
         {
-            await ServeAsync(http);
+            await ServeAsync(http, new Dictionary<string, string>(StringComparer.Ordinal));
         }
         finally
         {
@@ -50,7 +53,71 @@ public static partial class EcsApiEndpoints
         }
     }
 
-    private static async Task ServeAsync(HttpContext http)
+    /// <summary>
+    /// Maps a registered client's own ECS endpoint on the EC2 port (where the control API is): the same RPC API, each call
+    /// recorded on the client's tap as <c>ecs</c>, as its EC2 calls are at <c>/_harness/clients/{id}/ec2</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapEcsTapped(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(TappedPath, HandleTappedAsync).WithDescription(TappedDescription);
+        endpoints.MapGet(TappedPath, HandleTappedAsync).WithDescription(TappedDescription);
+        return endpoints;
+    }
+
+    private const string TappedPath = "/_harness/clients/{clientId}/ecs";
+
+    private const string TappedDescription = "A registered client's own ECS/VPC endpoint (Alibaba Cloud RPC API), every call recorded";
+
+    private static async Task HandleTappedAsync(HttpContext http, string clientId)
+    {
+        var taps = http.RequestServices.GetRequiredService<ClientTaps>();
+        if (!taps.TryGet(clientId, out var tap))
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            await http.Response.WriteAsync($"No client {clientId} is registered here (POST /_harness/clients).");
+            return;
+        }
+
+        var gate = http.RequestServices.GetRequiredService<WorldGate>();
+        await gate.EnterAsync(http.RequestAborted);
+        try
+        {
+            var at = taps.Time.GetUtcNow();
+            var started = taps.Time.GetTimestamp();
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+
+            // The reply waits for its record, so a client that exits on it has the call on record (as its metadata reads do).
+            var held = new HeldReplyStream(http.Response.Body);
+            http.Response.Body = held;
+            (string? Action, int Status, string? Code) served;
+            try
+            {
+                served = await ServeAsync(http, values);
+            }
+            finally
+            {
+                http.Response.Body = held.Inner;
+            }
+
+            if (taps.BeforeRecord is { } hook)
+            {
+                await hook();
+            }
+
+            tap.Record(new TapRecord(
+                at, "ecs", http.Request.Method, served.Action ?? "", served.Status, served.Code,
+                string.Join('\n', values.Where(p => p.Key is not ("Action" or "Version" or "Signature" or "SignatureNonce")).Select(p => $"{p.Key}={p.Value}")),
+                taps.Time.GetElapsedTime(started).TotalMilliseconds));
+            await held.ReleaseAsync(http.RequestAborted);
+        }
+        finally
+        {
+            gate.Leave();
+        }
+    }
+
+    /// <summary>Answers one request; <paramref name="values"/> receives its parameters. Returns the action, the status and the error code.</summary>
+    private static async Task<(string? Action, int Status, string? Code)> ServeAsync(HttpContext http, Dictionary<string, string> values)
     {
         var services = http.RequestServices;
         var requestId = NextRequestId();
@@ -59,7 +126,7 @@ public static partial class EcsApiEndpoints
         string? action = null;
         try
         {
-            var values = await ReadParametersAsync(http.Request);
+            await ReadParametersAsync(http.Request, values);
             var parameters = new RpcParameters(values);
             action = parameters.Get("Action") ?? Header(http, "x-acs-action");
             var version = parameters.Get("Version") ?? Header(http, "x-acs-version");
@@ -102,24 +169,27 @@ public static partial class EcsApiEndpoints
             }
 
             await WriteAsync(http, 200, xml ? RpcResponse.Xml(action + "Response", context.Body) : RpcResponse.Json(context.Body), xml, requestId);
+            return (action, 200, null);
         }
         catch (AlibabaException error)
         {
             await WriteErrorAsync(http, error, requestId, host, xml);
+            return (action, error.StatusCode, error.Code);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             LogUnexpected(services.GetRequiredService<ILoggerFactory>().CreateLogger("Harness.Ecs"), action ?? "", error);
-            await WriteErrorAsync(http, AlibabaErrors.InternalError(), requestId, host, xml);
+            var internalError = AlibabaErrors.InternalError();
+            await WriteErrorAsync(http, internalError, requestId, host, xml);
+            return (action, internalError.StatusCode, internalError.Code);
         }
     }
 
     private static string? Header(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var value) && value.Count > 0 && value[0] is { Length: > 0 } text ? text : null;
 
-    private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request)
+    private static async Task ReadParametersAsync(HttpRequest request, Dictionary<string, string> values)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in QueryHelpers.ParseQuery(request.QueryString.Value))
         {
             values[name] = value.ToString();
@@ -155,8 +225,6 @@ public static partial class EcsApiEndpoints
                 throw new AlibabaException("InvalidParameter", "The request body is malformed: " + error.Message);
             }
         }
-
-        return values;
     }
 
     private static Task WriteErrorAsync(HttpContext http, AlibabaException error, string requestId, string host, bool xml)

@@ -92,6 +92,7 @@ public static class HarnessApp
         }
 
         app.MapEc2Api();
+        app.MapEcsTapped();
         return app;
     }
 

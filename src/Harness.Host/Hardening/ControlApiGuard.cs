@@ -9,7 +9,7 @@ namespace Harness.Host.Hardening;
 /// <list type="number">
 /// <item><c>/_harness/health</c> is open to all, for container health checks.</item>
 /// <item>The Host must be one <see cref="ControlHosts"/> allows; otherwise 403.</item>
-/// <item>A client's tapped EC2 endpoint (<c>/_harness/clients/{id}/ec2</c>) goes on: SDKs call it and cannot send a bearer token.</item>
+/// <item>A client's tapped EC2 or ECS endpoint (<c>/_harness/clients/{id}/ec2</c>, <c>…/ecs</c>) goes on: SDKs call it and cannot send a bearer token.</item>
 /// <item>With a control token, <c>Authorization: Bearer &lt;token&gt;</c> is required; otherwise 401.</item>
 /// <item>Every POST and PUT says <c>Content-Type: application/json</c>, even with no body; otherwise 415. A browser
 /// cannot send that cross-site without a CORS preflight, which the harness never grants.</item>
@@ -34,7 +34,7 @@ internal sealed class ControlApiGuard(ControlHosts hosts, ControlToken? token)
             return;
         }
 
-        if (IsTappedEc2(rest))
+        if (IsTappedApi(rest))
         {
             await next(http);
             return;
@@ -69,13 +69,13 @@ internal sealed class ControlApiGuard(ControlHosts hosts, ControlToken? token)
     private static bool Is(PathString rest, string segment) =>
         string.Equals(rest.Value?.Trim('/'), segment, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary><c>/clients/{id}/ec2</c> after <c>/_harness</c>.</summary>
-    private static bool IsTappedEc2(PathString rest)
+    /// <summary><c>/clients/{id}/ec2</c> or <c>/clients/{id}/ecs</c> after <c>/_harness</c>.</summary>
+    private static bool IsTappedApi(PathString rest)
     {
         var segments = (rest.Value ?? "").Trim('/').Split('/');
         return segments.Length == 3
             && segments[0].Equals("clients", StringComparison.OrdinalIgnoreCase)
-            && segments[2].Equals("ec2", StringComparison.OrdinalIgnoreCase);
+            && (segments[2].Equals("ec2", StringComparison.OrdinalIgnoreCase) || segments[2].Equals("ecs", StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsJson(string? contentType) =>
