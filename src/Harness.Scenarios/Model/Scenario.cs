@@ -20,6 +20,12 @@ public sealed record Scenario(
     string Name, string? Description, string File, int Seed, ClockMode Clock, string Region, PropagationChange? Propagation,
     Topology Topology, IReadOnlyList<Step> Steps)
 {
+    /// <summary>
+    /// Whose API the topology and the steps go through (<c>cloud:</c>): EC2 by default, or Alibaba Cloud's ECS/VPC RPC API
+    /// with its instances' metadata tree.
+    /// </summary>
+    public Harness.Domain.Clouds.Cloud Cloud { get; init; } = Harness.Domain.Clouds.Cloud.Aws;
+
     /// <summary>The workloads of its <c>load:</c> block, which run beside the steps; empty when it has none.</summary>
     public IReadOnlyList<LoadSpec> Load { get; init; } = [];
 

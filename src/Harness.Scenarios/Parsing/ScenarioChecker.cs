@@ -1,3 +1,4 @@
+using Harness.Domain.Clouds;
 using Harness.Domain.Net;
 using Harness.Scenarios.Model;
 
@@ -44,6 +45,11 @@ internal sealed class ScenarioChecker
     {
         var checker = new ScenarioChecker(scenario, reader);
         checker.CheckTopology();
+        if (scenario.Cloud == Cloud.Alibaba)
+        {
+            checker.CheckAlibaba();
+        }
+
         checker.CheckPropagation(scenario.Propagation, new(1, 1));
         foreach (var fault in scenario.AllSteps.OfType<FaultStep>().Where(f => f.Name is not null))
         {
@@ -53,6 +59,49 @@ internal sealed class ScenarioChecker
         foreach (var step in scenario.Steps)
         {
             checker.CheckStep(step);
+        }
+    }
+
+    /// <summary>
+    /// What an Alibaba scenario cannot do yet, or cannot do at all: ECS has no AllowReassignment (a move is an unassign
+    /// then an assign), and the Elastic IP steps and load workloads speak EC2 only. Zones and instance types are Alibaba's.
+    /// </summary>
+    private void CheckAlibaba()
+    {
+        var zones = CloudRules.Alibaba.ZonesOf(scenario.Region);
+        foreach (var subnet in scenario.Topology.Subnets.Where(s => s.Zone is not null && !zones.Contains(s.Zone)))
+        {
+            reader.Error(subnet.Mark, $"vSwitch {subnet.Name}'s zone must be one of {scenario.Region}'s ({string.Join(", ", zones)}), not '{subnet.Zone}'.");
+        }
+
+        foreach (var instance in scenario.Topology.Instances.Where(i => !i.Type.StartsWith("ecs.", StringComparison.Ordinal)))
+        {
+            reader.Error(instance.Mark, $"Instance {instance.Name}'s type must be an ECS instance type such as ecs.g7.large, not '{instance.Type}'.");
+        }
+
+        foreach (var eip in scenario.Topology.ElasticIps)
+        {
+            reader.Error(eip.Mark, "Elastic IPs are not supported in cloud: alibaba scenarios yet.");
+        }
+
+        foreach (var step in scenario.AllSteps)
+        {
+            var refused = step switch
+            {
+                ReassignStep => "'reassign' needs AllowReassignment, which ECS does not have: unassign the address from its holder, then assign it.",
+                AssignStep { AllowReassignment: true } => "'allowReassignment' is EC2's: ECS refuses an address another ENI holds (unassign it first).",
+                AssociateStep or DisassociateStep => "Elastic IP steps are not supported in cloud: alibaba scenarios yet.",
+                _ => null,
+            };
+            if (refused is not null)
+            {
+                reader.Error(step.Mark, refused);
+            }
+        }
+
+        if (scenario.Load.Count > 0)
+        {
+            reader.Error(new SourceMark(1, 1), "A load: block drives the EC2 API; it is not supported in cloud: alibaba scenarios.");
         }
     }
 
@@ -481,9 +530,11 @@ internal sealed class ScenarioChecker
         }
 
         if (within.FirstOrDefault(c => c.Contains(address)) is { PrefixLength: > 0 } subnet
-            && (address - subnet.First < 4 || address == subnet.Last))
+            && CloudRules.For(scenario.Cloud).IsReserved(subnet, address))
         {
-            reader.Error(mark, $"{text} is reserved in {subnet} (EC2 keeps the first four addresses and the last).");
+            reader.Error(mark, scenario.Cloud == Cloud.Alibaba
+                ? $"{text} is reserved in {subnet} (a vSwitch keeps its first address and its last three)."
+                : $"{text} is reserved in {subnet} (EC2 keeps the first four addresses and the last).");
             return false;
         }
 

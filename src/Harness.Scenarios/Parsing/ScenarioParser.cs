@@ -1,4 +1,5 @@
 using Harness.ControlPlane.Metadata;
+using Harness.Domain.Clouds;
 using Harness.Domain.Delays;
 using Harness.Domain.Faults;
 using Harness.Ec2;
@@ -17,7 +18,7 @@ public sealed record ScenarioOverrides(int? Seed = null, ClockMode? Clock = null
 /// </summary>
 public static partial class ScenarioParser
 {
-    private static readonly string[] TopKeys = ["name", "description", "seed", "clock", "region", "vars", "propagation", "load", "topology", "steps"];
+    private static readonly string[] TopKeys = ["name", "description", "seed", "cloud", "clock", "region", "vars", "propagation", "load", "topology", "steps"];
     private static readonly string[] StepKinds =
         ["assign", "reassign", "unassign", "attach", "detach", "associate", "disassociate", "stop", "start", "terminate",
          "propagation", "sleep", "expect", "client", "parallel", "repeat", "fault", "clearFault"];
@@ -155,15 +156,36 @@ public static partial class ScenarioParser
         }
 
         clock = overrides.Clock ?? clock;
-        var region = top.String("region") ?? "us-east-1";
-        if (!Harness.Ec2.Protocol.AwsRegions.All.Contains(region))
+        var cloud = Cloud.Aws;
+        if (top["cloud"] is { } cloudNode)
+        {
+            switch (reader.Scalar(cloudNode, "'cloud'"))
+            {
+                case "aws":
+                    break;
+                case "alibaba":
+                    cloud = Cloud.Alibaba;
+                    break;
+                case { } other:
+                    reader.Error(cloudNode, $"'cloud' must be aws or alibaba, not '{other}'.");
+                    break;
+            }
+        }
+
+        var region = top.String("region") ?? (cloud == Cloud.Alibaba ? "cn-hangzhou" : "us-east-1");
+        if (cloud == Cloud.Alibaba && !AlibabaRegions.IsKnown(region))
+        {
+            // The ECS API would refuse every call for it (Forbidden.RegionId): say so before anything runs.
+            reader.Error(top["region"] ?? top.Node, $"'region' must be an Alibaba Cloud region such as cn-hangzhou, not '{region}'.");
+        }
+        else if (cloud == Cloud.Aws && !Harness.Ec2.Protocol.AwsRegions.All.Contains(region))
         {
             // The harness would refuse every call signed for it (AuthFailure): say so before anything runs.
             reader.Error(top["region"] ?? top.Node, $"'region' must be an AWS region such as us-east-1, not '{region}'.");
         }
 
         var propagation = top["propagation"] is { } propagationNode ? ReadPropagation(reader, propagationNode) : null;
-        var topology = top["topology"] is { } topologyNode ? ReadTopology(reader, topologyNode) : null;
+        var topology = top["topology"] is { } topologyNode ? ReadTopology(reader, topologyNode, cloud) : null;
         if (topology is null)
         {
             reader.Error(top.Node, "A scenario needs 'topology' (vpcs with subnets, and instances).");
@@ -177,11 +199,14 @@ public static partial class ScenarioParser
         var steps = ReadSteps(reader, top.Sequence("steps"));
         var load = top["load"] is { } loadNode ? ReadLoadBlock(reader, top.KeyNode("load"), loadNode, seed, clock) : [];
         return name is null || topology is null ? null
-            : new Scenario(name, top.String("description"), reader.File, seed, clock, region, propagation, topology, steps) { Load = load };
+            : new Scenario(name, top.String("description"), reader.File, seed, clock, region, propagation, topology, steps) { Load = load, Cloud = cloud };
     }
 
-    private static Topology? ReadTopology(YamlReader reader, YamlNode node)
+    private static Topology? ReadTopology(YamlReader reader, YamlNode node, Cloud cloud)
     {
+        // Alibaba calls a subnet a vSwitch: an Alibaba scenario may say either, and ecs.* types are its instance types.
+        var alibaba = cloud == Cloud.Alibaba;
+        string[] vpcKeys = alibaba ? ["name", "cidr", "subnets", "vswitches"] : ["name", "cidr", "subnets"];
         if (reader.Map(node, "'topology'", "vpcs", "instances", "interfaces", "elasticIps") is not { } map)
         {
             return null;
@@ -190,16 +215,22 @@ public static partial class ScenarioParser
         var vpcs = new List<VpcSpec>();
         foreach (var vpcNode in map.Sequence("vpcs", required: true))
         {
-            if (reader.Map(vpcNode, "a VPC", "name", "cidr", "subnets") is not { } vpc)
+            if (reader.Map(vpcNode, "a VPC", vpcKeys) is not { } vpc)
             {
                 continue;
             }
 
             var vpcName = vpc.String("name", required: true) ?? "";
             var subnets = new List<SubnetSpec>();
-            foreach (var subnetNode in vpc.Sequence("subnets", required: true))
+            var subnetsKey = alibaba && (vpc.Has("vswitches") || !vpc.Has("subnets")) ? "vswitches" : "subnets";
+            if (vpc.Has("subnets") && vpc.Has("vswitches"))
             {
-                if (reader.Map(subnetNode, "a subnet", "name", "cidr", "zone") is { } subnet)
+                reader.Error(vpc.KeyNode("vswitches"), "A VPC has 'subnets' or 'vswitches' (the same thing on Alibaba Cloud), not both.");
+            }
+
+            foreach (var subnetNode in vpc.Sequence(subnetsKey, required: true))
+            {
+                if (reader.Map(subnetNode, alibaba ? "a vSwitch" : "a subnet", "name", "cidr", "zone") is { } subnet)
                 {
                     subnets.Add(new(subnet.String("name", required: true) ?? "", subnet.String("cidr", required: true) ?? "",
                         subnet.String("zone"), vpcName, subnet.Mark));
@@ -214,7 +245,7 @@ public static partial class ScenarioParser
         {
             if (reader.Map(instanceNode, "an instance", "name", "type", "subnet", "privateIp", "secondaryIps") is { } instance)
             {
-                instances.Add(new(instance.String("name", required: true) ?? "", instance.String("type") ?? "m5.large",
+                instances.Add(new(instance.String("name", required: true) ?? "", instance.String("type") ?? (alibaba ? "ecs.g7.large" : "m5.large"),
                     instance.String("subnet", required: true) ?? "", instance.String("privateIp"), instance.Strings("secondaryIps"), instance.Mark));
             }
         }
