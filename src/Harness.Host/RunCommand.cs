@@ -10,7 +10,7 @@ using Harness.Scenarios.Running;
 namespace Harness.Host;
 
 /// <summary>
-/// <c>run &lt;scenario.yaml&gt; [--report DIR] [--target URL] [--control-token TOKEN] [--seed N] [--clock real|virtual] [--var NAME=VALUE] [--keep]</c>:
+/// <c>run &lt;scenario.yaml&gt; [--report DIR] [--target URL [--ecs-target URL]] [--control-token TOKEN] [--seed N] [--clock real|virtual] [--var NAME=VALUE] [--keep]</c>:
 /// runs a scenario on an embedded harness (or a running one), shows progress, writes the reports, and exits 0 when
 /// every expectation held, 1 when one failed, 2 when the scenario file or the arguments are invalid.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class RunCommand
         var file = new Argument<string>("scenario") { Description = "The scenario file (YAML)" };
         var report = new Option<string?>("--report") { Description = "Folder for report.md, report.html, report.json and junit.xml (default ./reports/<name>-<timestamp>)" };
         var target = CommandOptions.Url("--target", "Base URL of a running harness (e.g. http://127.0.0.1:4580); without it one is embedded");
+        var ecsTarget = CommandOptions.Url("--ecs-target", "With --target: the running harness's ECS/VPC API (e.g. http://127.0.0.1:4582), which a cloud: alibaba scenario drives");
         var controlToken = CommandOptions.ControlToken();
         var seed = CommandOptions.OptionalWhole("--seed", 0, int.MaxValue, "Overrides the scenario's seed");
         var clock = new Option<string?>("--clock") { Description = "Overrides the scenario's clock: real, or virtual (simulated time: instant and deterministic for the seed)" };
@@ -40,10 +41,10 @@ internal static class RunCommand
         });
         var command = new Command("run", "Run a scenario: build its topology, drive its steps, judge its clients, write its reports")
         {
-            file, report, target, controlToken, seed, clock, variables, keep,
+            file, report, target, ecsTarget, controlToken, seed, clock, variables, keep,
         };
         command.SetAction((parse, cancellation) => RunAsync(
-            parse.GetValue(file)!, parse.GetValue(report), parse.GetValue(target), parse.GetValue(controlToken), parse.GetValue(seed), parse.GetValue(clock),
+            parse.GetValue(file)!, parse.GetValue(report), parse.GetValue(target), parse.GetValue(ecsTarget), parse.GetValue(controlToken), parse.GetValue(seed), parse.GetValue(clock),
             parse.GetValue(variables) ?? [], parse.GetValue(keep), cancellation));
         return command;
     }
@@ -63,13 +64,14 @@ internal static class RunCommand
         ScenarioClock clock = virtualTime is null
             ? new RealScenarioClock(app.Services.GetRequiredService<TimeProvider>())
             : new VirtualScenarioClock(virtualTime);
-        var report = await ScenarioRunner.RunAsync(scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, keep, cancellation);
+        var report = await ScenarioRunner.RunAsync(
+            scenario, new Uri(app.Ec2Url + "/"), "embedded", clock, progress, keep, cancellation, ecsEndpoint: new Uri(app.EcsUrl + "/"));
         await app.StopAsync(CancellationToken.None);
         return report;
     }
 
     private static async Task<int> RunAsync(
-        string file, string? reportDirectory, Uri? targetUrl, string? controlToken, int? seed, string? clockName, string[] variables, bool keep, CancellationToken cancellation)
+        string file, string? reportDirectory, Uri? targetUrl, Uri? ecsTarget, string? controlToken, int? seed, string? clockName, string[] variables, bool keep, CancellationToken cancellation)
     {
         // The arguments were checked as they were parsed (ArgumentProblem): every --var has its '='.
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -115,7 +117,8 @@ internal static class RunCommand
         if (targetUrl is not null)
         {
             var baseUrl = targetUrl.AbsoluteUri.EndsWith('/') ? targetUrl : new Uri(targetUrl.AbsoluteUri + "/");
-            result = await ScenarioRunner.RunAsync(scenario, baseUrl, baseUrl.AbsoluteUri, new RealScenarioClock(TimeProvider.System), progress, keep, cancellation, controlToken);
+            result = await ScenarioRunner.RunAsync(
+                scenario, baseUrl, baseUrl.AbsoluteUri, new RealScenarioClock(TimeProvider.System), progress, keep, cancellation, controlToken, ecsTarget);
         }
         else
         {

@@ -201,7 +201,7 @@ public static class HtmlReport
                     var title = E($"{S(call.At)} {call.Channel} {call.Method} {call.Target} → {(call.Status == 0 ? "dropped" : call.Status)} {(call.Channel == "imds" ? call.Body : call.Error)}{stale}"
                         + (call.Fault is null ? "" : $" [fault {call.Fault}]"));
                     var readColour = bad ? "#c62828" : stale.Length > 0 ? "#f9a825" : "#2e7d32";
-                    svg.Append(call.Channel == "ec2"
+                    svg.Append(call.Channel is "ec2" or "ecs"
                         ? $"<rect x=\"{F(cx - 4)}\" y=\"{rowY - 4}\" width=\"8\" height=\"8\" fill=\"{(bad ? "#c62828" : "#ef6c00")}\"><title>{title}</title></rect>"
                         : $"<line x1=\"{F(cx)}\" y1=\"{rowY - 7}\" x2=\"{F(cx)}\" y2=\"{rowY + 7}\" stroke=\"{readColour}\" stroke-width=\"1.5\"><title>{title}</title></line>");
                 }

@@ -35,7 +35,8 @@ internal static class ClientProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        // The user's own cloud settings must not point a client anywhere but the harness.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("ALIBABA_CLOUD_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }

@@ -10,6 +10,11 @@ public sealed partial class ScenarioRunner
     /// <summary>Carries out a step; returns what is worth saying about the result (the addresses EC2 chose, …).</summary>
     private async Task<string?> ActAsync(Step step)
     {
+        if (IsAlibaba && await ActAlibabaAsync(step) is (true, var said))
+        {
+            return said;
+        }
+
         switch (step)
         {
             case AssignStep assign:

@@ -66,6 +66,11 @@ public sealed partial class ScenarioRunner
             return kept;
         }
 
+        if (IsAlibaba)
+        {
+            return await CleanUpAlibabaAsync();
+        }
+
         var problems = new List<string>();
         var removed = new Dictionary<string, int>(StringComparer.Ordinal);
         using var timeout = new CancellationTokenSource(CleanUpTimeout);

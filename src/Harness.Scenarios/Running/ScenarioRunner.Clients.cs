@@ -9,6 +9,9 @@ public sealed partial class ScenarioRunner
     /// <summary>The clients the run registered, unregistered at its end: each holds an alias address and its records.</summary>
     private readonly List<string> registeredClients = [];
 
+    /// <summary>The channel a client's API calls are recorded on: <c>ec2</c>, or <c>ecs</c> in an Alibaba scenario.</summary>
+    private string ApiChannel => IsAlibaba ? "ecs" : "ec2";
+
     private async Task RunClientAsync(ClientStep step)
     {
         var instanceId = instanceIds[step.Instance];
@@ -24,7 +27,20 @@ public sealed partial class ScenarioRunner
         }
 
         var metadataEndpoint = registration.MetadataEndpointForClient;
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+
+        // An Alibaba client's ECS calls go to its own recorded endpoint beside its EC2 one (…/clients/<id>/ecs).
+        var apiEndpoint = IsAlibaba ? registration.Ec2Endpoint[..registration.Ec2Endpoint.LastIndexOf('/')] + "/ecs" : registration.Ec2Endpoint;
+        var environment = IsAlibaba ? new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ALIBABA_CLOUD_ECS_ENDPOINT"] = apiEndpoint,
+            ["ALIBABA_CLOUD_METADATA_ENDPOINT"] = metadataEndpoint,
+            ["ALIBABA_CLOUD_REGION_ID"] = scenario.Region,
+            ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "LTAI5tHarnessExample",
+            ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = "harness-secret",
+            ["HARNESS_INSTANCE_ID"] = instanceId,
+            ["HARNESS_CLIENT_NAME"] = step.Name,
+        }
+        : new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AWS_ENDPOINT_URL_EC2"] = registration.Ec2Endpoint,
             ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadataEndpoint,
@@ -65,7 +81,7 @@ public sealed partial class ScenarioRunner
         var calls = records.Records.Select(r => new CallReport(
             Seconds(r.At), r.Channel, r.Method, r.Target, r.Status, r.Error, r.Body, r.Milliseconds, r.Current, r.Fault, r.AfterEnd)).ToList();
         var report = new ClientReport(step.Name, step.Instance, instanceId, step.Run, start, end, result.ExitCode,
-            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, metadataEndpoint, registration.Ec2Endpoint,
+            result.TimedOut, result.Stdout, result.Stderr, calls, records.Dropped, metadataEndpoint, apiEndpoint,
             result.Ran.TotalSeconds);
         lock (gate)
         {
@@ -79,7 +95,7 @@ public sealed partial class ScenarioRunner
             _ => $"exited {result.ExitCode}",
         };
         progress.Line(TimeSpan.FromSeconds(Math.Max(end, seenExit!.Value.TotalSeconds)), "■", $"client {step.Name} {outcome} after {Durations.Format(result.Ran)} "
-            + $"({Count(calls.Count(c => c.Channel == "ec2"), "EC2 call")}, {Count(calls.Count(c => c.Channel == "imds"), "metadata request")})");
+            + $"({Count(calls.Count(c => c.Channel == ApiChannel), $"{ApiChannel.ToUpperInvariant()} call")}, {Count(calls.Count(c => c.Channel == "imds"), "metadata request")})");
         Record(step, new StepReport(step.Mark.Line, step.Describe(), start, end, result.Cancelled ? "interrupted" : "ok", outcome));
         Token.ThrowIfCancellationRequested();
     }

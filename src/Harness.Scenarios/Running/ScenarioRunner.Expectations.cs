@@ -13,7 +13,7 @@ public sealed partial class ScenarioRunner
         {
             ClientExpectation client => await JudgeClientAsync(client),
             MetadataExpectation metadata => await WatchAsync(expectation, () => CheckMetadataAsync(metadata)),
-            ApiExpectation api => await WatchAsync(expectation, () => CheckApiAsync(api)),
+            ApiExpectation api => await WatchAsync(expectation, () => IsAlibaba ? CheckAlibabaApiAsync(api) : CheckApiAsync(api)),
             _ => throw new InvalidOperationException($"No check for {expectation.GetType().Name}."),
         };
         string? subject;

@@ -27,13 +27,25 @@ public sealed partial class ScenarioRunner
             foreach (var (name, id) in instanceIds)
             {
                 var document = await control.InstanceAsync(id, timeout.Token);
-                var reply = await ec2.CallAsync("DescribeNetworkInterfaces", timeout.Token, ("Filter.1.Name", "attachment.instance-id"), ("Filter.1.Value.1", id));
-                var interfaces = Ec2Client.Items(reply, "networkInterfaceSet").Select(n =>
+                List<InterfaceReport> interfaces;
+                if (IsAlibaba)
                 {
-                    var eni = Ec2Client.Value(n, "networkInterfaceId") ?? "";
-                    var device = int.TryParse(Ec2Client.All(n, "deviceIndex").FirstOrDefault()?.Value, out var index) ? index : -1;
-                    return new InterfaceReport(interfaceNames.GetValueOrDefault(eni), eni, device);
-                }).OrderBy(n => n.Device).ToList();
+                    var enis = EcsClient.Items(await Ecs.CallAsync("DescribeNetworkInterfaces", timeout.Token, ("InstanceId", id), ("PageSize", "100")),
+                        "NetworkInterfaceSets", "NetworkInterfaceSet");
+                    interfaces = [.. enis.Select(n => EcsClient.Text(n, "NetworkInterfaceId") ?? "")
+                        .Zip(enis.Select(DeviceOf), (eni, device) => new InterfaceReport(interfaceNames.GetValueOrDefault(eni), eni, device)).OrderBy(n => n.Device)];
+                }
+                else
+                {
+                    var reply = await ec2.CallAsync("DescribeNetworkInterfaces", timeout.Token, ("Filter.1.Name", "attachment.instance-id"), ("Filter.1.Value.1", id));
+                    interfaces = Ec2Client.Items(reply, "networkInterfaceSet").Select(n =>
+                    {
+                        var eni = Ec2Client.Value(n, "networkInterfaceId") ?? "";
+                        var device = int.TryParse(Ec2Client.All(n, "deviceIndex").FirstOrDefault()?.Value, out var index) ? index : -1;
+                        return new InterfaceReport(interfaceNames.GetValueOrDefault(eni), eni, device);
+                    }).OrderBy(n => n.Device).ToList();
+                }
+
                 instances.Add(new InstanceReport(name, id, document?.ImdsEndpoint ?? "", interfaces));
             }
 

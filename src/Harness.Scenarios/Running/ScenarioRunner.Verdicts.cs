@@ -54,10 +54,10 @@ public sealed partial class ScenarioRunner
                 : $"fault {name} touched none of its {client.Calls.Count} calls");
         }
 
-        var calls = client.Calls.Where(c => c.Channel == "ec2").Select(c => $"{c.Target} at {S(c.At)}{(c.Error is null ? "" : $" ({c.Error})")}").ToList();
+        var calls = client.Calls.Where(c => c.Channel == ApiChannel).Select(c => $"{c.Target} at {S(c.At)}{(c.Error is null ? "" : $" ({c.Error})")}").ToList();
         if (calls.Count > 0)
         {
-            notes.Add("EC2 calls: " + string.Join(", ", calls.Take(6)) + (calls.Count > 6 ? ", …" : ""));
+            notes.Add($"{ApiChannel.ToUpperInvariant()} calls: " + string.Join(", ", calls.Take(6)) + (calls.Count > 6 ? ", …" : ""));
         }
 
         return failures.Count == 0
@@ -70,11 +70,13 @@ public sealed partial class ScenarioRunner
         // Paths as the client sent them; IMDS ignores doubled slashes, and so does this match. Its reads are those the
         // harness recorded before it marked the client's end: replies wait for their record, so that is every reply the
         // client read before it was seen to exit, and no other, whatever the clocks say.
+        // An Alibaba instance lists an ENI's addresses in …/private-ipv4s, as a JSON array.
+        var (leaf, listing) = IsAlibaba ? ("private-ipv4s", PrivateIpv4s()) : ("local-ipv4s", LocalIpv4s());
         var reads = client.Calls.Where(c => c.Channel == "imds" && c.Method == "GET" && !c.AfterEnd
-            && LocalIpv4s().IsMatch(Slashes().Replace(c.Target, "/"))).ToList();
-        var readList = reads.Count == 0 ? "never read local-ipv4s"
-            : $"read local-ipv4s {reads.Count} time{(reads.Count == 1 ? "" : "s")} ({string.Join("; ", reads.Take(5).Select(r => $"{S(r.At)}: {Shown(r)}"))}{(reads.Count > 5 ? "; …" : "")})";
-        var listed = reads.Where(r => r.Status == 200 && (r.Body ?? "").Split('\n').Contains(ip)).ToList();
+            && listing.IsMatch(Slashes().Replace(c.Target, "/"))).ToList();
+        var readList = reads.Count == 0 ? $"never read {leaf}"
+            : $"read {leaf} {reads.Count} time{(reads.Count == 1 ? "" : "s")} ({string.Join("; ", reads.Take(5).Select(r => $"{S(r.At)}: {Shown(r)}"))}{(reads.Count > 5 ? "; …" : "")})";
+        var listed = reads.Where(r => r.Status == 200 && Listed(r.Body).Contains(ip)).ToList();
         if (listed.FirstOrDefault(r => r.Current == true) is { } counted)
         {
             return (true, $"{readList}; first saw {ip} at {S(counted.At)}, read {reads.IndexOf(counted) + 1}, from metadata that had caught up");
@@ -118,6 +120,27 @@ public sealed partial class ScenarioRunner
 
     [GeneratedRegex(@"/meta-data/network/interfaces/macs/[0-9a-f:]+/local-ipv4s/?$")]
     private static partial Regex LocalIpv4s();
+
+    [GeneratedRegex(@"/meta-data/network/interfaces/macs/[0-9a-f:]+/private-ipv4s/?$")]
+    private static partial Regex PrivateIpv4s();
+
+    /// <summary>The addresses a listing names: EC2's one a line, Alibaba's a JSON array.</summary>
+    private IReadOnlyList<string> Listed(string? body)
+    {
+        if (!IsAlibaba)
+        {
+            return (body ?? "").Split('\n');
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<string[]>(body ?? "") ?? [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
 
     [GeneratedRegex("/{2,}")]
     private static partial Regex Slashes();

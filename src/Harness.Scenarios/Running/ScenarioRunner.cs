@@ -15,6 +15,9 @@ public sealed partial class ScenarioRunner
     private readonly ScenarioClock clock;
     private readonly RunProgress progress;
     private readonly Ec2Client ec2;
+
+    /// <summary>The ECS/VPC API, when the run knows the harness's ECS endpoint (a <c>cloud: alibaba</c> scenario needs it).</summary>
+    private readonly EcsClient? ecs;
     private readonly ControlClient control;
     private readonly string? controlToken;
     private readonly Uri harness;
@@ -52,8 +55,9 @@ public sealed partial class ScenarioRunner
 
     private ScenarioRunner(
         Scenario scenario, HttpClient http, Uri harness, bool shared, ScenarioClock clock, RunProgress progress, bool keep, string? controlToken,
-        CancellationToken cancellation)
+        Uri? ecsEndpoint, CancellationToken cancellation)
     {
+        ecs = ecsEndpoint is null ? null : new EcsClient(http, ecsEndpoint, scenario.Region);
         this.scenario = scenario;
         this.shared = shared;
         this.keep = keep;
@@ -72,12 +76,13 @@ public sealed partial class ScenarioRunner
     /// <param name="target">How the report names the harness: <c>embedded</c> or its URL.</param>
     /// <param name="keep">Leave the VPCs, instances, interfaces and Elastic IPs the run created in place (<c>run --keep</c>).</param>
     /// <param name="controlToken">The harness's control token (<c>run --control-token</c>), or null when it requires none.</param>
+    /// <param name="ecsEndpoint">The harness's ECS/VPC API (<c>serve --ecs-port</c>), which a <c>cloud: alibaba</c> scenario drives.</param>
     public static async Task<RunReport> RunAsync(
         Scenario scenario, Uri harness, string target, ScenarioClock clock, RunProgress progress, bool keep = false, CancellationToken cancellation = default,
-        string? controlToken = null)
+        string? controlToken = null, Uri? ecsEndpoint = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var runner = new ScenarioRunner(scenario, http, harness, target != "embedded", clock, progress, keep, controlToken, cancellation);
+        var runner = new ScenarioRunner(scenario, http, harness, target != "embedded", clock, progress, keep, controlToken, ecsEndpoint, cancellation);
         return await runner.RunAsync(target);
     }
 
@@ -323,12 +328,36 @@ public sealed partial class ScenarioRunner
         }
     }
 
-    /// <summary>Creates the VPCs, subnets, instances, interfaces and Elastic IPs, lets metadata catch up, then applies the scenario's propagation.</summary>
+    /// <summary>Creates the VPCs, subnets, instances, interfaces and Elastic IPs (through EC2, or ECS for an Alibaba scenario), lets metadata catch up, then applies the scenario's propagation.</summary>
     private async Task SetUpAsync()
     {
         var topology = scenario.Topology;
         progress.Line(TimeSpan.Zero, "▶", $"set-up: {Count(topology.Vpcs.Count, "VPC")}, {Count(topology.Subnets.Count(), "subnet")}, "
             + $"{Count(topology.Instances.Count, "instance")}, {Count(topology.Interfaces.Count, "extra interface")}, {Count(topology.ElasticIps.Count, "Elastic IP")}");
+        if (IsAlibaba)
+        {
+            await BuildAlibabaAsync();
+        }
+        else
+        {
+            await BuildEc2Async();
+        }
+
+        // Set-up is not what a scenario rehearses: every instance starts with metadata that shows it.
+        await control.FlushAsync(Token);
+        before = await control.PropagationAsync(Token);
+        if (scenario.Propagation is { } propagation)
+        {
+            await ApplyAsync(propagation);
+        }
+
+        baseline = await control.LastEventAsync(Token);
+        faultBaseline = await control.LastFaultEventAsync(Token);
+    }
+
+    private async Task BuildEc2Async()
+    {
+        var topology = scenario.Topology;
         foreach (var vpc in topology.Vpcs)
         {
             var created = await ec2.CallAsync("CreateVpc", Token, ("CidrBlock", vpc.Cidr));
@@ -402,17 +431,6 @@ public sealed partial class ScenarioRunner
                 await AssociateAsync(eip.Name, ip, null, false);
             }
         }
-
-        // Set-up is not what a scenario rehearses: every instance starts with metadata that shows it.
-        await control.FlushAsync(Token);
-        before = await control.PropagationAsync(Token);
-        if (scenario.Propagation is { } propagation)
-        {
-            await ApplyAsync(propagation);
-        }
-
-        baseline = await control.LastEventAsync(Token);
-        faultBaseline = await control.LastFaultEventAsync(Token);
     }
 
     /// <summary>
