@@ -43,6 +43,16 @@ public sealed class AlibabaParserTests
     }
 
     [Fact]
+    public void The_shipped_alibaba_failover_parses_as_alibaba()
+    {
+        var scenario = ScenarioParser.Load(Scenarios.Shipped("vip-failover-alibaba.yaml"));
+
+        Assert.Equal((Cloud.Alibaba, "cn-hangzhou"), (scenario.Cloud, scenario.Region));
+        Assert.Equal("cn-hangzhou-h", scenario.Topology.Subnets.Single().Zone);
+        Assert.Equal("./clients/take-vip-alibaba.sh 10.0.1.50", scenario.AllSteps.OfType<ClientStep>().Single().Run);
+    }
+
+    [Fact]
     public void An_unknown_cloud_is_an_error_where_it_is_written()
     {
         var error = Single($"name: t\ncloud: gcp\n{Topology.Replace("vswitches:", "subnets:", StringComparison.Ordinal).Replace("subnet: a }", "subnet: a, type: m5.large }", StringComparison.Ordinal)}\n");

@@ -23,7 +23,7 @@ public sealed class ShippedScenarioTests
     {
         var shipped = Directory.GetFiles(Path.GetDirectoryName(Scenarios.Shipped("x"))!, "*.yaml").Select(Path.GetFileName).Order();
 
-        Assert.Equal(VirtualFiles.Concat(RealFaultFiles).Append("vip-failover.yaml").Append("failover-under-churn.yaml").Order(), shipped);
+        Assert.Equal(VirtualFiles.Concat(RealFaultFiles).Append("vip-failover.yaml").Append("failover-under-churn.yaml").Append("vip-failover-alibaba.yaml").Order(), shipped);
     }
 
     [Theory]
@@ -79,6 +79,46 @@ public sealed class ShippedScenarioTests
         Assert.Contains("its instance's metadata showed 10.0.1.50 from", failed.Evidence);
         var client = Assert.Single(report.Clients);
         var change = report.Events.Single(e => e.Instance == "standby" && e.Detail == "+10.0.1.50");
+        Assert.True(client.End < change.SeenAt, $"the naive agent exited at {client.End}, after the metadata showed the address at {change.SeenAt}");
+    }
+
+    /// <summary>
+    /// vip-failover on Alibaba Cloud: the correct agent (curl) unassigns the VIP from the primary's ENI, assigns it to its
+    /// own through its recorded ECS endpoint, and waits for private-ipv4s to list it: every expectation holds.
+    /// </summary>
+    [Fact]
+    public async Task Vip_failover_on_alibaba_passes_with_the_correct_agent()
+    {
+        var report = await RunVipFailoverAlibabaAsync("./clients/take-vip-alibaba.sh");
+
+        Assert.True(report.Passed, Failures(report));
+        var client = Assert.Single(report.Clients);
+        Assert.Equal(0, client.ExitCode);
+        Assert.Equal(["DescribeNetworkInterfaces", "UnassignPrivateIpAddresses", "AssignPrivateIpAddresses"],
+            client.Calls.Where(c => c.Channel == "ecs").Select(c => c.Target));
+        Assert.DoesNotContain(client.Calls, c => c.Channel == "ec2");
+        var sawIt = client.Calls.First(c => c.Target.EndsWith("/private-ipv4s", StringComparison.Ordinal) && (c.Body ?? "").Contains("\"10.0.1.50\"", StringComparison.Ordinal));
+        var change = report.Events.Single(e => e.Instance == "standby" && e.Detail.Contains("+10.0.1.50", StringComparison.Ordinal));
+        Assert.True(sawIt.At >= change.SeenAt, $"the agent saw the address at {sawIt.At}, before the metadata showed it at {change.SeenAt}");
+        Assert.Contains("first saw 10.0.1.50", report.Expectations[^1].Evidence);
+    }
+
+    /// <summary>The naive Alibaba agent declares success on ECS's reply: its verdict fails on waitedForImds, and only that.</summary>
+    [Fact]
+    public async Task Vip_failover_on_alibaba_fails_the_naive_agent_and_says_why()
+    {
+        var report = await RunVipFailoverAlibabaAsync("./clients/naive-take-vip-alibaba.sh");
+
+        Assert.False(report.Passed);
+        Assert.Null(report.Error);
+        var failed = Assert.Single(report.Expectations, e => !e.Passed);
+        Assert.Equal("client failover-agent exits 0, waited for metadata to show 10.0.1.50", failed.Description);
+        Assert.Contains("declared its result without waiting for its metadata to show 10.0.1.50: it read private-ipv4s 1 time", failed.Evidence);
+        Assert.Contains("its instance's metadata showed 10.0.1.50 from", failed.Evidence);
+        Assert.Contains("ECS calls: DescribeNetworkInterfaces at", failed.Evidence);
+        var client = Assert.Single(report.Clients);
+        Assert.Equal(0, client.ExitCode);
+        var change = report.Events.Single(e => e.Instance == "standby" && e.Detail.Contains("+10.0.1.50", StringComparison.Ordinal));
         Assert.True(client.End < change.SeenAt, $"the naive agent exited at {client.End}, after the metadata showed the address at {change.SeenAt}");
     }
 
@@ -147,6 +187,10 @@ public sealed class ShippedScenarioTests
 
     private static string Failures(RunReport report) =>
         report.Error ?? string.Join("\n", report.Expectations.Where(e => !e.Passed).Select(e => $"{e.Description}: {e.Evidence}"));
+
+    private static Task<RunReport> RunVipFailoverAlibabaAsync(string agent) => RunCommand.RunEmbeddedAsync(
+        ScenarioParser.Load(Scenarios.Shipped("vip-failover-alibaba.yaml"), new ScenarioOverrides(Variables: new Dictionary<string, string> { ["agent"] = agent })),
+        RunProgress.None).WaitAsync(TimeSpan.FromMinutes(2));
 
     private static Task<RunReport> RunVipFailoverAsync(string agent) => RunCommand.RunEmbeddedAsync(
         ScenarioParser.Load(Scenarios.Shipped("vip-failover.yaml"), new ScenarioOverrides(Variables: new Dictionary<string, string> { ["agent"] = agent })),
