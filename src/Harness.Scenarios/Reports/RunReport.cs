@@ -38,11 +38,12 @@ public sealed record ExpectationReport(int Line, string Description, bool Passed
 /// <param name="End">When the harness marked its end, just after its exit was seen (the harness's clock): every reply it
 /// read before it exited was recorded before this.</param>
 /// <param name="Ran">The process's own run time, from its start to its exit.</param>
+/// <param name="Ec2Endpoint">Its own recorded API endpoint: EC2's, or in a <c>cloud: alibaba</c> run the ECS one (…/ecs).</param>
 public sealed record ClientReport(
     string Name, string Instance, string InstanceId, string Command, double Start, double End, int? ExitCode, bool TimedOut,
     string Stdout, string Stderr, IReadOnlyList<CallReport> Calls, long Dropped, string ImdsEndpoint, string Ec2Endpoint, double Ran);
 
-/// <param name="Channel"><c>ec2</c> or <c>imds</c>.</param>
+/// <param name="Channel"><c>ec2</c>, <c>ecs</c> (an Alibaba client's API calls) or <c>imds</c>.</param>
 /// <param name="Status">The HTTP status; 0 when the connection was dropped without a reply.</param>
 /// <param name="Body">For metadata reads, the reply; for EC2 calls, the parameters.</param>
 /// <param name="Current">For a metadata reply: whether it was what the metadata answers once caught up (false: a stale view).</param>

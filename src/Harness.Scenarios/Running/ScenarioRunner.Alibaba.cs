@@ -261,7 +261,22 @@ public sealed partial class ScenarioRunner
 
         foreach (var id in instanceIds.Values)
         {
-            await Remove("instance", id, "DeleteInstance", ("InstanceId", id), ("Force", "true"));
+            // One the scenario deleted itself (terminate:) is no longer listed: nothing to remove.
+            string? status;
+            try
+            {
+                status = EcsClient.Items(await Ecs.CallAsync("DescribeInstances", timeout.Token, ("InstanceIds", $"[\"{id}\"]")), "Instances", "Instance")
+                    .Select(i => EcsClient.Text(i, "Status")).FirstOrDefault();
+            }
+            catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException or StepException)
+            {
+                status = failure.Message;
+            }
+
+            if (status is not null)
+            {
+                await Remove("instance", id, "DeleteInstance", ("InstanceId", id), ("Force", "true"));
+            }
         }
 
         foreach (var id in interfaceIds.Values)
