@@ -168,6 +168,23 @@ public sealed class ControlApiGuardTests
     }
 
     [Fact]
+    public async Task TappedEcsEndpoint_NeedsNoToken_ButALoopbackHost()
+    {
+        await using var harness = await StartAsync(new HarnessHostOptions(0, 0) { ControlToken = "s3cret" });
+        const string Path = "/_harness/clients/client-9/ecs?Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-hangzhou";
+
+        using var local = await harness.SendAsync(HttpMethod.Get, Path);
+        using var foreign = await harness.SendAsync(HttpMethod.Get, Path, "evil.example");
+        using var other = await harness.SendAsync(HttpMethod.Get, "/_harness/clients/client-9/gcp");
+
+        // Past the guard: the ECS handler itself answers that no such client is registered.
+        Assert.Equal(HttpStatusCode.NotFound, local.StatusCode);
+        Assert.Contains("client-9", await local.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
+    }
+
+    [Fact]
     public async Task Ec2Api_AtTheRoot_IsNotTheGuardsBusiness()
     {
         await using var harness = await StartAsync(new HarnessHostOptions(0, 0) { ControlToken = "s3cret" });
