@@ -162,6 +162,46 @@ public sealed class SharedHarnessTests : IAsyncLifetime
         Assert.Empty(await ItemsAsync("DescribeAddresses", "addressesSet"));
     }
 
+    /// <summary>An Alibaba pair whose failover every run repeats with the same addresses.</summary>
+    private const string AlibabaPair = """
+        name: alibaba-pair
+        cloud: alibaba
+        seed: 7
+        clock: virtual
+        propagation: { imds: fixed(2s) }
+        topology:
+          vpcs:
+            - name: main
+              cidr: 10.0.0.0/16
+              vswitches:
+                - { name: a, cidr: 10.0.1.0/24 }
+          instances:
+            - { name: primary, subnet: a, privateIp: 10.0.1.10, secondaryIps: [10.0.1.50] }
+            - { name: standby, subnet: a, privateIp: 10.0.1.20 }
+        steps:
+          - unassign: { instance: primary, ips: [10.0.1.50] }
+          - assign: { instance: standby, ips: [10.0.1.50] }
+          - expect: { api: standby, equals: [10.0.1.20, 10.0.1.50] }
+          - expect: { imds: standby, has: 10.0.1.50, within: 10s }
+        """;
+
+    [Fact]
+    public async Task Alibaba_runs_on_a_shared_harness_need_its_ecs_endpoint_and_find_only_their_own()
+    {
+        var ecs = new Uri(app.EcsUrl + "/");
+        var first = await ScenarioRunner.RunAsync(ScenarioParser.Parse("p.yaml", AlibabaPair), new Uri(app.Ec2Url + "/"), app.Ec2Url,
+            new VirtualScenarioClock(time), RunProgress.None, ecsEndpoint: ecs).WaitAsync(TimeSpan.FromMinutes(1));
+        var second = await ScenarioRunner.RunAsync(ScenarioParser.Parse("p.yaml", AlibabaPair), new Uri(app.Ec2Url + "/"), app.Ec2Url,
+            new VirtualScenarioClock(time), RunProgress.None, ecsEndpoint: ecs).WaitAsync(TimeSpan.FromMinutes(1));
+        var without = await RunAsync(AlibabaPair);
+
+        Assert.True(first.Passed, first.Error);
+        Assert.True(second.Passed, second.Error);
+        Assert.StartsWith("cleaned up: 2 instances (VPCs, vSwitches and security groups stay", second.CleanUp, StringComparison.Ordinal);
+        Assert.False(without.Passed);
+        Assert.Contains("needs the harness's ECS endpoint (run --ecs-target URL beside --target)", without.Error, StringComparison.Ordinal);
+    }
+
     private Task<RunReport> RunAsync(string text, bool keep = false) =>
         ScenarioRunner.RunAsync(ScenarioParser.Parse("two-eips.yaml", text), new Uri(app.Ec2Url + "/"), app.Ec2Url, new VirtualScenarioClock(time), RunProgress.None, keep)
             .WaitAsync(TimeSpan.FromMinutes(1));
