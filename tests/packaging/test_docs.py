@@ -6,7 +6,7 @@ and holds each command to one of two things:
 - It is run here. A block whose commands are quick and safe (the AWS CLI and curl against a harness, `scripts/harness`
   and `--help`) is run as it is, in one shell, against a harness this test starts on free loopback ports
   (`scripts/harness serve --ec2-port P --imds-port Q`, with the block's own `serve` options when it has a serve line;
-  the documented 4580 and 4581 become P and Q). What a page shows a command printing must be what it printed: in sh
+  the documented 4580, 4581 and 4582 become P, Q and the Alibaba port). What a page shows a command printing must be what it printed: in sh
   and bash blocks, the comment lines right after it that start with `#` and two spaces (`…` stands for anything;
   whitespace is not compared), and a trailing `# vpc-…` id on a `NAME=$(…)` line is the value NAME got; in console
   blocks, the lines after a `$ ` line. A command with no output shown must exit 0 (curl runs with --fail-with-body).
@@ -242,12 +242,12 @@ def is_serve(command):
 
 
 def needs_harness(block):
-    return any(re.search(r"(^|\s|\()(aws|curl)\s", c.flat) or re.search(r":458[01]\b", c.source)
+    return any(re.search(r"(^|\s|\()(aws|curl)\s", c.flat) or re.search(r":458[012]\b", c.source)
                for c in block.commands if runs_here(c))
 
 
-def substitute(text, ec2, imds):
-    return re.sub(r":4581\b", f":{imds}", re.sub(r":4580\b", f":{ec2}", text))
+def substitute(text, ec2, imds, ecs):
+    return re.sub(r":4582\b", f":{ecs}", re.sub(r":4581\b", f":{imds}", re.sub(r":4580\b", f":{ec2}", text)))
 
 
 def clean_env():
@@ -275,10 +275,9 @@ def stop(process):
             process.wait()
 
 
-def start_harness(args, cwd, env, ec2, imds):
+def start_harness(args, cwd, env, ec2, imds, ecs):
     log = tempfile.TemporaryFile(mode="w+")
-    ecs = [] if "--ecs-port" in args else ["--ecs-port", str(free_port())]
-    process = subprocess.Popen([HARNESS, "serve", *args, "--ec2-port", str(ec2), "--imds-port", str(imds), *ecs], cwd=cwd,
+    process = subprocess.Popen([HARNESS, "serve", *args, "--ec2-port", str(ec2), "--imds-port", str(imds), "--ecs-port", str(ecs)], cwd=cwd,
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:
@@ -319,17 +318,17 @@ def run_block(block):
     serves = [c for c in commands if is_serve(c)]
     if len(serves) > 1:
         return [f"{serves[1].where}: one serve per block, please: this test starts it for the commands after it"]
-    ec2, imds = free_port(), free_port()
+    ec2, imds, ecs = free_port(), free_port(), free_port()
     cwd, env = workdir(), clean_env()
     harness = None
     try:
         if serves or needs_harness(block):
             args = shlex.split(serves[0].flat)[2:] if serves else []
-            harness = start_harness(args, cwd, env, ec2, imds)
+            harness = start_harness(args, cwd, env, ec2, imds, ecs)
         script = ["exec 2>&1", "curl() { command curl --fail-with-body \"$@\"; }"]
         steps = [c for c in commands if c not in serves]
         for index, command in enumerate(steps):
-            script.append(substitute(command.source, ec2, imds))
+            script.append(substitute(command.source, ec2, imds, ecs))
             script.append(f"__rc=$?; printf '\\n@@docs-test {index} %s\\n' \"$__rc\"")
             assignment = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=", command.flat)
             if assignment:
@@ -341,7 +340,7 @@ def run_block(block):
         except subprocess.TimeoutExpired:
             stop(process)
             return [f"{block.page}:{block.line}: the block did not finish within 120 s"]
-        return judge(steps, output, ec2, imds)
+        return judge(steps, output, ec2, imds, ecs)
     except AssertionError as error:
         return [f"{block.page}:{block.line}: {error}"]
     finally:
@@ -351,7 +350,7 @@ def run_block(block):
         subprocess.run(["rm", "-rf", cwd])
 
 
-def judge(steps, output, ec2, imds):
+def judge(steps, output, ec2, imds, ecs):
     problems, start = [], 0
     for index, command in enumerate(steps):
         marker = re.compile(rf"\n@@docs-test {index} (\d+)\n")
@@ -366,7 +365,7 @@ def judge(steps, output, ec2, imds):
             end = output.index("\n", start)
             value = output[start + len("@@docs-var "):end]
             start = end + 1
-        expected = [substitute(e, ec2, imds) for e in command.expected]
+        expected = [substitute(e, ec2, imds, ecs) for e in command.expected]
         if expected:
             matches = shows_lines(expected, printed) if command.console else shows(expected, printed)
             if not matches:
