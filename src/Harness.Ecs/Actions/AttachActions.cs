@@ -15,7 +15,7 @@ internal static class AttachActions
     {
         var p = context.Parameters;
         var eni = Lookups.Eni(context, p.Require("NetworkInterfaceId"));
-        var instance = Lookups.Instance(context, p.Require("InstanceId"));
+        var instance = Lookups.Instance(context, p.Require("InstanceId"), "InvalidEcsId.NotFound"); // the ENI API's code
         if (Lookups.StatusOf(context, eni) is not "Available" and var eniStatus)
         {
             throw AlibabaErrors.InvalidEniState($"The network interface {eni.NetworkInterfaceId} is {eniStatus}; only an Available one can be attached.");
@@ -49,15 +49,36 @@ internal static class AttachActions
 
         var deviceIndex = Enumerable.Range(1, 64).First(i => !instance.Attachments.Any(a => a.DeviceIndex == i && a.NetworkCardIndex == cardIndex));
         var attachmentId = (await context.RegionGrain.NewIdsAsync("eni-attach", 1))[0];
-        await context.Grain<IInstanceGrain>(instance.InstanceId).AttachAsync(eni.NetworkInterfaceId, attachmentId, deviceIndex, cardIndex);
-        context.Transitions.Begin(context.Region, eni.NetworkInterfaceId, "Attaching");
+        await context.Transitions.ChangeAsync(
+            context.Region, eni.NetworkInterfaceId, "Attaching",
+            () => AttachAtNextFreeIndexAsync(context, instance.InstanceId, eni.NetworkInterfaceId, attachmentId, deviceIndex, cardIndex),
+            () => AlibabaErrors.InvalidEniState($"The network interface {eni.NetworkInterfaceId} is being changed by another request."));
+    }
+
+    /// <summary>
+    /// Alibaba picks the device index itself: when another attach took the one read from the read model meanwhile, the
+    /// next free one is tried (the instance grain refuses a taken index, so two attaches never share one).
+    /// </summary>
+    private static async Task AttachAtNextFreeIndexAsync(EcsContext context, string instanceId, string eniId, string attachmentId, int deviceIndex, int cardIndex)
+    {
+        for (var index = deviceIndex; ; index++)
+        {
+            try
+            {
+                await context.Grain<IInstanceGrain>(instanceId).AttachAsync(eniId, attachmentId, index, cardIndex);
+                return;
+            }
+            catch (Domain.Errors.Ec2Exception taken) when (index < 64 && taken.Message.Contains("already has an interface attached at device index", StringComparison.Ordinal))
+            {
+            }
+        }
     }
 
     public static async Task DetachNetworkInterface(EcsContext context)
     {
         var p = context.Parameters;
         var eni = Lookups.Eni(context, p.Require("NetworkInterfaceId"));
-        var instance = Lookups.Instance(context, p.Require("InstanceId"));
+        var instance = Lookups.Instance(context, p.Require("InstanceId"), "InvalidEcsId.NotFound"); // the ENI API's code
         if (eni.Attachment is { DeviceIndex: 0 })
         {
             throw new AlibabaException("InvalidOperation.DetachPrimaryEniNotAllowed", $"The network interface {eni.NetworkInterfaceId} is the instance's primary ENI.");
@@ -73,7 +94,9 @@ internal static class AttachActions
             throw new AlibabaException("InvalidOperation.InvalidEcsState", $"The instance {instance.InstanceId} is {status}; it must be Running or Stopped.");
         }
 
-        await context.Grain<IInstanceGrain>(instance.InstanceId).DetachAsync(eni.Attachment!.AttachmentId, force: false);
-        context.Transitions.Begin(context.Region, eni.NetworkInterfaceId, "Detaching");
+        await context.Transitions.ChangeAsync(
+            context.Region, eni.NetworkInterfaceId, "Detaching",
+            () => context.Grain<IInstanceGrain>(instance.InstanceId).DetachAsync(eni.Attachment!.AttachmentId, force: false),
+            () => AlibabaErrors.InvalidEniState($"The network interface {eni.NetworkInterfaceId} is being changed by another request."));
     }
 }

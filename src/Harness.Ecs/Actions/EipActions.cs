@@ -80,9 +80,14 @@ internal static class EipActions
             throw IncorrectStatus(eip.AllocationId, StatusOf(context, eip));
         }
 
-        await context.RegionGrain.AssociateAddressAsync(new AssociateAddressCommand(eip.AllocationId, null, eni.SubnetId, eni.NetworkInterfaceId, privateIp, AllowReassociation: false));
-        await context.RegionGrain.UpdateTagsAsync(eip.AllocationId, new TagUpdate([new Tag(BoundAsKey, kind)], []));
-        context.Transitions.Begin(context.Region, eip.AllocationId, "Associating");
+        await context.Transitions.ChangeAsync(
+            context.Region, eip.AllocationId, "Associating",
+            async () =>
+            {
+                await context.RegionGrain.UpdateTagsAsync(eip.AllocationId, new TagUpdate([new Tag(BoundAsKey, kind)], []));
+                await context.RegionGrain.AssociateAddressAsync(new AssociateAddressCommand(eip.AllocationId, null, eni.SubnetId, eni.NetworkInterfaceId, privateIp, AllowReassociation: false));
+            },
+            () => IncorrectStatus(eip.AllocationId, StatusOf(context, eip)));
     }
 
     public static async Task UnassociateEipAddress(EcsContext context)
@@ -101,8 +106,9 @@ internal static class EipActions
             throw new AlibabaException("InvalidBindingStatus", $"The EIP {eip.AllocationId} is not associated with {instanceId}.");
         }
 
-        await context.RegionGrain.DisassociateAddressAsync(binding.Binding.AssociationId, null);
-        context.Transitions.Begin(context.Region, eip.AllocationId, "Unassociating");
+        await context.Transitions.ChangeAsync(
+            context.Region, eip.AllocationId, "Unassociating", () => context.RegionGrain.DisassociateAddressAsync(binding.Binding.AssociationId, null),
+            () => IncorrectStatus(eip.AllocationId, StatusOf(context, eip)));
     }
 
     public static async Task ReleaseEipAddress(EcsContext context)
@@ -113,7 +119,9 @@ internal static class EipActions
             throw IncorrectStatus(eip.AllocationId, StatusOf(context, eip));
         }
 
-        await context.RegionGrain.ReleaseAddressAsync(eip.AllocationId, null);
+        await context.Transitions.ChangeAsync(
+            context.Region, eip.AllocationId, "Releasing", () => context.RegionGrain.ReleaseAddressAsync(eip.AllocationId, null),
+            () => IncorrectStatus(eip.AllocationId, StatusOf(context, eip)));
     }
 
     public static Task DescribeEipAddresses(EcsContext context)

@@ -181,8 +181,11 @@ internal static class EniActions
 
         // Asynchronous on Alibaba: gone from the grains now, shown Deleting (with what it held) until the delete settles.
         context.Region.TryGetInterface(view.NetworkInterfaceId, out _, out var held);
-        await context.Grain<INetworkInterfaceGrain>(view.NetworkInterfaceId).DeleteAsync(evenIfAttached: false);
-        context.Transitions.Begin(context.Region, view.NetworkInterfaceId, "Deleting", new DeletedEni(view, held));
+        await context.Transitions.ChangeAsync(
+            context.Region, view.NetworkInterfaceId, "Deleting",
+            () => context.Grain<INetworkInterfaceGrain>(view.NetworkInterfaceId).DeleteAsync(evenIfAttached: false),
+            () => AlibabaErrors.InvalidEniState($"The network interface {view.NetworkInterfaceId} is being changed by another request."),
+            new DeletedEni(view, held));
     }
 
     /// <summary><c>Tag.N.Key</c>/<c>Tag.N.Value</c> filters: every key given must be there, with the value when one is given.</summary>

@@ -31,7 +31,7 @@ internal static class InstanceActions
                 && (ips.Count == 0 || (Ipv4.TryParse(i.PrivateIpAddress, out var primary) && ips.Contains(primary))))
             .OrderBy(i => i.LaunchTime).ThenBy(i => i.InstanceId, StringComparer.Ordinal)
             .ToList();
-        var page = Paging.ByTokenOrNumber(context, matching, defaultSize: 10, maxPageSize: 100);
+        var page = Paging.ByTokenOrNumber(context, matching, defaultSize: 10, maxPageSize: 100, maxTokenPage: 100);
         context.Body["Instances"] = Paging.Wrap("Instance", page.Select(i => (JsonNode)InstanceJson.Render(context, i, Lookups.StatusOf(context, i))));
         return Task.CompletedTask;
     }
@@ -149,7 +149,7 @@ internal static class InstanceActions
 
     private static List<string> Ids(EcsContext context)
     {
-        var ids = context.Parameters.GetList("InstanceId");
+        var ids = context.Parameters.GetList("InstanceId").Distinct().ToList();
         return ids.Count is > 0 and <= 100 ? ids : throw AlibabaErrors.InvalidParameter("InstanceId", "InstanceId.N takes 1 to 100 instance ids.");
     }
 
@@ -161,8 +161,17 @@ internal static class InstanceActions
             return refused;
         }
 
-        await context.Grain<IInstanceGrain>(instance.InstanceId).StartAsync();
-        context.Transitions.Begin(context.Region, instance.InstanceId, "Starting");
+        try
+        {
+            await context.Transitions.ChangeAsync(
+                context.Region, instance.InstanceId, "Starting", () => context.Grain<IInstanceGrain>(instance.InstanceId).StartAsync(),
+                () => IncorrectStatus(instance.InstanceId, Lookups.StatusOf(context, instance), "started"));
+        }
+        catch (AlibabaException busy) when (busy.Code == "IncorrectInstanceStatus")
+        {
+            return new Outcome(instance.InstanceId, previous, previous, busy);
+        }
+
         return new Outcome(instance.InstanceId, previous, "Starting", null);
     }
 
@@ -174,8 +183,17 @@ internal static class InstanceActions
             return refused;
         }
 
-        await context.Grain<IInstanceGrain>(instance.InstanceId).StopAsync();
-        context.Transitions.Begin(context.Region, instance.InstanceId, "Stopping");
+        try
+        {
+            await context.Transitions.ChangeAsync(
+                context.Region, instance.InstanceId, "Stopping", () => context.Grain<IInstanceGrain>(instance.InstanceId).StopAsync(),
+                () => IncorrectStatus(instance.InstanceId, Lookups.StatusOf(context, instance), "stopped"));
+        }
+        catch (AlibabaException busy) when (busy.Code == "IncorrectInstanceStatus")
+        {
+            return new Outcome(instance.InstanceId, previous, previous, busy);
+        }
+
         return new Outcome(instance.InstanceId, previous, "Stopping", null);
     }
 
@@ -203,7 +221,12 @@ internal static class InstanceActions
     private static async Task DeleteAsync(EcsContext context, InstanceView instance, bool force)
     {
         RequireDeletable(context, instance, force);
-        await context.Grain<IInstanceGrain>(instance.InstanceId).TerminateAsync();
+
+        // Claimed like a stop, so that a stop or start racing the delete is refused rather than let through (the
+        // instance is gone at once, so the claim is never shown).
+        await context.Transitions.ChangeAsync(
+            context.Region, instance.InstanceId, "Deleted", () => context.Grain<IInstanceGrain>(instance.InstanceId).TerminateAsync(),
+            () => IncorrectStatus(instance.InstanceId, Lookups.StatusOf(context, instance), "deleted"));
     }
 
     private static AlibabaException IncorrectStatus(string id, string status, string verb) =>

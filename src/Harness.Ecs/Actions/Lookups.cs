@@ -38,7 +38,7 @@ internal static class Lookups
     /// An instance of the request's region (<c>RegionId</c>), or, for the actions that take none (StartInstance,
     /// StopInstance, DeleteInstance), of whichever Alibaba region holds it; terminated instances are gone on Alibaba.
     /// </summary>
-    public static InstanceView Instance(EcsContext context, string id)
+    public static InstanceView Instance(EcsContext context, string id, string notFoundCode = "InvalidInstanceId.NotFound")
     {
         if (context.Parameters.Get("RegionId") is null)
         {
@@ -47,7 +47,7 @@ internal static class Lookups
 
         return context.Region.Instances.TryGetValue(id, out var view) && view.State.Name != "terminated"
             ? view
-            : throw AlibabaErrors.InstanceNotFound(id);
+            : throw new AlibabaException(notFoundCode, $"The specified InstanceId \"{id}\" does not exist.", 404);
     }
 
     /// <summary>An instance's status now: its transitional one while Alibaba would still show it, otherwise the grain's.</summary>

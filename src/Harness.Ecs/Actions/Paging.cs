@@ -33,7 +33,7 @@ internal static class Paging
     /// One page by token when <c>MaxResults</c> or <c>NextToken</c> is given (10 to 500 a page, clamped; the token is the
     /// offset of the next item), otherwise by number. <paramref name="all"/> must be in a stable order.
     /// </summary>
-    public static List<T> ByTokenOrNumber<T>(EcsContext context, IReadOnlyList<T> all, int defaultSize, int maxPageSize)
+    public static List<T> ByTokenOrNumber<T>(EcsContext context, IReadOnlyList<T> all, int defaultSize, int maxPageSize, int maxTokenPage = 500)
     {
         var p = context.Parameters;
         var maxResults = p.GetInt("MaxResults");
@@ -43,7 +43,7 @@ internal static class Paging
             return ByNumber(context, all, defaultSize, maxPageSize);
         }
 
-        var size = Math.Clamp(maxResults ?? 10, 10, 500);
+        var size = Math.Clamp(maxResults ?? 10, 10, maxTokenPage);
         var start = 0;
         if (token is not null && (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out start) || start > all.Count))
         {

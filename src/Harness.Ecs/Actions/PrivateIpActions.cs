@@ -86,5 +86,12 @@ internal static class PrivateIpActions
         {
             throw AlibabaErrors.InvalidEniState($"The network interface {eni.NetworkInterfaceId} is {status}.");
         }
+
+        // A primary ENI's instance must be Running or Stopped (seed 002), not Pending, Starting or Stopping.
+        if (eni.Attachment is { DeviceIndex: 0 } primary && context.Region.Instances.TryGetValue(primary.InstanceId, out var instance)
+            && Lookups.StatusOf(context, instance) is not ("Running" or "Stopped") and var instanceStatus)
+        {
+            throw new AlibabaException("InvalidOperation.InvalidEcsState", $"The instance {instance.InstanceId} of the primary network interface is {instanceStatus}.");
+        }
     }
 }

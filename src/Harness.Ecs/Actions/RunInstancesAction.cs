@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.ReadModel;
 using Harness.Domain.Catalog;
+using Harness.Domain.Errors;
 using Harness.Ecs.Protocol;
 
 namespace Harness.Ecs.Actions;
@@ -12,6 +13,18 @@ namespace Harness.Ecs.Actions;
 /// </summary>
 internal static class RunInstancesAction
 {
+    /// <summary>Undoes one part of a failed launch; a part that is already gone (or never was) is fine.</summary>
+    private static async Task GoneAsync(Func<Task> undo)
+    {
+        try
+        {
+            await undo();
+        }
+        catch (Ec2Exception)
+        {
+        }
+    }
+
     public static async Task RunInstances(EcsContext context)
     {
         var ids = await ClientTokenCall.RunAsync(context, () => Launch(context));
@@ -93,21 +106,45 @@ internal static class RunInstancesAction
         var region = context.RegionGrain;
         var instanceIds = await region.NewIdsAsync("i", count);
         var reservationId = (await region.NewIdsAsync("r", 1))[0];
+        var launched = new List<(string InstanceId, string EniId)>();
         for (var index = 0; index < count; index++)
         {
             var identity = await region.NewInterfaceAsync();
-            await context.Grain<INetworkInterfaceGrain>(identity.NetworkInterfaceId).CreateAsync(new CreateInterfaceSpec(
-                context.Region.Name, identity.NetworkInterfaceId, vSwitch.SubnetId, vSwitch.VpcId, vSwitch.AvailabilityZone, vSwitch.AvailabilityZoneId,
-                identity.MacAddress, "", [.. groups.Distinct()], "interface", address, AddressRequest.None(0), [], identity.Sequence));
-            var attachmentId = (await region.NewIdsAsync("eni-attach", 1))[0];
-            var spec = new LaunchSpec(
-                context.Region.Name, instanceIds[index], reservationId, index, p.Get("ImageId") ?? "aliyun_3_x64_20G_alibase_20240819.vhd",
-                typeName, vSwitch.SubnetId, vSwitch.VpcId, vSwitch.AvailabilityZone, null, p.Get("ClientToken"), metadata,
-                [new LaunchInterface(identity.NetworkInterfaceId, attachmentId, 0, 0, DeleteOnTermination: true)], tags);
-            await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec);
+            var eni = context.Grain<INetworkInterfaceGrain>(identity.NetworkInterfaceId);
+            try
+            {
+                await eni.CreateAsync(new CreateInterfaceSpec(
+                    context.Region.Name, identity.NetworkInterfaceId, vSwitch.SubnetId, vSwitch.VpcId, vSwitch.AvailabilityZone, vSwitch.AvailabilityZoneId,
+                    identity.MacAddress, "", [.. groups.Distinct()], "interface", address, AddressRequest.None(0), [], identity.Sequence));
+                var attachmentId = (await region.NewIdsAsync("eni-attach", 1))[0];
+                var spec = new LaunchSpec(
+                    context.Region.Name, instanceIds[index], reservationId, index, p.Get("ImageId") ?? "aliyun_3_x64_20G_alibase_20240819.vhd",
+                    typeName, vSwitch.SubnetId, vSwitch.VpcId, vSwitch.AvailabilityZone, null, p.Get("ClientToken"), metadata,
+                    [new LaunchInterface(identity.NetworkInterfaceId, attachmentId, 0, 0, DeleteOnTermination: true)], tags);
+                await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec);
+            }
+            catch (Ec2Exception)
+            {
+                // A launch racing another (the quota, the vSwitch's last addresses) leaves nothing behind: this instance's
+                // ENI goes; with MinAmount launched, those are the answer, otherwise they go too and the error stands.
+                await GoneAsync(() => eni.DeleteAsync(evenIfAttached: true));
+                if (launched.Count >= minAmount)
+                {
+                    break;
+                }
+
+                foreach (var (instanceId, eniId) in launched)
+                {
+                    await GoneAsync(() => context.Grain<IInstanceGrain>(instanceId).AbortLaunchAsync([eniId]));
+                }
+
+                throw;
+            }
+
+            launched.Add((instanceIds[index], identity.NetworkInterfaceId));
             context.Transitions.Begin(context.Region, instanceIds[index], "Pending");
         }
 
-        return instanceIds;
+        return [.. launched.Select(l => l.InstanceId)];
     }
 }

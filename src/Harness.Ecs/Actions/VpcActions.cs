@@ -32,7 +32,8 @@ internal static class VpcActions
             throw new AlibabaException("InvalidCidrBlock.Malformed", $"The specified CidrBlock \"{cidr}\" is not valid: its mask must be 8 to 28.");
         }
 
-        var vpc = await context.RegionGrain.CreateVpcAsync(new CreateVpcCommand(cidr, "default", Names.Tags(p.Get("VpcName"), p.Get("Description"))));
+        var vpc = await ClientTokenCall.RunAsync(context, () => context.RegionGrain.CreateVpcAsync(
+            new CreateVpcCommand(cidr, "default", Names.Tags(p.Get("VpcName"), p.Get("Description"), p))));
         context.Body["VpcId"] = vpc.VpcId;
         context.Body["VRouterId"] = "vrt-" + vpc.VpcId[4..];
         context.Body["RouteTableId"] = "vtb-" + vpc.VpcId[4..];
@@ -69,8 +70,8 @@ internal static class VpcActions
             throw new AlibabaException("InvalidCidrBlock.Malformed", $"The specified CidrBlock \"{cidr}\" is not valid in VPC {vpc.VpcId} (a /16 to /29 inside {vpc.Cidr}).");
         }
 
-        var subnet = await context.RegionGrain.CreateSubnetAsync(
-            new CreateSubnetCommand(vpc.VpcId, cidr, zone, Names.Tags(p.Get("VSwitchName"), p.Get("Description"))));
+        var subnet = await ClientTokenCall.RunAsync(context, () => context.RegionGrain.CreateSubnetAsync(
+            new CreateSubnetCommand(vpc.VpcId, cidr, zone, Names.Tags(p.Get("VSwitchName"), p.Get("Description"), p))));
         context.Body["VSwitchId"] = subnet.SubnetId;
     }
 

@@ -13,6 +13,9 @@ namespace Harness.Ecs.Protocol;
 /// </summary>
 internal static class EcsFaults
 {
+    /// <summary>The header a scenario runner's own calls carry (the same as EC2's <c>X-Harness-Scenario-Step</c>).</summary>
+    public const string StepsHeader = "X-Harness-Scenario-Step";
+
     private static readonly Dictionary<string, string> Messages = new(StringComparer.Ordinal)
     {
         ["InternalError"] = "The request processing has failed due to some unknown error, exception or failure.",
@@ -22,6 +25,12 @@ internal static class EcsFaults
 
     public static async Task ApplyAsync(HttpContext http, FaultBook book, ActiveFault[] active, string action, Dictionary<string, string> values)
     {
+        // A scenario's own steps (EC2's steps header) are the world's doing, not a client's: faults leave them alone.
+        if (http.Request.Headers.ContainsKey(StepsHeader))
+        {
+            return;
+        }
+
         var mine = active.Where(f => FaultKinds.IsEcs(f.Spec.Kind) && Covers(f, action, values)).ToList();
         if (mine.Count == 0)
         {

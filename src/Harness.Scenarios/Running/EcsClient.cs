@@ -20,7 +20,11 @@ internal sealed class EcsClient(HttpClient http, Uri endpoint, string region)
         var version = action is "CreateVpc" or "CreateVSwitch" or "DescribeVpcs" or "DescribeVSwitches" ? Vpc : Ecs;
         var query = new[] { ("Action", action), ("Version", version), ("RegionId", region), ("Format", "JSON") }.Concat(parameters)
             .Select(p => $"{Uri.EscapeDataString(p.Item1)}={Uri.EscapeDataString(p.Item2)}");
-        using var response = await http.GetAsync(new Uri(endpoint, "?" + string.Join('&', query)), cancellation);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "?" + string.Join('&', query)));
+
+        // The run's own steps are the world's doing, not a client's: faults leave them alone, as on EC2.
+        request.Headers.TryAddWithoutValidation(Harness.Ec2.Ec2ApiEndpoints.StepsHeader, "1");
+        using var response = await http.SendAsync(request, cancellation);
         var text = await response.Content.ReadAsStringAsync(cancellation);
         JsonObject body;
         try

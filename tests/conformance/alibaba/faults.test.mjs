@@ -54,3 +54,11 @@ test('a fault naming an action no Alibaba API serves is refused with its positio
   assert.equal(response.status, 400);
   assert.match(await response.text(), /no Alibaba Cloud action served here is called 'DescribeSubnets'/);
 });
+
+test("a scenario's own steps (X-Harness-Scenario-Step) pass through ecs-* faults, as on EC2", async () => {
+  await withFault('ecs-error(code=InternalError, action=DescribeVpcs)', async () => {
+    const url = `http://${process.env.HARNESS_ECS_ENDPOINT}/?Action=DescribeVpcs&Version=2016-04-28&RegionId=${region}&Format=JSON`;
+    assert.equal((await fetch(url)).status, 500);
+    assert.equal((await fetch(url, { headers: { 'X-Harness-Scenario-Step': '1' } })).status, 200);
+  });
+});

@@ -137,3 +137,29 @@ test('out-of-range values with real ids are refused: a hop limit of 65, a networ
   assert.equal(card.code, 'InvalidParameter');
   assert.equal((await describeEni(extra.networkInterfaceId)).status, 'Available');
 });
+
+test('two requests at once never both pass a state check; two attaches at once get different device indexes', async () => {
+  const net = await network(26);
+  const [instance] = await run(net);
+  // A Pending instance's primary ENI takes no address (seed 002: the instance must be Running or Stopped).
+  const primaryId = (await describeInstance(instance)).networkInterfaces.networkInterface[0].networkInterfaceId;
+  const pending = await failure(ecs.assignPrivateIpAddresses(new Ecs.AssignPrivateIpAddressesRequest({
+    regionId: region, networkInterfaceId: primaryId, secondaryPrivateIpAddressCount: 1 })));
+  assert.equal(pending.code, 'InvalidOperation.InvalidEcsState');
+  await waitFor(instanceStatus(instance), 'Running');
+
+  const a = await eni(net);
+  const b = await eni(net);
+  await Promise.all([attach(a.networkInterfaceId, instance), attach(b.networkInterfaceId, instance)]);
+  await waitFor(eniStatus(a.networkInterfaceId), 'InUse');
+  await waitFor(eniStatus(b.networkInterfaceId), 'InUse');
+  const indexes = [(await describeEni(a.networkInterfaceId)).attachment.deviceIndex, (await describeEni(b.networkInterfaceId)).attachment.deviceIndex];
+  assert.deepEqual(indexes.sort(), [1, 2]);
+
+  const detaches = await Promise.allSettled([0, 1].map(() => detach(a.networkInterfaceId, instance)));
+  assert.equal(detaches.filter(s => s.status === 'fulfilled').length, 1, 'exactly one detach is accepted');
+  assert.equal(detaches.find(s => s.status === 'rejected').reason.code, 'InvalidOperation.InvalidEniState');
+  const stops = await Promise.allSettled([0, 1, 2].map(() => ecs.stopInstance(new Ecs.StopInstanceRequest({ instanceId: instance }))));
+  assert.equal(stops.filter(s => s.status === 'fulfilled').length, 1, 'exactly one stop is accepted');
+  assert.ok(stops.filter(s => s.status === 'rejected').every(s => s.reason.code === 'IncorrectInstanceStatus'));
+});
