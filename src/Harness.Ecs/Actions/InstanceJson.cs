@@ -57,7 +57,10 @@ internal static class InstanceJson
                 })),
             })),
             ["SecurityGroupIds"] = Paging.Wrap("SecurityGroupId", (primary.View?.GroupIds ?? []).Select(g => (JsonNode)g)),
-            ["EipAddress"] = new JsonObject(),
+            // An EIP on the primary ENI's primary address is the instance's (AssociateEipAddress with an EcsInstance).
+            ["EipAddress"] = primary.View is not null && primary.Addresses.Bindings.TryGetValue(primary.Addresses.Primary, out var eip)
+                ? new JsonObject { ["AllocationId"] = eip.AllocationId, ["IpAddress"] = Ipv4.Format(eip.PublicIp), ["InternetChargeType"] = "PayByBandwidth" }
+                : new JsonObject(),
             ["PublicIpAddress"] = Paging.Wrap("IpAddress", []),
             ["MetadataOptions"] = new JsonObject
             {

@@ -28,6 +28,8 @@ test('an EIP associated with an instance: Associating, then InUse; unassociate a
   assert.equal(shown.name, 'front');
   const primary = (await describeInstance(instance)).networkInterfaces.networkInterface[0];
   assert.equal(shown.privateIpAddress, primary.primaryIpAddress);
+  const onInstance = (await describeInstance(instance)).eipAddress;
+  assert.deepEqual([onInstance.allocationId, onInstance.ipAddress], [allocated.body.allocationId, allocated.body.eipAddress]);
 
   const busy = await failure(vpc.releaseEipAddress(new Vpc.ReleaseEipAddressRequest({ regionId: region, allocationId: allocated.body.allocationId })));
   assert.equal(busy.code, 'IncorrectEipStatus');
