@@ -24,7 +24,8 @@ internal static class ServeCommand
     {
         var ec2Port = CommandOptions.Port("--ec2-port", 4580, "Port of the EC2 facade and control API on 127.0.0.1");
         var imdsPort = CommandOptions.Port("--imds-port", 4581, "Port of the instance metadata service");
-        var ecsPort = CommandOptions.Port("--ecs-port", 4582, "Port of the Alibaba Cloud ECS and VPC APIs on 127.0.0.1");
+        // 0 takes a free port (the banner says which): test hosts that start many harnesses need no port of their own for it.
+        var ecsPort = CommandOptions.Whole("--ecs-port", 4582, 0, 65535, "Port of the Alibaba Cloud ECS and VPC APIs on 127.0.0.1 (0: a free one)", "a port number");
         var ecsTransition = new Option<string>("--ecs-transition")
         {
             Description = $"How long Alibaba resources stay Attaching, Detaching, Deleting, Pending, Starting or Stopping: a delay spec (default {EcsOptions.DefaultTransitionSpec})",

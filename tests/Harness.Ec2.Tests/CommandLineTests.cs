@@ -48,7 +48,7 @@ public sealed class CommandLineTests
     [InlineData("run x.yaml --target ftp://example", "harness run: --target must be the harness's base URL, such as http://127.0.0.1:4580, not 'ftp://example'")]
     [InlineData("run x.yaml --report", "harness run: --report needs a value")]
     [InlineData("run x.yaml y.yaml", "harness run: unexpected argument 'y.yaml'")]
-    [InlineData("run x.yaml --quiet", "harness run: unknown option '--quiet'; run takes --report, --target, --control-token, --seed, --clock, --var, --keep, --help")]
+    [InlineData("run x.yaml --quiet", "harness run: unknown option '--quiet'; run takes --report, --target, --ecs-target, --control-token, --seed, --clock, --var, --keep, --help")]
     [InlineData("launch-rockets", "harness: unknown command 'launch-rockets'; the commands are serve, health, run")]
     [InlineData("", "usage: harness <serve|run|health>")]
     public async Task BadArguments_AreOneSentenceAndExit2(string args, string sentence)

@@ -49,8 +49,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>Starts <c>harness serve</c> on the given ports (a restart on the ports of a process that was killed).</summary>
     public static async Task<ServeProcess> StartAsync(int? fileLimit, int ec2Port, int imdsPort, params string[] args)
     {
-        // The Alibaba port too: its default (4582) would clash between processes started side by side.
-        string[] ecs = args.Contains("--ecs-port") ? [] : ["--ecs-port", $"{FreePort()}"];
+        // The Alibaba port too: its default (4582) would clash between processes started side by side, and a port picked
+        // free here could be taken before the process binds it (a silo's, in a cluster test): 0 lets the process pick.
+        string[] ecs = args.Contains("--ecs-port") ? [] : ["--ecs-port", "0"];
         string[] command = [Path.Combine(AppContext.BaseDirectory, "harness.dll"), "serve", "--ec2-port", $"{ec2Port}", "--imds-port", $"{imdsPort}", .. ecs, .. args];
         var start = new ProcessStartInfo(fileLimit is null ? "dotnet" : "sh") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in fileLimit is { } limit ? ["-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "sh", .. command] : command)
