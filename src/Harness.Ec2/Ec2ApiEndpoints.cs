@@ -54,58 +54,8 @@ public static partial class Ec2ApiEndpoints
         }
     }
 
-    private static async Task HandleTappedAsync(HttpContext http, string clientId)
-    {
-        var taps = http.RequestServices.GetRequiredService<ClientTaps>();
-        if (!taps.TryGet(clientId, out var tap))
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            await http.Response.WriteAsync($"No client {clientId} is registered here (POST /_harness/clients).");
-            return;
-        }
-
-        // The whole call, its record and its held reply included, is in one world (see HandleAsync).
-        var gate = http.RequestServices.GetRequiredService<WorldGate>();
-        await gate.EnterAsync(http.RequestAborted);
-        try
-        {
-            await ServeTappedAsync(http, taps, tap);
-        }
-        finally
-        {
-            gate.Leave();
-        }
-    }
-
-    private static async Task ServeTappedAsync(HttpContext http, ClientTaps taps, ClientTap tap)
-    {
-        var at = taps.Time.GetUtcNow();
-        var started = taps.Time.GetTimestamp();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        // The reply waits for its record, so a client that exits on it has the call on record (as metadata reads do).
-        var held = new HeldReplyStream(http.Response.Body);
-        http.Response.Body = held;
-        (string? Action, int Status, string? Code) served;
-        try
-        {
-            served = await ServeAsync(http, values);
-        }
-        finally
-        {
-            http.Response.Body = held.Inner;
-        }
-
-        if (taps.BeforeRecord is { } hook)
-        {
-            await hook();
-        }
-
-        tap.Record(new TapRecord(
-            at, "ec2", http.Request.Method, served.Action ?? "", served.Status, served.Code, Describe(values),
-            taps.Time.GetElapsedTime(started).TotalMilliseconds, Fault: FaultNotes.Of(http.Items)));
-        await held.ReleaseAsync(http.RequestAborted);
-    }
+    private static Task HandleTappedAsync(HttpContext http, string clientId) =>
+        TappedApiCall.HandleAsync(http, clientId, "ec2", ServeAsync, Describe);
 
     /// <summary>The request's parameters other than the action, version and signature, as <c>Name=value</c> lines.</summary>
     private static string Describe(Dictionary<string, string> values) => string.Join('\n', values

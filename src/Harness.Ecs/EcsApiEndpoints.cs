@@ -68,53 +68,9 @@ public static partial class EcsApiEndpoints
 
     private const string TappedDescription = "A registered client's own ECS/VPC endpoint (Alibaba Cloud RPC API), every call recorded";
 
-    private static async Task HandleTappedAsync(HttpContext http, string clientId)
-    {
-        var taps = http.RequestServices.GetRequiredService<ClientTaps>();
-        if (!taps.TryGet(clientId, out var tap))
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            await http.Response.WriteAsync($"No client {clientId} is registered here (POST /_harness/clients).");
-            return;
-        }
-
-        var gate = http.RequestServices.GetRequiredService<WorldGate>();
-        await gate.EnterAsync(http.RequestAborted);
-        try
-        {
-            var at = taps.Time.GetUtcNow();
-            var started = taps.Time.GetTimestamp();
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-
-            // The reply waits for its record, so a client that exits on it has the call on record (as its metadata reads do).
-            var held = new HeldReplyStream(http.Response.Body);
-            http.Response.Body = held;
-            (string? Action, int Status, string? Code) served;
-            try
-            {
-                served = await ServeAsync(http, values);
-            }
-            finally
-            {
-                http.Response.Body = held.Inner;
-            }
-
-            if (taps.BeforeRecord is { } hook)
-            {
-                await hook();
-            }
-
-            tap.Record(new TapRecord(
-                at, "ecs", http.Request.Method, served.Action ?? "", served.Status, served.Code,
-                string.Join('\n', values.Where(p => p.Key is not ("Action" or "Version" or "Signature" or "SignatureNonce")).Select(p => $"{p.Key}={p.Value}")),
-                taps.Time.GetElapsedTime(started).TotalMilliseconds));
-            await held.ReleaseAsync(http.RequestAborted);
-        }
-        finally
-        {
-            gate.Leave();
-        }
-    }
+    private static Task HandleTappedAsync(HttpContext http, string clientId) =>
+        TappedApiCall.HandleAsync(http, clientId, "ecs", ServeAsync, values => string.Join('\n', values
+            .Where(p => p.Key is not ("Action" or "Version" or "Signature" or "SignatureNonce")).Select(p => $"{p.Key}={p.Value}")));
 
     /// <summary>Answers one request; <paramref name="values"/> receives its parameters. Returns the action, the status and the error code.</summary>
     private static async Task<(string? Action, int Status, string? Code)> ServeAsync(HttpContext http, Dictionary<string, string> values)
