@@ -97,40 +97,10 @@ internal static class AlibabaMetadataTree
         };
     }
 
-    private static string? Network(MetadataView view, ReadOnlySpan<string> path)
+    private static string? Network(MetadataView view, ReadOnlySpan<string> path) => MacDirectory.Resolve(view, path, Interface);
+
+    private static string? Interface(MetadataView view, InterfaceMetadata nic, ReadOnlySpan<string> leaf)
     {
-        if (path.IsEmpty)
-        {
-            return "interfaces/";
-        }
-
-        if (path[0] != "interfaces")
-        {
-            return null;
-        }
-
-        if (path.Length == 1)
-        {
-            return "macs/";
-        }
-
-        if (path[1] != "macs")
-        {
-            return null;
-        }
-
-        if (path.Length == 2)
-        {
-            return string.Join('\n', view.Interfaces.Select(n => n.Mac + "/"));
-        }
-
-        var nic = view.FindByMac(path[2]);
-        if (nic is null)
-        {
-            return null;
-        }
-
-        var leaf = path[3..];
         if (leaf.IsEmpty)
         {
             return Lines(

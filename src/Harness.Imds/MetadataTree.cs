@@ -82,36 +82,8 @@ internal static class MetadataTree
         _ => null,
     };
 
-    private static string? Network(MetadataView view, ReadOnlySpan<string> path)
-    {
-        if (path.IsEmpty)
-        {
-            return "interfaces/";
-        }
-
-        if (path[0] != "interfaces")
-        {
-            return null;
-        }
-
-        if (path.Length == 1)
-        {
-            return "macs/";
-        }
-
-        if (path[1] != "macs")
-        {
-            return null;
-        }
-
-        if (path.Length == 2)
-        {
-            return string.Join('\n', view.Interfaces.Select(n => n.Mac + "/"));
-        }
-
-        var nic = view.FindByMac(path[2]);
-        return nic is null ? null : Interface(view.Identity, nic, path[3..]);
-    }
+    private static string? Network(MetadataView view, ReadOnlySpan<string> path) =>
+        MacDirectory.Resolve(view, path, static (view, nic, rest) => Interface(view.Identity, nic, rest));
 
     private static string? Interface(InstanceIdentity id, InterfaceMetadata nic, ReadOnlySpan<string> path)
     {
