@@ -53,7 +53,7 @@ public static partial class Ec2ApiEndpoints
         var delays = new List<(ActiveFault Fault, TimeSpan Added)>();
         foreach (var fault in active)
         {
-            if (fault.Spec.Kind == FaultKinds.Ec2Latency && Covers(fault, action, values))
+            if (fault.Spec.Kind == FaultKinds.Ec2Latency && fault.Covers(action, values))
             {
                 var added = fault.SampleDelay();
                 delay += added;
@@ -79,7 +79,7 @@ public static partial class Ec2ApiEndpoints
         {
             var spec = fault.Spec;
             lagging |= spec.Kind == FaultKinds.Ec2Lag;
-            if (!Covers(fault, action, values))
+            if (!fault.Covers(action, values))
             {
                 continue;
             }
@@ -117,9 +117,4 @@ public static partial class Ec2ApiEndpoints
 
         return state;
     }
-
-    private static bool Covers(ActiveFault fault, string action, Dictionary<string, string> values) =>
-        fault.Spec.MatchesAction(action)
-        && (fault.Spec.Instance is null || values.ContainsValue(fault.Spec.Instance))
-        && (fault.Spec.Interface is null || values.ContainsValue(fault.Spec.Interface));
 }

@@ -35,6 +35,15 @@ public sealed class ActiveFault(string id, string name, FaultSpec spec, string s
     /// <summary>The next random draw of this fault: seeded by its seed and name, so a run replays exactly.</summary>
     public SeededRandom NextRandom() => SeededRandom.For(seed, "fault:" + Name, Interlocked.Increment(ref draws));
 
+    /// <summary>
+    /// Whether an API call (EC2's or Alibaba's) is in this fault's scope: its action matches, and the instance or
+    /// interface the fault names, if any, is the value of one of the call's parameters.
+    /// </summary>
+    public bool Covers(string action, IReadOnlyDictionary<string, string> parameters) =>
+        Spec.MatchesAction(action)
+        && (Spec.Instance is null || parameters.Values.Contains(Spec.Instance))
+        && (Spec.Interface is null || parameters.Values.Contains(Spec.Interface));
+
     /// <summary>Whether this request is among the <see cref="FaultSpec.Rate"/> touched.</summary>
     public bool Roll() => Spec.Rate is not { } rate || rate >= 1 || (rate > 0 && NextRandom().NextDouble() < rate);
 

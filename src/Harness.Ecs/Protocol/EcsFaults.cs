@@ -31,7 +31,7 @@ internal static class EcsFaults
             return;
         }
 
-        var mine = active.Where(f => FaultKinds.IsEcs(f.Spec.Kind) && Covers(f, action, values)).ToList();
+        var mine = active.Where(f => FaultKinds.IsEcs(f.Spec.Kind) && f.Covers(action, values)).ToList();
         if (mine.Count == 0)
         {
             return;
@@ -75,9 +75,4 @@ internal static class EcsFaults
             }
         }
     }
-
-    private static bool Covers(ActiveFault fault, string action, Dictionary<string, string> values) =>
-        fault.Spec.MatchesAction(action)
-        && (fault.Spec.Instance is null || values.ContainsValue(fault.Spec.Instance))
-        && (fault.Spec.Interface is null || values.ContainsValue(fault.Spec.Interface));
 }
