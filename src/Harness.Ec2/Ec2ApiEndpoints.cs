@@ -3,6 +3,7 @@ using System.Text;
 using Harness.ControlPlane;
 using Harness.ControlPlane.Clients;
 using Harness.ControlPlane.Faults;
+using Harness.ControlPlane.Http;
 using Harness.ControlPlane.Regions;
 using Harness.Domain.Errors;
 using Harness.Ec2.Protocol;

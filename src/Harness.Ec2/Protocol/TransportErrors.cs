@@ -1,3 +1,4 @@
+using Harness.ControlPlane.Http;
 using Harness.Domain.Errors;
 using Microsoft.AspNetCore.Http;
 

@@ -22,9 +22,12 @@ internal static class RpcResponse
     /// <summary>Without escaping <c>&amp;</c> and the like: the reply is JSON, never HTML.</summary>
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Json(JsonObject body) => body.ToJsonString(Relaxed);
+    /// <summary>The reply's UTF-8 bytes, written straight from the tree (no string between).</summary>
+    public static byte[] Json(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body, Relaxed);
 
-    public static string Xml(string root, JsonObject body)
+    public static byte[] Xml(string root, JsonObject body) => Encoding.UTF8.GetBytes(XmlText(root, body));
+
+    private static string XmlText(string root, JsonObject body)
     {
         var text = new StringBuilder();
         using (var xml = XmlWriter.Create(text, new XmlWriterSettings { OmitXmlDeclaration = false, Encoding = Encoding.UTF8 }))

@@ -1,4 +1,5 @@
 using Harness.ControlPlane;
+using Harness.ControlPlane.Http;
 using Harness.Domain.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -2,15 +2,16 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 
-namespace Harness.Ec2.Protocol;
+namespace Harness.ControlPlane.Http;
 
 /// <summary>
-/// Reads <c>application/x-www-form-urlencoded</c> parameters straight from the request body. SDK requests
-/// are small; parsing them here skips the form collection machinery, which is most of a request's cost.
+/// Reads <c>application/x-www-form-urlencoded</c> parameters straight from the request body, on the EC2 and the
+/// Alibaba ports alike. SDK requests are small; parsing them here skips the form collection machinery, which is most of
+/// a request's cost.
 /// </summary>
-internal static class FormParser
+public static class FormParser
 {
-    /// <summary>EC2 refuses bodies this large long before; this only bounds what one request may hold.</summary>
+    /// <summary>Both clouds refuse bodies this large long before; this only bounds what one request may hold.</summary>
     public const int MaxBodyBytes = 1 << 20;
 
     public static async Task<bool> ReadBodyAsync(PipeReader body, Dictionary<string, string> into)

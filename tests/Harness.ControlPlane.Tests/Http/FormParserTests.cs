@@ -1,6 +1,6 @@
-using Harness.Ec2.Protocol;
+using Harness.ControlPlane.Http;
 
-namespace Harness.Ec2.Tests.Protocol;
+namespace Harness.ControlPlane.Tests.Http;
 
 public sealed class FormParserTests
 {
