@@ -2,7 +2,8 @@
 # The Alibaba ECS facade against moto's EC2 (moto has no Alibaba dialect; EC2 on moto is the nearest thing a user
 # could run instead), the same operations through the same client (wrk with ecs/request.lua), servers taking turns
 # cell by cell, ROUNDS times; the median round stands for a cell. Cells: describe one ENI by id at concurrency 1 and 8,
-# and the remap pair (assign an address, unassign it; alternating) at concurrency 1. Writes bench-results/ecs-vs-moto.md.
+# and the remap pair (assign an address, unassign it; alternating) at concurrency 1 and 8 (eight connections, one wrk
+# thread each, each moving an address of its own on the one ENI). Writes bench-results/ecs-vs-moto.md.
 # A reply that is not 200 fails the cell. Calibrate the client first with load/bench/ec2-vs-moto.sh (harness-load
 # calibrate): wrk's ceiling on this machine is there.
 #
@@ -57,18 +58,22 @@ MENI=$(curl -s -H "Authorization: $AUTH" "$MOTO&Action=CreateNetworkInterface&Su
 
 HQ="Version=2014-05-26&RegionId=cn-hangzhou&Format=JSON"
 MQ="Version=2016-11-15"
-# cell NAME CONCURRENCY HARNESS-ENV MOTO-ENV [HARNESS-RESET MOTO-RESET]: one cell, ROUNDS rounds, the two servers taking
-# turns; the reset queries run before each round.
+# cell NAME CONCURRENCY HARNESS-ENV MOTO-ENV [HARNESS-RESETS MOTO-RESETS]: one cell, ROUNDS rounds, the two servers
+# taking turns; the reset queries (space-separated) run before each round. A write cell at concurrency above 1
+# (SLOT_BASE in its environment) runs one wrk thread per connection, since each connection keeps its own address.
 declare -A RESULT
 cell() {
-  local name=$1 c=$2 threads=1 round
+  local name=$1 c=$2 threads=1 round query
   [ "$c" -ge 2 ] && threads=2
+  [[ "$3" == *SLOT_BASE=* ]] && threads=$c
   for round in $(seq "$ROUNDS"); do
     for target in harness moto; do
       local port=$ECS_PORT duration=$DURATION envs=$3 auth=""
       [ "$target" = moto ] && { port=$MOTO_PORT; duration=$MOTO_DURATION; envs=$4; auth=$AUTH; }
       # A write cell starts with the address free, whatever the last round ended on.
-      [ -n "${5:-}" ] && curl -s -o /dev/null ${auth:+-H "Authorization: $auth"} "http://127.0.0.1:$port/?$([ "$target" = moto ] && echo "$6" || echo "$5")"
+      for query in $([ "$target" = moto ] && echo "${6:-}" || echo "${5:-}"); do
+        curl -s -o /dev/null ${auth:+-H "Authorization: $auth"} "http://127.0.0.1:$port/?$query"
+      done
       line=$(env $envs ${auth:+AUTH="$auth"} timeout 120 wrk -t"$threads" -c"$c" -d"$duration" -s "$LUA" "http://127.0.0.1:$port/" 2>>"$OUT/ecs-vs-moto-wrk.err" | grep '^RESULT')
       echo "$name c=$c round $round $target: $line" >&2
       RESULT["$name/$c/$target"]+="$line"$'\n'
@@ -85,6 +90,12 @@ cell assign-unassign 1 \
   "ASSIGN=$MQ&Action=AssignPrivateIpAddresses&NetworkInterfaceId=$MENI&PrivateIpAddress.1=10.0.1.50 UNASSIGN=$MQ&Action=UnassignPrivateIpAddresses&NetworkInterfaceId=$MENI&PrivateIpAddress.1=10.0.1.50" \
   "$HQ&Action=UnassignPrivateIpAddresses&NetworkInterfaceId=$ENI&PrivateIpAddress.1=10.0.1.50" \
   "$MQ&Action=UnassignPrivateIpAddresses&NetworkInterfaceId=$MENI&PrivateIpAddress.1=10.0.1.50"
+log "the remap pair at concurrency 8: connection k moves 10.0.1.(60+k)"
+resets() { local q=$1 eni=$2 k; for k in $(seq 0 7); do printf '%s ' "$q&Action=UnassignPrivateIpAddresses&NetworkInterfaceId=$eni&PrivateIpAddress.1=10.0.1.$((60 + k))"; done; }
+cell assign-unassign 8 \
+  "SLOT_BASE=60 ASSIGN=$HQ&Action=AssignPrivateIpAddresses&NetworkInterfaceId=$ENI&PrivateIpAddress.1=10.0.1.@SLOT@ UNASSIGN=$HQ&Action=UnassignPrivateIpAddresses&NetworkInterfaceId=$ENI&PrivateIpAddress.1=10.0.1.@SLOT@" \
+  "SLOT_BASE=60 ASSIGN=$MQ&Action=AssignPrivateIpAddresses&NetworkInterfaceId=$MENI&PrivateIpAddress.1=10.0.1.@SLOT@ UNASSIGN=$MQ&Action=UnassignPrivateIpAddresses&NetworkInterfaceId=$MENI&PrivateIpAddress.1=10.0.1.@SLOT@" \
+  "$(resets "$HQ" "$ENI")" "$(resets "$MQ" "$MENI")"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : 0)}'; }
 field_of() { grep -o "$1=[0-9.]*" | cut -d= -f2; }
@@ -95,7 +106,7 @@ field_of() { grep -o "$1=[0-9.]*" | cut -d= -f2; }
   echo
   echo "| cell | concurrency | harness req/s | moto req/s | ratio | harness p99 ms | non-200 (harness, moto) |"
   echo "|---|---|---|---|---|---|---|"
-  for key in describe-by-id/1 describe-by-id/8 assign-unassign/1; do
+  for key in describe-by-id/1 describe-by-id/8 assign-unassign/1 assign-unassign/8; do
     h=$(printf '%s' "${RESULT[$key/harness]}" | field_of rps | median)
     m=$(printf '%s' "${RESULT[$key/moto]}" | field_of rps | median)
     p=$(printf '%s' "${RESULT[$key/harness]}" | field_of p99_ms | median)
