@@ -21,7 +21,7 @@ namespace Harness.Ecs;
 /// Alibaba Cloud's RPC-style ECS and VPC APIs on their own port (<c>serve --ecs-port</c>): <c>GET /</c> with the
 /// parameters in the query, <c>POST /</c> with them in a form body or the query (ALIBABA.md §1); the action and version
 /// from the <c>Action</c>/<c>Version</c> parameters (HMAC-SHA1 clients) or the <c>x-acs-action</c>/<c>x-acs-version</c>
-/// headers (ACS3 clients). Signatures are parsed by the clients' rules but not verified.
+/// headers (ACS3 clients). Signatures are parsed by the clients' rules (<see cref="AcsSignature"/>) but not verified.
 /// </summary>
 public static partial class EcsApiEndpoints
 {
@@ -85,6 +85,7 @@ public static partial class EcsApiEndpoints
             var version = parameters.Get("Version") ?? Header(http, "x-acs-version");
             xml = string.Equals(parameters.Get("Format") ?? (Header(http, "x-acs-action") is null ? "XML" : "JSON"), "XML", StringComparison.OrdinalIgnoreCase);
             host = version == VpcVersion ? "vpc.aliyuncs.com" : host;
+            AcsSignature.Read(http.Request, parameters);
             if (action is null)
             {
                 throw AlibabaErrors.MissingParameter("Action");
