@@ -64,7 +64,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
 
     private byte[] Send(List<(string Key, string Value)> pairs, string host, bool clean)
     {
-        var headers = new List<(string, string)>();
+        var headers = new List<(string Name, string Value)>();
         if (random.Next(8) == 0)
         {
             // An ACS3 client: Action and Version in headers only (or one of them), the rest in the query.
@@ -82,7 +82,21 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
             }
 
             headers.Add(("x-acs-signature-nonce", "n" + random.Next()));
-            headers.Add(("Authorization", "ACS3-HMAC-SHA256 Credential=LTAI5tHarnessExample,SignedHeaders=host;x-acs-action,Signature=00"));
+            headers.Add(("x-acs-date", "2026-12-08T01:02:03Z"));
+            // A whole signature over the headers sent (so the request reaches its action), one time in eight a partial one.
+            var signed = string.Join(';', headers.Select(h => h.Name).Where(n => n.StartsWith("x-acs-", StringComparison.Ordinal)).Prepend("host"));
+            headers.Add(("Authorization", random.Next(8) == 0
+                ? "ACS3-HMAC-SHA256 Credential=LTAI5tHarnessExample,SignedHeaders=host;x-acs-absent,Signature=00"
+                : $"ACS3-HMAC-SHA256 Credential=LTAI5tHarnessExample,SignedHeaders={signed},Signature=00"));
+        }
+        else if (random.Next(4) == 0)
+        {
+            // An HMAC-SHA1 client (pop-core, aliyungo): the signature in the parameters, one time in eight not Base64.
+            pairs.AddRange([
+                ("AccessKeyId", "LTAI5tHarnessExample"), ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"),
+                ("SignatureNonce", "n" + random.Next()), ("Timestamp", "2026-12-08T01:02:03Z"),
+                ("Signature", random.Next(8) == 0 ? "00" : "OLeaidS1JvxuMvnyHOwuJ+uX5qY="),
+            ]);
         }
 
         // A GET query, a POST query with no body (ACS3 SDKs), a POST form (pop-core), or a POST split between the two.
