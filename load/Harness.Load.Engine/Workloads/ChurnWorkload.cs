@@ -5,14 +5,16 @@ namespace Harness.Load.Workloads;
 
 /// <summary>
 /// <c>churn</c>: each copy takes an idle floating address and moves it one step: an unassigned address is assigned
-/// to a random interface of its subnet; an assigned one is reassigned (AllowReassignment) to another interface two
-/// times in three, or unassigned. One operation per address at a time; every confirmed change goes to the tracker.
+/// to a random interface of its subnet; an assigned one is reassigned to another interface two times in three, or
+/// unassigned. A reassignment is one call on EC2 (AllowReassignment) and two on Alibaba, which has none (unassign from
+/// the holder, then assign); the <c>reassign</c> step times both. One operation per address at a time; every confirmed
+/// change goes to the tracker.
 /// </summary>
 public sealed class ChurnWorkload
 {
     public const string Name = "churn";
 
-    private readonly Ec2Api ec2;
+    private readonly ICloudApi cloud;
     private readonly Topology topology;
     private readonly ConvergenceTracker? tracker;
     private readonly TimeProvider time;
@@ -20,9 +22,9 @@ public sealed class ChurnWorkload
     private readonly ConcurrentQueue<FloatingAddress> idle;
     private long busy;
 
-    public ChurnWorkload(Ec2Api ec2, Topology topology, ConvergenceTracker? tracker, TimeProvider time, int seed)
+    public ChurnWorkload(ICloudApi cloud, Topology topology, ConvergenceTracker? tracker, TimeProvider time, int seed)
     {
-        this.ec2 = ec2;
+        this.cloud = cloud;
         this.topology = topology;
         this.tracker = tracker;
         this.time = time;
@@ -54,19 +56,18 @@ public sealed class ChurnWorkload
             if (address.Owner is not { } owner)
             {
                 var target = peers[random.Next(peers.Length)];
-                await ChangeAsync(context, "assign", address, target, present: true, $"NetworkInterfaceId={target.Id}&PrivateIpAddress.1={address.Ip}").ConfigureAwait(false);
+                await ChangeAsync(context, "assign", address, target, present: true, token => cloud.AssignAsync(target.Id, address.Ip, reassign: false, token))
+                    .ConfigureAwait(false);
             }
             else if (peers.Length > 1 && random.Next(3) < 2)
             {
                 var target = peers[random.Next(peers.Length - 1)];
                 target = ReferenceEquals(target, owner) ? peers[^1] : target;
-                await ChangeAsync(
-                    context, "reassign", address, target, present: true,
-                    $"NetworkInterfaceId={target.Id}&PrivateIpAddress.1={address.Ip}&AllowReassignment=true").ConfigureAwait(false);
+                await ReassignAsync(context, address, owner, target).ConfigureAwait(false);
             }
             else
             {
-                await ChangeAsync(context, "unassign", address, owner, present: false, $"NetworkInterfaceId={owner.Id}&PrivateIpAddress.1={address.Ip}").ConfigureAwait(false);
+                await ChangeAsync(context, "unassign", address, owner, present: false, token => cloud.UnassignAsync(owner.Id, address.Ip, token)).ConfigureAwait(false);
             }
         }
         finally
@@ -75,19 +76,56 @@ public sealed class ChurnWorkload
         }
     }
 
-    private async ValueTask ChangeAsync(ScenarioContext context, string step, FloatingAddress address, SimInterface target, bool present, string parameters)
+    private async ValueTask ChangeAsync(
+        ScenarioContext context, string step, FloatingAddress address, SimInterface target, bool present, Func<CancellationToken, Task<ApiReply>> call)
     {
-        var action = present ? "AssignPrivateIpAddresses" : "UnassignPrivateIpAddresses";
         var result = await context.StepAsync(step, async token =>
         {
-            var reply = await ec2.CallAsync(action, parameters, token).ConfigureAwait(false);
+            var reply = await call(token).ConfigureAwait(false);
             return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
         }, StepTimeouts.Ec2).ConfigureAwait(false);
-        if (!result.IsOk)
+        if (result.IsOk)
         {
-            return;
+            Confirmed(context, address, target, present);
         }
+    }
 
+    /// <summary>
+    /// Moves an address from <paramref name="owner"/> to <paramref name="target"/>: in one call where the cloud allows it,
+    /// otherwise unassign and assign in one step. When the unassign passed and the assign failed, the address is left
+    /// unassigned, and the book says so.
+    /// </summary>
+    private async ValueTask ReassignAsync(ScenarioContext context, FloatingAddress address, SimInterface owner, SimInterface target)
+    {
+        var released = false;
+        var result = await context.StepAsync("reassign", async token =>
+        {
+            if (!cloud.ReassignsInOneCall)
+            {
+                var off = await cloud.UnassignAsync(owner.Id, address.Ip, token).ConfigureAwait(false);
+                if (!off.IsOk)
+                {
+                    return StepResult.Fail(off.ErrorCode!);
+                }
+
+                released = true;
+            }
+
+            var reply = await cloud.AssignAsync(target.Id, address.Ip, reassign: cloud.ReassignsInOneCall, token).ConfigureAwait(false);
+            return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
+        }, StepTimeouts.Ec2).ConfigureAwait(false);
+        if (result.IsOk)
+        {
+            Confirmed(context, address, target, present: true);
+        }
+        else if (released)
+        {
+            Confirmed(context, address, owner, present: false);
+        }
+    }
+
+    private void Confirmed(ScenarioContext context, FloatingAddress address, SimInterface target, bool present)
+    {
         var replyAt = time.GetTimestamp();
         address.Owner = present ? target : null;
         tracker?.Register(address, target, present, replyAt, context.Measuring);

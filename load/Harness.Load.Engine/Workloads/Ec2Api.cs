@@ -1,37 +1,25 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
+using System.Globalization;
 using System.Xml.Linq;
-using Harness.Load.Http;
+using Harness.Domain.Clouds;
 
 namespace Harness.Load.Workloads;
-
-/// <summary>One EC2 Query reply: status, body, and the error code when it is an error.</summary>
-public readonly record struct Ec2Reply(int Status, string Body, string? ErrorCode)
-{
-    public bool IsOk => ErrorCode is null;
-}
 
 /// <summary>
 /// The workloads' EC2 client: the Query protocol with the dummy SigV4 header that both the harness and moto route on,
 /// over the raw keep-alive client for a loopback http endpoint (HttpClient otherwise, and always for the control
-/// API). Calls never throw for an EC2 error; the caller reads <see cref="Ec2Reply.ErrorCode"/>. Given several endpoints
+/// API). Calls never throw for an EC2 error; the caller reads <see cref="ApiReply.ErrorCode"/>. Given several endpoints
 /// (the processes of a harness cluster), it sends each EC2 call to the next one in turn; the control API is the first's.
 /// </summary>
-public sealed class Ec2Api : IDisposable
+public sealed class Ec2Api : ICloudApi
 {
     // Neither the harness nor moto verifies signatures, but moto routes on the credential scope ("ec2").
     private const string Authorization =
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261204/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000";
 
-    private const string FormType = "application/x-www-form-urlencoded; charset=utf-8";
-
     private const string AmzDate = "20261204T000000Z";
 
-    private readonly HttpClient http;
+    private readonly FormTransport transport;
     private readonly HttpClient control;
-    private readonly Leg[] legs;
-    private long turn = -1;
 
     /// <param name="controlToken">The harness's control token (<c>harness-load --control-token</c>), sent on control API calls; null when it requires none.</param>
     public Ec2Api(Uri endpoint, int connections, string? controlToken = null)
@@ -42,39 +30,20 @@ public sealed class Ec2Api : IDisposable
     /// <summary>A client that spreads EC2 calls over <paramref name="endpoints"/> in turn (the raw client only when every one is loopback http).</summary>
     public Ec2Api(IReadOnlyList<Uri> endpoints, int connections, string? controlToken = null)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(endpoints.Count);
+        transport = new FormTransport(endpoints, connections, ("Authorization", Authorization), ("X-Amz-Date", AmzDate));
         Endpoint = endpoints[0];
-        // One transport for all, so that a prepared request is the same whichever endpoint it goes to.
-        var raw = endpoints.All(e => LoopbackAddress(e) is not null);
-        legs = [.. endpoints.Select(e => new Leg(e, e.Authority, raw ? new RawHttpClient(new IPEndPoint(LoopbackAddress(e)!, e.Port)) : null))];
-
-        http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(1, connections),
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseProxy = false,
-            UseCookies = false,
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", Authorization);
-        http.DefaultRequestHeaders.TryAddWithoutValidation("X-Amz-Date", AmzDate);
-
-        // The control API's own client: its Authorization is the control token, not EC2's signature.
-        control = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        if (controlToken is not null)
-        {
-            control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", controlToken);
-        }
+        control = FormTransport.ControlClient(controlToken);
     }
+
+    public Cloud Cloud => Cloud.Aws;
+
+    public string Name => "EC2";
 
     /// <summary>The first endpoint: its control API is the one the run uses.</summary>
     public Uri Endpoint { get; }
 
     /// <summary>Every endpoint EC2 calls are spread over.</summary>
-    public IReadOnlyList<Uri> Endpoints => [.. legs.Select(l => l.Endpoint)];
+    public IReadOnlyList<Uri> Endpoints => transport.Endpoints;
 
     /// <summary>
     /// The harness's control API, when the target is a harness: <c>/_harness/…</c> on the same port, with the control
@@ -82,45 +51,28 @@ public sealed class Ec2Api : IDisposable
     /// </summary>
     public HttpClient Http => control;
 
+    public Uri ControlEndpoint => Endpoint;
+
+    public HttpClient Control => control;
+
+    public MetadataDialect Metadata => MetadataDialect.Ec2;
+
+    public bool ReassignsInOneCall => true;
+
+    public bool LaunchesPending => false;
+
     /// <summary>The content of a bodyless control POST: empty, but JSON, as the harness requires.</summary>
     public static HttpContent NoBody() => new StringContent("", null, "application/json");
 
-    public async Task<Ec2Reply> CallAsync(string action, string parameters, CancellationToken cancellation)
+    public async Task<ApiReply> CallAsync(string action, string parameters, CancellationToken cancellation)
     {
-        var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
-        int status;
-        string text;
-        var (endpoint, host, raw) = Next();
-        if (raw is not null)
-        {
-            // As long as HttpClient would wait: a target that takes the connection and never answers must not hang the run.
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            limit.CancelAfter(http.Timeout);
-            HttpReply reply;
-            try
-            {
-                reply = await raw.SendAsync(
-                    RawHttpClient.Post(host, endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate)), limit.Token)
-                    .ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{endpoint} did not answer {action} within {http.Timeout.TotalSeconds:0} s");
-            }
-
-            (status, text) = (reply.Status, reply.BodyText);
-        }
-        else
-        {
-            using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
-            using var response = await http.PostAsync(endpoint, content, cancellation).ConfigureAwait(false);
-            (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
-        }
-
+        var (status, text) = await transport.PostAsync(action, Body(action, parameters), cancellation).ConfigureAwait(false);
         return Reply(status, text);
     }
 
-    private static Ec2Reply Reply(int status, string text)
+    private static string Body(string action, string parameters) => $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
+
+    private static ApiReply Reply(int status, string text)
     {
         string? code = null;
         if (status is < 200 or >= 300 || text.Contains("<Errors>", StringComparison.Ordinal))
@@ -128,7 +80,7 @@ public sealed class Ec2Api : IDisposable
             code = First(text, "Code") ?? $"HTTP{status}";
         }
 
-        return new Ec2Reply(status, text, code);
+        return new ApiReply(status, text, code);
     }
 
     /// <summary>
@@ -137,36 +89,74 @@ public sealed class Ec2Api : IDisposable
     /// </summary>
     public Ec2Request Prepare(string action, string parameters)
     {
-        var body = $"Action={action}&Version=2016-11-15" + (parameters.Length > 0 ? "&" + parameters : "");
-        var bytes = legs[0].Raw is null
-            ? null
-            : legs.Select(l => RawHttpClient.Post(l.Host, l.Endpoint.PathAndQuery, FormType, body, ("Authorization", Authorization), ("X-Amz-Date", AmzDate))).ToArray();
-        return new Ec2Request(action, body, bytes);
+        var body = Body(action, parameters);
+        return new Ec2Request(action, body, transport.Prepare(body));
     }
 
     /// <summary>
     /// Sends a prepared call. Unlike <see cref="CallAsync"/> it sets no time-out of its own: the caller's token
     /// bounds it (a load run's copies are stopped at the end of the drain). Transport failures are thrown.
     /// </summary>
-    public async ValueTask<Ec2Reply> SendAsync(Ec2Request request, CancellationToken cancellation)
+    public async ValueTask<ApiReply> SendAsync(Ec2Request request, CancellationToken cancellation)
     {
-        int status;
-        string text;
-        var index = NextIndex();
-        var leg = legs[index];
-        if (leg.Raw is not null && request.Bytes is { } bytes)
+        var (status, text) = await transport.SendAsync(request.Body, request.Bytes, cancellation).ConfigureAwait(false);
+        return Reply(status, text);
+    }
+
+    public Task<ApiReply> AssignAsync(string interfaceId, string ip, bool reassign, CancellationToken cancellation) =>
+        CallAsync("AssignPrivateIpAddresses", $"NetworkInterfaceId={interfaceId}&PrivateIpAddress.1={ip}" + (reassign ? "&AllowReassignment=true" : ""), cancellation);
+
+    public Task<ApiReply> UnassignAsync(string interfaceId, string ip, CancellationToken cancellation) =>
+        CallAsync("UnassignPrivateIpAddresses", $"NetworkInterfaceId={interfaceId}&PrivateIpAddress.1={ip}", cancellation);
+
+    public async Task<DescribeReply> DescribeInterfacesAsync(InterfaceQuery query, CancellationToken cancellation)
+    {
+        var parameters = query switch
         {
-            var reply = await leg.Raw.SendAsync(bytes[index], ReplyParts.All, cancellation).ConfigureAwait(false);
-            (status, text) = (reply.Status, reply.BodyText);
-        }
-        else
+            InterfaceQuery.ById q => $"NetworkInterfaceId.1={q.InterfaceId}",
+            InterfaceQuery.ByInstance q => $"Filter.1.Name=attachment.instance-id&Filter.1.Value.1={q.InstanceId}",
+            InterfaceQuery.ByAddress q => $"Filter.1.Name=private-ip-address&Filter.1.Value.1={q.Ip}",
+            InterfaceQuery.FirstPage q => string.Create(CultureInfo.InvariantCulture, $"MaxResults={q.Size}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        };
+        var reply = await CallAsync("DescribeNetworkInterfaces", parameters, cancellation).ConfigureAwait(false);
+        return new DescribeReply(reply, reply.IsOk
+            ? new DescribedInterfaces(Values(reply.Body, "networkInterfaceId"), Values(reply.Body, "instanceId"), Values(reply.Body, "privateIpAddress"))
+            : null);
+    }
+
+    public async Task<LaunchReply> LaunchAsync(string subnetId, string instanceType, CancellationToken cancellation)
+    {
+        var reply = await CallAsync(
+            "RunInstances", $"ImageId=ami-0abcdef1234567890&InstanceType={instanceType}&MinCount=1&MaxCount=1&SubnetId={subnetId}", cancellation)
+            .ConfigureAwait(false);
+        return new LaunchReply(reply, reply.IsOk ? First(reply.Body, "instanceId") : null);
+    }
+
+    /// <summary>EC2 terminates a pending instance as readily as a running one: nothing to wait for.</summary>
+    public Task<ApiReply> WaitRunningAsync(string instanceId, CancellationToken cancellation) => Task.FromResult(new ApiReply(200, "", null));
+
+    public Task<ApiReply> TerminateAsync(string instanceId, CancellationToken cancellation) =>
+        CallAsync("TerminateInstances", $"InstanceId.1={instanceId}", cancellation);
+
+    /// <summary>Every value of an element named <paramref name="tag"/>, in order: EC2 replies are flat, machine-written XML.</summary>
+    internal static List<string> Values(string xml, string tag)
+    {
+        var (open, close) = ($"<{tag}>", $"</{tag}>");
+        var values = new List<string>();
+        for (var at = xml.IndexOf(open, StringComparison.Ordinal); at >= 0; at = xml.IndexOf(open, at, StringComparison.Ordinal))
         {
-            using var content = new StringContent(request.Body, Encoding.UTF8, "application/x-www-form-urlencoded");
-            using var response = await http.PostAsync(leg.Endpoint, content, cancellation).ConfigureAwait(false);
-            (status, text) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
+            var end = xml.IndexOf(close, at, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                break;
+            }
+
+            values.Add(xml[(at + open.Length)..end]);
+            at = end;
         }
 
-        return Reply(status, text);
+        return values;
     }
 
     /// <summary>For set-up: the call must succeed, or the run cannot begin.</summary>
@@ -205,31 +195,13 @@ public sealed class Ec2Api : IDisposable
 
     public static string? ValueOrNull(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 
-    private static string Trim(string s) => s.Length <= 600 ? s : s[..600] + "…";
+    internal static string Trim(string s) => s.Length <= 600 ? s : s[..600] + "…";
 
     public void Dispose()
     {
-        foreach (var leg in legs)
-        {
-            leg.Raw?.Dispose();
-        }
-
-        http.Dispose();
+        transport.Dispose();
         control.Dispose();
     }
-
-    /// <summary>The address of an http endpoint the raw keep-alive client can take (named by IP, or localhost); null for any other.</summary>
-    private static IPAddress? LoopbackAddress(Uri endpoint) =>
-        endpoint.Scheme != Uri.UriSchemeHttp ? null
-        : endpoint.Host == "localhost" ? IPAddress.Loopback
-        : IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : null;
-
-    /// <summary>The endpoint the next call goes to: each in turn (one endpoint: always it, at the cost of one increment).</summary>
-    private int NextIndex() => legs.Length == 1 ? 0 : (int)((ulong)Interlocked.Increment(ref turn) % (ulong)legs.Length);
-
-    private Leg Next() => legs[NextIndex()];
-
-    private sealed record Leg(Uri Endpoint, string Host, RawHttpClient? Raw);
 }
 
 /// <summary>The target could not be set up for a run: the message says which call failed and how.</summary>

@@ -4,10 +4,11 @@ namespace Harness.Load.Workloads;
 
 /// <summary>
 /// Instances come and go beside a mixed run's churn (<c>--launch-rate</c>): each copy launches one instance into a
-/// subnet of the fleet (RunInstances) and terminates it (TerminateInstances). It is what a long soak needs to show
+/// subnet of the fleet (RunInstances) and terminates it (TerminateInstances; on Alibaba DeleteInstance with Force, once
+/// the instance has left Pending for Running, which the <c>running</c> step times). It is what a long soak needs to show
 /// that the harness forgets terminated instances rather than growing with every one ever launched.
 /// </summary>
-public sealed class LifecycleWorkload(Ec2Api ec2, Topology topology, string instanceType)
+public sealed class LifecycleWorkload(ICloudApi cloud, Topology topology, string instanceType)
 {
     public const string Name = "lifecycle";
 
@@ -19,35 +20,34 @@ public sealed class LifecycleWorkload(Ec2Api ec2, Topology topology, string inst
         var subnets = topology.Instances.SelectMany(i => i.Interfaces).Select(e => e.SubnetId).Distinct().ToList();
         var subnet = subnets[(int)(context.Copy % subnets.Count)];
         string? instanceId = null;
-        await context.StepAsync("launch", async token =>
+        var launched = await context.StepAsync("launch", async token =>
         {
-            var reply = await ec2.CallAsync(
-                "RunInstances", $"ImageId=ami-0abcdef1234567890&InstanceType={instanceType}&MinCount=1&MaxCount=1&SubnetId={subnet}", token)
-                .ConfigureAwait(false);
-            if (!reply.IsOk)
-            {
-                return StepResult.Fail(reply.ErrorCode!);
-            }
-
-            instanceId = First(reply.Body, "instanceId");
-            return instanceId is null ? StepResult.Fail("WrongAnswer") : StepResult.Ok;
+            var (reply, id) = await cloud.LaunchAsync(subnet, instanceType, token).ConfigureAwait(false);
+            instanceId = id;
+            return !reply.IsOk ? StepResult.Fail(reply.ErrorCode!) : id is null ? StepResult.Fail("WrongAnswer") : StepResult.Ok;
         }, StepTimeouts.Ec2).ConfigureAwait(false);
-        if (instanceId is null)
+        if (!launched.IsOk || instanceId is null)
         {
             return;
         }
 
+        if (cloud.LaunchesPending)
+        {
+            var running = await context.StepAsync("running", async token =>
+            {
+                var reply = await cloud.WaitRunningAsync(instanceId, token).ConfigureAwait(false);
+                return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
+            }, StepTimeouts.Ec2).ConfigureAwait(false);
+            if (!running.IsOk)
+            {
+                return;
+            }
+        }
+
         await context.StepAsync("terminate", async token =>
         {
-            var reply = await ec2.CallAsync("TerminateInstances", $"InstanceId.1={instanceId}", token).ConfigureAwait(false);
+            var reply = await cloud.TerminateAsync(instanceId, token).ConfigureAwait(false);
             return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
         }, StepTimeouts.Ec2).ConfigureAwait(false);
-    }
-
-    private static string? First(string xml, string tag)
-    {
-        var open = xml.IndexOf($"<{tag}>", StringComparison.Ordinal);
-        var close = open < 0 ? -1 : xml.IndexOf($"</{tag}>", open, StringComparison.Ordinal);
-        return close < 0 ? null : xml[(open + tag.Length + 2)..close];
     }
 }

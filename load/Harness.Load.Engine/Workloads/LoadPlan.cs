@@ -1,3 +1,4 @@
+using Harness.Domain.Clouds;
 using Harness.Load.Engine;
 
 namespace Harness.Load.Workloads;
@@ -33,6 +34,9 @@ public sealed record LoadPlan(
 
     /// <summary>Instances launched and terminated per second beside a mixed run's churn (<see cref="LifecycleWorkload"/>); 0: none.</summary>
     public double LaunchRate { get; init; }
+
+    /// <summary>Which cloud's API the run drives (<c>--cloud</c>): the fleet's, so it is <see cref="TopologyOptions.Cloud"/>.</summary>
+    public Cloud Cloud => Topology.Cloud;
 
     /// <summary>The pollers run whenever there is an interval; the pollers and mixed workloads always have one.</summary>
     public bool HasPollers => PollInterval is not null;

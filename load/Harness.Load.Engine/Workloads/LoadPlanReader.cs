@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harness.Domain.Clouds;
 using Harness.Domain.Delays;
 using Harness.Load.Engine;
 
@@ -16,12 +17,13 @@ public static class LoadPlanReader
         "poll-interval", "describe-rate", "launch-rate", "max-concurrency", "delay", "seed", "settle",
     ];
 
-    public static bool TryRead(string workload, IReadOnlyDictionary<string, string> options, out LoadPlan plan, out string problem)
+    /// <param name="cloud">Whose API the run drives: it decides the instance types and the default one.</param>
+    public static bool TryRead(string workload, IReadOnlyDictionary<string, string> options, out LoadPlan plan, out string problem, Cloud cloud = Cloud.Aws)
     {
         plan = null!;
         try
         {
-            plan = Read(workload, options);
+            plan = Read(workload, options, cloud);
             problem = "";
             return true;
         }
@@ -32,7 +34,7 @@ public static class LoadPlanReader
         }
     }
 
-    private static LoadPlan Read(string workload, IReadOnlyDictionary<string, string> options)
+    private static LoadPlan Read(string workload, IReadOnlyDictionary<string, string> options, Cloud cloud)
     {
         if (!LoadPlan.Workloads.Contains(workload))
         {
@@ -72,9 +74,9 @@ public static class LoadPlanReader
             simulations = [new LoadSimulation.Inject(rate, duration)];
         }
 
-        var type = options.GetValueOrDefault("instance-type", "m5.xlarge");
+        var type = options.GetValueOrDefault("instance-type", TopologyOptions.DefaultInstanceType(cloud));
         var perInterface = Int(options, "addresses-per-interface", 2, 0, 49);
-        var topology = new TopologyOptions(instances, Int(options, "interfaces", instances, 1, 10_000_000), perInterface, type);
+        var topology = new TopologyOptions(instances, Int(options, "interfaces", instances, 1, 10_000_000), perInterface, type) { Cloud = cloud };
         if (topology.Problem() is { } problem)
         {
             throw new FormatException(problem);

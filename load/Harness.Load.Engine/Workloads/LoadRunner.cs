@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Harness.Domain.Clouds;
 using Harness.Domain.Delays;
 using Harness.Load.Engine;
 using Harness.Load.Reports;
@@ -10,8 +11,8 @@ namespace Harness.Load.Workloads;
 public sealed record LoadOutcome(LoadReport Report, Topology Topology, ConvergenceTracker? Tracker, LoadRun Run);
 
 /// <summary>
-/// Runs a <see cref="LoadPlan"/> against an EC2 endpoint: sets the delay model if asked, builds the topology through
-/// the API, runs the workload's scenarios on the <see cref="LoadEngine"/> and turns what they measured into a
+/// Runs a <see cref="LoadPlan"/> against a cloud's API (EC2's, or Alibaba's ECS/VPC on a harness): sets the delay model
+/// if asked, builds the topology through the API, runs the workload's scenarios on the <see cref="LoadEngine"/> and turns what they measured into a
 /// <see cref="LoadReport"/>. The same code serves <c>harness-load</c> and scenario files' <c>load:</c> blocks.
 /// </summary>
 public static class LoadRunner
@@ -24,10 +25,15 @@ public static class LoadRunner
         Action<string> log,
         Action<LoadProgress>? progress,
         CancellationToken cancellation,
-        string? controlToken = null) =>
-        RunAsync(plan, [ec2Endpoint], command, time, log, progress, cancellation, controlToken);
+        string? controlToken = null,
+        Uri? ecsEndpoint = null) =>
+        RunAsync(plan, [ec2Endpoint], command, time, log, progress, cancellation, controlToken, ecsEndpoint);
 
-    /// <summary>A run whose EC2 calls go to each of <paramref name="ec2Endpoints"/> in turn (a harness cluster's processes); the first's control API drives it.</summary>
+    /// <summary>
+    /// A run whose EC2 calls go to each of <paramref name="ec2Endpoints"/> in turn (a harness cluster's processes); the
+    /// first's control API drives it. A <c>--cloud alibaba</c> plan's calls go to <paramref name="ecsEndpoint"/> instead,
+    /// the harness's ECS API, which it requires.
+    /// </summary>
     public static async Task<LoadOutcome> RunAsync(
         LoadPlan plan,
         IReadOnlyList<Uri> ec2Endpoints,
@@ -36,17 +42,22 @@ public static class LoadRunner
         Action<string> log,
         Action<LoadProgress>? progress,
         CancellationToken cancellation,
-        string? controlToken = null)
+        string? controlToken = null,
+        Uri? ecsEndpoint = null)
     {
-        using var ec2 = new Ec2Api(ec2Endpoints, Math.Min(plan.MaxConcurrency, 512), controlToken);
+        var connections = Math.Min(plan.MaxConcurrency, 512);
+        using ICloudApi cloud = plan.Cloud == Cloud.Alibaba
+            ? new EcsApi(ecsEndpoint ?? throw new ArgumentException("a --cloud alibaba run needs the harness's ECS endpoint", nameof(ecsEndpoint)),
+                ec2Endpoints[0], connections, time, controlToken)
+            : new Ec2Api(ec2Endpoints, connections, controlToken);
         var setUpStarted = time.GetTimestamp();
         if (plan.Delay is { } delay)
         {
-            await SetDelayAsync(ec2, delay, cancellation).ConfigureAwait(false);
+            await SetDelayAsync(cloud, delay, cancellation).ConfigureAwait(false);
         }
 
         var startedAt = time.GetUtcNow();
-        var topology = await TopologyBuilder.BuildAsync(ec2, plan.Topology, log, cancellation).ConfigureAwait(false);
+        var topology = await TopologyBuilder.BuildAsync(cloud, plan.Topology, log, cancellation).ConfigureAwait(false);
         log($"set-up: {topology.Instances.Count:N0} instances, {topology.Interfaces.Count:N0} interfaces, {topology.Addresses.Count:N0} floating addresses"
             + (topology.HasMetadata ? "" : "; the target has no per-instance metadata (not a harness), so nothing polls"));
         if (plan.HasPollers && !topology.HasMetadata)
@@ -54,7 +65,7 @@ public static class LoadRunner
             throw new LoadSetupException("this workload polls instance metadata, and the target has none: point --target at a harness");
         }
 
-        var model = topology.HasMetadata ? await ReadModelAsync(ec2, cancellation).ConfigureAwait(false) : null;
+        var model = topology.HasMetadata ? await ReadModelAsync(cloud, cancellation).ConfigureAwait(false) : null;
         var setUp = time.GetElapsedTime(setUpStarted);
         var tracker = plan.HasPollers ? new ConvergenceTracker(time) : null;
         var scenarios = new List<LoadScenario>();
@@ -63,31 +74,31 @@ public static class LoadRunner
         switch (plan.Workload)
         {
             case LoadPlan.Churn or LoadPlan.Mixed:
-                churn = new ChurnWorkload(ec2, topology, tracker, time, plan.Seed);
+                churn = new ChurnWorkload(cloud, topology, tracker, time, plan.Seed);
                 scenarios.Add(churn.Scenario(plan.Simulations, plan.WarmUp, plan.MaxConcurrency));
                 break;
             case LoadPlan.Pollers:
-                paced = new PacedChangeWorkload(ec2, topology, tracker!, time);
+                paced = new PacedChangeWorkload(cloud, topology, tracker!, time);
                 scenarios.Add(paced.Scenario(plan.Simulations, plan.WarmUp));
                 break;
             case LoadPlan.DescribeStorm:
-                scenarios.Add(new DescribeStormWorkload(ec2, topology).Scenario(plan.Simulations, plan.WarmUp, plan.MaxConcurrency));
+                scenarios.Add(new DescribeStormWorkload(cloud, topology).Scenario(plan.Simulations, plan.WarmUp, plan.MaxConcurrency));
                 break;
         }
 
         if (plan.Workload == LoadPlan.Mixed && plan.DescribeRate > 0)
         {
-            scenarios.Add(new DescribeStormWorkload(ec2, topology)
+            scenarios.Add(new DescribeStormWorkload(cloud, topology)
                 .Scenario([new LoadSimulation.Inject(plan.DescribeRate, plan.Duration)], plan.WarmUp, plan.MaxConcurrency));
         }
 
         if (plan.LaunchRate > 0)
         {
-            scenarios.Add(new LifecycleWorkload(ec2, topology, plan.Topology.InstanceType)
+            scenarios.Add(new LifecycleWorkload(cloud, topology, plan.Topology.InstanceType)
                 .Scenario([new LoadSimulation.Inject(plan.LaunchRate, plan.Duration)], plan.WarmUp, plan.MaxConcurrency));
         }
 
-        using var pollers = tracker is null ? null : new PollerWorkload(topology, tracker, plan.PollInterval!.Value, time);
+        using var pollers = tracker is null ? null : new PollerWorkload(topology, tracker, plan.PollInterval!.Value, time, cloud.Metadata);
         if (pollers is not null)
         {
             scenarios.Add(pollers.Scenario(plan.Duration + plan.Settle, plan.WarmUp));
@@ -124,13 +135,13 @@ public static class LoadRunner
         var convergence = tracker is null ? null : ReportBuilder.Convergence(tracker, model, pollers!.Interval) with
         {
             // Not the run's token: a cancelled run still gives its report, lateness included (the client's timeout bounds it).
-            Lateness = await LatenessAsync(ec2, time.GetUtcNow() - run.Elapsed, notes, CancellationToken.None).ConfigureAwait(false),
+            Lateness = await LatenessAsync(cloud, time.GetUtcNow() - run.Elapsed, notes, CancellationToken.None).ConfigureAwait(false),
         };
         var report = ReportBuilder.Build(
-            title: $"harness-load {plan.Workload}",
+            title: $"harness-load {plan.Workload} on {cloud.Name}",
             command: command,
             startedAt: startedAt,
-            target: string.Join(",", ec2Endpoints),
+            target: plan.Cloud == Cloud.Alibaba ? $"{string.Join(",", cloud.Endpoints)} (control API {cloud.ControlEndpoint})" : string.Join(",", ec2Endpoints),
             seed: plan.Seed,
             scenarios: scenarios,
             run: run,
@@ -148,7 +159,7 @@ public static class LoadRunner
     /// Seen less due for every private-address change the harness applied since <paramref name="since"/>, from its
     /// timeline (<c>GET /_harness/events</c>, paged). The harness keeps the last 100,000 events; older ones are gone.
     /// </summary>
-    private static async Task<LatencySummary?> LatenessAsync(Ec2Api ec2, DateTimeOffset since, List<string> notes, CancellationToken cancellation)
+    private static async Task<LatencySummary?> LatenessAsync(ICloudApi cloud, DateTimeOffset since, List<string> notes, CancellationToken cancellation)
     {
         var lateness = new Histogram();
         long after = 0;
@@ -157,8 +168,8 @@ public static class LoadRunner
         {
             while (true)
             {
-                using var document = JsonDocument.Parse(await ec2.Http.GetStringAsync(
-                    new Uri(ec2.Endpoint, $"/_harness/events?after={after}&limit=10000"), cancellation).ConfigureAwait(false));
+                using var document = JsonDocument.Parse(await cloud.Control.GetStringAsync(
+                    new Uri(cloud.ControlEndpoint, $"/_harness/events?after={after}&limit=10000"), cancellation).ConfigureAwait(false));
                 var root = document.RootElement;
                 dropped = root.GetProperty("dropped").GetInt64();
                 var events = root.GetProperty("events");
@@ -194,9 +205,9 @@ public static class LoadRunner
         return lateness.Count == 0 ? null : ReportBuilder.Summary(lateness);
     }
 
-    private static async Task SetDelayAsync(Ec2Api ec2, string delay, CancellationToken cancellation)
+    private static async Task SetDelayAsync(ICloudApi cloud, string delay, CancellationToken cancellation)
     {
-        using var response = await ec2.Http.PutAsJsonAsync(new Uri(ec2.Endpoint, "/_harness/propagation"), new Dictionary<string, string> { ["imds"] = delay }, cancellation)
+        using var response = await cloud.Control.PutAsJsonAsync(new Uri(cloud.ControlEndpoint, "/_harness/propagation"), new Dictionary<string, string> { ["imds"] = delay }, cancellation)
             .ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -206,11 +217,11 @@ public static class LoadRunner
     }
 
     /// <summary>The model private-address changes draw from: the kind's own, or the default.</summary>
-    private static async Task<DelayModel?> ReadModelAsync(Ec2Api ec2, CancellationToken cancellation)
+    private static async Task<DelayModel?> ReadModelAsync(ICloudApi cloud, CancellationToken cancellation)
     {
         try
         {
-            using var document = JsonDocument.Parse(await ec2.Http.GetStringAsync(new Uri(ec2.Endpoint, "/_harness/propagation"), cancellation).ConfigureAwait(false));
+            using var document = JsonDocument.Parse(await cloud.Control.GetStringAsync(new Uri(cloud.ControlEndpoint, "/_harness/propagation"), cancellation).ConfigureAwait(false));
             var root = document.RootElement;
             var spec = root.TryGetProperty("kinds", out var kinds) && kinds.TryGetProperty("private-ipv4s", out var kind) ? kind.GetString()
                 : root.GetProperty("imds").GetString();

@@ -13,16 +13,16 @@ public sealed class PacedChangeWorkload
 {
     public const string Name = "changes";
 
-    private readonly Ec2Api ec2;
+    private readonly ICloudApi cloud;
     private readonly ConvergenceTracker tracker;
     private readonly TimeProvider time;
     private readonly ConcurrentQueue<SimInstance> ready;
     private readonly Dictionary<SimInstance, (FloatingAddress Address, SimInterface Home)[]> own;
     private long skipped;
 
-    public PacedChangeWorkload(Ec2Api ec2, Topology topology, ConvergenceTracker tracker, TimeProvider time)
+    public PacedChangeWorkload(ICloudApi cloud, Topology topology, ConvergenceTracker tracker, TimeProvider time)
     {
-        this.ec2 = ec2;
+        this.cloud = cloud;
         this.tracker = tracker;
         this.time = time;
         own = topology.Addresses
@@ -58,10 +58,10 @@ public sealed class PacedChangeWorkload
         var choices = own[instance];
         var (address, home) = choices[(int)(context.Copy % choices.Length)];
         var present = address.Owner is null;
-        var action = present ? "AssignPrivateIpAddresses" : "UnassignPrivateIpAddresses";
         var result = await context.StepAsync(present ? "assign" : "unassign", async token =>
         {
-            var reply = await ec2.CallAsync(action, $"NetworkInterfaceId={home.Id}&PrivateIpAddress.1={address.Ip}", token).ConfigureAwait(false);
+            var reply = await (present ? cloud.AssignAsync(home.Id, address.Ip, reassign: false, token) : cloud.UnassignAsync(home.Id, address.Ip, token))
+                .ConfigureAwait(false);
             return reply.IsOk ? StepResult.Ok : StepResult.Fail(reply.ErrorCode!);
         }, StepTimeouts.Ec2).ConfigureAwait(false);
         if (!result.IsOk)

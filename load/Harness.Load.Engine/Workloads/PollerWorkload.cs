@@ -6,19 +6,21 @@ using Harness.Load.Http;
 namespace Harness.Load.Workloads;
 
 /// <summary>
-/// <c>pollers</c>: a metadata poller per instance, reading every one of its interfaces' <c>local-ipv4s</c> once per
-/// interval with an IMDSv2 token (renewed before it expires, or after a 401), at the instance's own metadata address.
+/// <c>pollers</c>: a metadata poller per instance, reading every one of its interfaces' addresses once per interval
+/// with a token (renewed before it expires, or after a 401), at the instance's own metadata address: EC2's
+/// <c>local-ipv4s</c> with an IMDSv2 token, or Alibaba's <c>private-ipv4s</c> (a JSON array) in its hardened mode, as
+/// <paramref name="dialect"/> says.
 /// Each read goes to the <see cref="ConvergenceTracker"/>. The engine injects instances ÷ interval polls per second
 /// and each poll takes the next instance in turn, so every instance is read once an interval. Metadata replies close
 /// their connection, as EC2's do, so every read is a new connection to the instance's own address.
 /// </summary>
-public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker, TimeSpan interval, TimeProvider time) : IDisposable
+public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker, TimeSpan interval, TimeProvider time, MetadataDialect dialect) : IDisposable
 {
     public const string Name = "pollers";
 
-    /// <summary>What the pollers ask for: EC2 allows up to six hours.</summary>
-    private const int TokenTtlSeconds = 21_600;
-    private const string TokenTtl = "21600";
+    /// <summary>What the pollers ask for: both clouds allow up to six hours.</summary>
+    private const int TokenTtlSeconds = MetadataDialect.TokenTtlSeconds;
+    private static readonly string TokenTtl = TokenTtlSeconds.ToString(CultureInfo.InvariantCulture);
 
     private readonly RawHttpClient?[] clients = topology.Instances
         .Select(i => i.Imds is { } imds ? new RawHttpClient(new IPEndPoint(IPAddress.Parse(imds.Host), imds.Port)) : null)
@@ -78,19 +80,20 @@ public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker
         {
             var start = time.GetTimestamp();
             string? body = null;
-            var result = await context.StepAsync("local-ipv4s", async cancellation =>
+            var result = await context.StepAsync(dialect.AddressesLeaf, async cancellation =>
             {
                 var reply = await client.SendAsync(
-                    RawHttpClient.Get(host, $"/latest/meta-data/network/interfaces/macs/{eni.Mac}/local-ipv4s", ("X-aws-ec2-metadata-token", token.Value)),
-                    cancellation).ConfigureAwait(false);
+                    RawHttpClient.Get(host, dialect.AddressesPath(eni.Mac), (dialect.TokenHeader, token.Value)), cancellation).ConfigureAwait(false);
                 if (reply.Status == (int)HttpStatusCode.Unauthorized)
                 {
                     instance.Token = null;
                 }
 
                 // 404: the interface is not in this instance's metadata yet (or any more); that is an answer too.
-                body = reply.Status switch { 200 => reply.BodyText, 404 => "", _ => null };
-                return body is not null ? StepResult.Ok : StepResult.Fail(reply.Status.ToString(CultureInfo.InvariantCulture));
+                body = reply.Status switch { 200 => dialect.Lines(reply.BodyText), 404 => "", _ => null };
+                return body is not null ? StepResult.Ok
+                    : reply.Status == 200 ? StepResult.Fail("MalformedBody")
+                    : StepResult.Fail(reply.Status.ToString(CultureInfo.InvariantCulture));
             }, StepTimeouts.Metadata).ConfigureAwait(false);
             if (result.IsOk && body is { } shown)
             {
@@ -105,7 +108,7 @@ public sealed class PollerWorkload(Topology topology, ConvergenceTracker tracker
         var result = await context.StepAsync("token", async cancellation =>
         {
             issued = await client.SendAsync(
-                RawHttpClient.Put(host, "/latest/api/token", null, "", ("X-aws-ec2-metadata-token-ttl-seconds", TokenTtl)), cancellation).ConfigureAwait(false);
+                RawHttpClient.Put(host, "/latest/api/token", null, "", (dialect.TokenTtlHeader, TokenTtl)), cancellation).ConfigureAwait(false);
             return issued.IsSuccess ? StepResult.Ok : StepResult.Fail(issued.Status.ToString(CultureInfo.InvariantCulture));
         }, StepTimeouts.Metadata).ConfigureAwait(false);
         if (result.IsOk)

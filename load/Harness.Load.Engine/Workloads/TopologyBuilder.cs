@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Harness.Domain.Catalog;
+using Harness.Domain.Clouds;
 
 namespace Harness.Load.Workloads;
 
@@ -30,6 +31,12 @@ public sealed record TopologyOptions(
     /// <summary>Told each VPC the set-up creates, as it is created: whoever owns the run can take the fleet down again.</summary>
     public Action<string>? VpcCreated { get; init; }
 
+    /// <summary>Which cloud's API builds the fleet; it decides which instance types there are.</summary>
+    public Cloud Cloud { get; init; } = Cloud.Aws;
+
+    /// <summary>The instance type a run uses unless told otherwise: four interfaces of 15 addresses on either cloud.</summary>
+    public static string DefaultInstanceType(Cloud cloud) => cloud == Cloud.Alibaba ? "ecs.g7.xlarge" : "m5.xlarge";
+
     /// <summary>A /18 has 16,379 usable addresses; leave room so a subnet never runs out mid-run.</summary>
     public const int AddressesPerSubnet = 16_000;
 
@@ -46,9 +53,12 @@ public sealed record TopologyOptions(
             return $"--interfaces ({Interfaces}) must be at least --instances ({Instances}): every instance has its primary interface";
         }
 
-        if (!InstanceTypeCatalog.TryGet(InstanceType, out var type))
+        var catalog = Cloud == Cloud.Alibaba ? AlibabaInstanceTypes.All : InstanceTypeCatalog.All;
+        if (!catalog.TryGetValue(InstanceType, out var type))
         {
-            return $"unknown instance type '{InstanceType}'";
+            return Cloud == Cloud.Alibaba
+                ? $"unknown Alibaba instance type '{InstanceType}'; the harness knows {string.Join(", ", catalog.Keys)}"
+                : $"unknown instance type '{InstanceType}'";
         }
 
         var perInstance = InterfacesPerInstanceMax;
@@ -71,23 +81,76 @@ public sealed record TopologyOptions(
 }
 
 /// <summary>
-/// Builds a <see cref="Topology"/> through the EC2 API alone (so it works on moto too): VPCs of /18 subnets, instances
-/// by RunInstances in batches, extra interfaces created and attached, floating addresses assigned by count. On a
-/// harness it then reads each instance's metadata endpoint from the control API.
+/// Builds a <see cref="Topology"/> through the cloud's API alone (EC2's works on moto too): VPCs of /18 subnets,
+/// instances launched in batches, extra interfaces created and attached, floating addresses assigned by count. On a
+/// harness it then reads each instance's metadata endpoint from the control API. Alibaba's fleet is
+/// <see cref="EcsFleetBuilder"/>'s, which also waits for its asynchronous states.
 /// </summary>
 public static class TopologyBuilder
 {
-    private const int Batch = 100;
+    internal const int Batch = 100;
 
-    public static async Task<Topology> BuildAsync(Ec2Api ec2, TopologyOptions options, Action<string> log, CancellationToken cancellation)
+    public static async Task<Topology> BuildAsync(ICloudApi cloud, TopologyOptions options, Action<string> log, CancellationToken cancellation)
     {
         if (options.Problem() is { } problem)
         {
             throw new LoadSetupException(problem);
         }
 
+        if (options.Cloud != cloud.Cloud)
+        {
+            throw new ArgumentException($"the options are for {options.Cloud}, the API is {cloud.Name}", nameof(options));
+        }
+
+        var (instances, addresses) = cloud switch
+        {
+            Ec2Api ec2 => await BuildEc2FleetAsync(ec2, options, log, cancellation).ConfigureAwait(false),
+            EcsApi ecs => await EcsFleetBuilder.BuildAsync(ecs, options, log, cancellation).ConfigureAwait(false),
+            _ => throw new ArgumentException($"no fleet builder for {cloud.Name}", nameof(cloud)),
+        };
+
+        var hasMetadata = await FindMetadataEndpointsAsync(cloud, instances, cancellation).ConfigureAwait(false);
+        if (hasMetadata && options.FlushPending)
+        {
+            await FlushAsync(cloud, log, cancellation).ConfigureAwait(false);
+        }
+
+        if (hasMetadata && options.SettleMetadata > TimeSpan.Zero)
+        {
+            await WaitInSyncAsync(cloud, instances, options.SettleMetadata, log, cancellation).ConfigureAwait(false);
+        }
+
+        return new Topology(instances, addresses, hasMetadata);
+    }
+
+    /// <summary>How many instances share a subnet, and how many subnets the fleet takes.</summary>
+    internal static (int PerSubnet, int Subnets) SubnetShare(TopologyOptions options)
+    {
         var perSubnet = Math.Max(1, TopologyOptions.AddressesPerSubnet / options.AddressesPerInstance);
-        var subnetCount = (options.Instances + perSubnet - 1) / perSubnet;
+        return (perSubnet, (options.Instances + perSubnet - 1) / perSubnet);
+    }
+
+    /// <summary>The launches: up to <see cref="Batch"/> instances each, every one in a single subnet, numbered from <c>First</c>.</summary>
+    internal static List<(string Subnet, int First, int Count)> LaunchBatches(IReadOnlyList<string> subnets, int perSubnet, int instances) =>
+        Enumerable.Range(0, subnets.Count)
+            .SelectMany(s =>
+            {
+                var first = s * perSubnet;
+                var count = Math.Min(perSubnet, instances - first);
+                return Enumerable.Range(0, (count + Batch - 1) / Batch).Select(b => (Subnet: subnets[s], First: first + (b * Batch), Count: Math.Min(Batch, count - (b * Batch))));
+            })
+            .ToList();
+
+    /// <summary>The extra interfaces, round-robin over the instances: which instance each goes to, at which device index.</summary>
+    internal static List<(SimInstance Instance, int Device)> Extras(SimInstance[] instances, TopologyOptions options) =>
+        Enumerable.Range(0, options.Interfaces - options.Instances)
+            .Select(e => (Instance: instances[e % options.Instances], Device: 1 + (e / options.Instances)))
+            .ToList();
+
+    private static async Task<(SimInstance[] Instances, List<FloatingAddress> Addresses)> BuildEc2FleetAsync(
+        Ec2Api ec2, TopologyOptions options, Action<string> log, CancellationToken cancellation)
+    {
+        var (perSubnet, subnetCount) = SubnetShare(options);
         var subnets = new List<string>();
         string? vpc = null;
         for (var s = 0; s < subnetCount; s++)
@@ -106,14 +169,7 @@ public static class TopologyBuilder
 
         log($"set-up: {subnets.Count} subnet(s) in {(subnets.Count + 3) / 4} VPC(s)");
         var instances = new SimInstance[options.Instances];
-        var batches = Enumerable.Range(0, subnets.Count)
-            .SelectMany(s =>
-            {
-                var first = s * perSubnet;
-                var count = Math.Min(perSubnet, options.Instances - first);
-                return Enumerable.Range(0, (count + Batch - 1) / Batch).Select(b => (Subnet: subnets[s], First: first + (b * Batch), Count: Math.Min(Batch, count - (b * Batch))));
-            })
-            .ToList();
+        var batches = LaunchBatches(subnets, perSubnet, options.Instances);
         var launched = 0;
         await Parallel.ForEachAsync(batches, Options(options, cancellation), async (batch, token) =>
         {
@@ -134,9 +190,7 @@ public static class TopologyBuilder
         }).ConfigureAwait(false);
 
         // Extra interfaces, round-robin, each in its instance's subnet at the next device index.
-        var extras = Enumerable.Range(0, options.Interfaces - options.Instances)
-            .Select(e => (Instance: instances[e % options.Instances], Device: 1 + (e / options.Instances)))
-            .ToList();
+        var extras = Extras(instances, options);
         var attached = 0;
         var added = new SimInterface[extras.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, extras.Count), Options(options, cancellation), async (e, token) =>
@@ -176,18 +230,7 @@ public static class TopologyBuilder
             }).ConfigureAwait(false);
         }
 
-        var hasMetadata = await FindMetadataEndpointsAsync(ec2, instances, cancellation).ConfigureAwait(false);
-        if (hasMetadata && options.FlushPending)
-        {
-            await FlushAsync(ec2, log, cancellation).ConfigureAwait(false);
-        }
-
-        if (hasMetadata && options.SettleMetadata > TimeSpan.Zero)
-        {
-            await WaitInSyncAsync(ec2, instances, options.SettleMetadata, log, cancellation).ConfigureAwait(false);
-        }
-
-        return new Topology(instances, addresses.Where(a => a is not null).SelectMany(a => a).ToList(), hasMetadata);
+        return (instances, addresses.Where(a => a is not null).SelectMany(a => a).ToList());
     }
 
     private static async Task<List<FloatingAddress>> ReadSecondariesAsync(Ec2Api ec2, SimInterface eni, CancellationToken token)
@@ -200,12 +243,12 @@ public static class TopologyBuilder
     }
 
     /// <summary>Reads every instance's own metadata endpoint from the control API; false when the target has none (moto).</summary>
-    private static async Task<bool> FindMetadataEndpointsAsync(Ec2Api ec2, SimInstance[] instances, CancellationToken cancellation)
+    private static async Task<bool> FindMetadataEndpointsAsync(ICloudApi cloud, SimInstance[] instances, CancellationToken cancellation)
     {
         InstanceList? list;
         try
         {
-            using var response = await ec2.Http.GetAsync(new Uri(ec2.Endpoint, "/_harness/instances"), cancellation).ConfigureAwait(false);
+            using var response = await cloud.Control.GetAsync(new Uri(cloud.ControlEndpoint, "/_harness/instances"), cancellation).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return false;
@@ -228,9 +271,9 @@ public static class TopologyBuilder
     }
 
     /// <summary>Set-up is not what a run measures: applies every pending metadata change now (<c>POST /_harness/propagation/flush</c>).</summary>
-    private static async Task FlushAsync(Ec2Api ec2, Action<string> log, CancellationToken cancellation)
+    private static async Task FlushAsync(ICloudApi cloud, Action<string> log, CancellationToken cancellation)
     {
-        using var response = await ec2.Http.PostAsync(new Uri(ec2.Endpoint, "/_harness/propagation/flush"), Ec2Api.NoBody(), cancellation).ConfigureAwait(false);
+        using var response = await cloud.Control.PostAsync(new Uri(cloud.ControlEndpoint, "/_harness/propagation/flush"), Ec2Api.NoBody(), cancellation).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new LoadSetupException($"could not flush the fleet's pending metadata (POST /_harness/propagation/flush answered {(int)response.StatusCode})");
@@ -244,14 +287,14 @@ public static class TopologyBuilder
     /// Waits until every instance's metadata shows what set-up did, so that the run's first changes are not measured
     /// against set-up changes still on their way. Gives up after <paramref name="limit"/> (a <c>never</c> model) and says so.
     /// </summary>
-    private static async Task WaitInSyncAsync(Ec2Api ec2, SimInstance[] instances, TimeSpan limit, Action<string> log, CancellationToken cancellation)
+    private static async Task WaitInSyncAsync(ICloudApi cloud, SimInstance[] instances, TimeSpan limit, Action<string> log, CancellationToken cancellation)
     {
         var ours = instances.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var said = false;
         while (true)
         {
-            var list = await ec2.Http.GetFromJsonAsync<InstanceList>(new Uri(ec2.Endpoint, "/_harness/instances"), cancellation).ConfigureAwait(false);
+            var list = await cloud.Control.GetFromJsonAsync<InstanceList>(new Uri(cloud.ControlEndpoint, "/_harness/instances"), cancellation).ConfigureAwait(false);
             var behind = (list?.Instances ?? []).Count(i => ours.Contains(i.InstanceId) && !i.InSync);
             if (behind == 0)
             {
@@ -279,11 +322,11 @@ public static class TopologyBuilder
         }
     }
 
-    private static ParallelOptions Options(TopologyOptions options, CancellationToken cancellation) =>
+    internal static ParallelOptions Options(TopologyOptions options, CancellationToken cancellation) =>
         new() { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellation };
 
     /// <summary>A line at every tenth of the way: <paramref name="done"/> just grew by <paramref name="added"/>.</summary>
-    private static void Report(Action<string> log, string what, int done, int added, int total)
+    internal static void Report(Action<string> log, string what, int done, int added, int total)
     {
         var step = Math.Max(1, total / 10);
         if (done / step != (done - added) / step)

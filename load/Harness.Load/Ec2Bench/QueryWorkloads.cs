@@ -31,9 +31,9 @@ internal sealed class QueryWorkloads(Ec2Api ec2, Ec2Fixture fixture)
     /// Sends <paramref name="request"/>: an EC2 error is kept in <paramref name="errors"/> (if first) and returned; a
     /// transport failure is kept too, then thrown, so that the step counts it under the exception's name.
     /// </summary>
-    public static async ValueTask<Ec2Reply> SendAsync(Ec2Api ec2, Ec2Request request, FirstError errors, CancellationToken token)
+    public static async ValueTask<ApiReply> SendAsync(Ec2Api ec2, Ec2Request request, FirstError errors, CancellationToken token)
     {
-        Ec2Reply reply;
+        ApiReply reply;
         try
         {
             reply = await ec2.SendAsync(request, token).ConfigureAwait(false);
