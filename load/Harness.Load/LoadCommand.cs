@@ -1,3 +1,6 @@
+using Harness.Domain.Clouds;
+using Harness.Domain.Delays;
+using Harness.Ecs;
 using Harness.Host;
 using Harness.Load.Ec2Bench;
 using Harness.Load.Imds;
@@ -40,16 +43,25 @@ internal static class LoadCommand
                    --delay SPEC                     sets the harness's delay model first, e.g. lognormal(median=500ms,p99=3s)
         mixed:     --describe-rate N                describes per second beside the churn (default rate/4)
                    --launch-rate N                  instances launched and terminated per second beside it (default 0)
+        cloud:     --cloud ec2                      ec2, or alibaba: the harness's Alibaba ECS/VPC API and Alibaba's metadata
+                                                    (the default --instance-type is then ecs.g7.xlarge)
         target:    --target URL[,URL…]              a running harness (or moto, for churn and describe-storm); several: the
                                                     processes of a harness cluster, each EC2 call to the next in turn;
                                                     otherwise one is embedded on loopback
+                   --ecs-target URL                 with --cloud alibaba and --target: the harness's ECS API (serve --ecs-port)
                    --control-token TOKEN            the target harness's control token (default HARNESS_CONTROL_TOKEN)
         output:    --report DIR                     report.md, report.html, report.json, steps.csv, timeline.csv, convergence.csv
                    --seed 1 --quiet
         """;
 
     /// <summary>The options of a workload command that are the command's rather than the plan's.</summary>
-    private static readonly string[] OwnNames = ["target", "control-token", "report", "quiet"];
+    private static readonly string[] OwnNames = ["cloud", "target", "ecs-target", "control-token", "report", "quiet"];
+
+    /// <summary>
+    /// How long the embedded harness's Alibaba resources stay Pending or Attaching: short, so that set-up is quick (the
+    /// runs measure metadata, not these); against <c>--target</c> they are what <c>serve --ecs-transition</c> says.
+    /// </summary>
+    private const string EmbeddedEcsTransition = "uniform(20ms,100ms)";
 
     /// <param name="self">How a new process of this program reaches this command line (<see cref="LoadCommandLine.RunAsync"/>).</param>
     public static async Task<int> RunAsync(string[] args, IReadOnlyList<string>? self = null)
@@ -107,7 +119,8 @@ internal static class LoadCommand
         if (!TryReadOptions(args, out var options, out var problem)
             || !TryKnown(workload, options, [.. LoadPlanReader.Names, .. OwnNames], out problem)
             || !TryTakeOwn(options, out var target, out var targets, out var controlToken, out var reportDir, out var quiet, out problem)
-            || !LoadPlanReader.TryRead(workload, options, out var plan, out problem))
+            || !TryTakeCloud(options, target, out var cloud, out var ecsTarget, out problem)
+            || !LoadPlanReader.TryRead(workload, options, out var plan, out problem, cloud))
         {
             // One sentence, exit 2, the way harness's own commands refuse arguments.
             await Console.Error.WriteLineAsync($"harness-load {workload}: {problem}");
@@ -136,26 +149,36 @@ internal static class LoadCommand
         try
         {
             IReadOnlyList<Uri> endpoint;
+            Uri? ecsEndpoint;
             if (target is null)
             {
                 // Fleets of up to a million instances: no vCPU quota may stop the load before the harness does.
-                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed) { VcpuLimit = int.MaxValue });
+                embedded = HarnessApp.Build(new HarnessHostOptions(0, 0, plan.Seed)
+                {
+                    VcpuLimit = int.MaxValue,
+                    EcsPort = 0,
+                    Ecs = new EcsOptions { Transition = DelaySpec.Parse(EmbeddedEcsTransition) },
+                });
                 await embedded.StartAsync(cancellation.Token);
                 endpoint = [new Uri(embedded.Ec2Url + "/")];
+                ecsEndpoint = new Uri(embedded.EcsUrl + "/");
                 // The embedded harness is the run's own, so its set-up's pending changes can be flushed rather than waited for.
                 plan = plan with { Topology = plan.Topology with { FlushPending = true } };
-                Log($"embedded harness: EC2 {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}");
+                Log(cloud == Cloud.Alibaba
+                    ? $"embedded harness: ECS/VPC {embedded.EcsUrl} (Pending and Attaching last {EmbeddedEcsTransition}), control API {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}"
+                    : $"embedded harness: EC2 {embedded.Ec2Url}, metadata on port {embedded.ImdsPort}");
             }
             else
             {
                 endpoint = targets;
+                ecsEndpoint = ecsTarget;
             }
 
             var display = new LiveProgress(Console.Error, quiet);
             var command = "harness-load " + string.Join(' ', new[] { workload }.Concat(args));
             // The token goes to a --target harness only: the embedded one requires none.
             var outcome = await LoadRunner.RunAsync(
-                plan, endpoint, command, TimeProvider.System, Log, display.Show, cancellation.Token, target is null ? null : controlToken);
+                plan, endpoint, command, TimeProvider.System, Log, display.Show, cancellation.Token, target is null ? null : controlToken, ecsEndpoint);
             display.Done();
             ConsoleTable.Write(outcome.Report, Console.Out);
             if (reportDir is not null)
@@ -188,7 +211,8 @@ internal static class LoadCommand
         }
         catch (Exception error) when (IsTargetTrouble(error))
         {
-            await Console.Error.WriteLineAsync($"harness-load: cannot use {(target is null ? "the embedded harness" : string.Join(", ", targets))} as an EC2 endpoint: {error.Message}");
+            var what = target is null ? "the embedded harness" : cloud == Cloud.Alibaba ? $"{ecsTarget} (control API {target})" : string.Join(", ", targets);
+            await Console.Error.WriteLineAsync($"harness-load: cannot use {what} as {(cloud == Cloud.Alibaba ? "an Alibaba ECS" : "an EC2")} endpoint: {error.Message}");
             return 1;
         }
         finally
@@ -289,6 +313,56 @@ internal static class LoadCommand
 
             targets = urls;
             target = urls[0];
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes <c>--cloud</c> and <c>--ecs-target</c>. Alibaba's API is on a port of its own (<c>serve --ecs-port</c>) that
+    /// the control API does not name, so a <c>--target</c> harness's must be given.
+    /// </summary>
+    internal static bool TryTakeCloud(Dictionary<string, string> options, Uri? target, out Cloud cloud, out Uri? ecsTarget, out string problem)
+    {
+        problem = "";
+        ecsTarget = null;
+        cloud = Cloud.Aws;
+        switch (options.Remove("cloud", out var name) ? name : "ec2")
+        {
+            case "ec2":
+                break;
+            case "alibaba":
+                cloud = Cloud.Alibaba;
+                break;
+            default:
+                problem = $"--cloud must be ec2 or alibaba, not '{name}'";
+                return false;
+        }
+
+        if (options.Remove("ecs-target", out var text))
+        {
+            if (cloud != Cloud.Alibaba)
+            {
+                problem = "--ecs-target is the Alibaba ECS API of a --cloud alibaba run: add --cloud alibaba or drop it";
+                return false;
+            }
+
+            if (target is null)
+            {
+                problem = "--ecs-target names a running harness's ECS API: give its control API as --target too (without either, one is embedded)";
+                return false;
+            }
+
+            if (!Uri.TryCreate(text, UriKind.Absolute, out ecsTarget) || ecsTarget.Scheme is not ("http" or "https"))
+            {
+                problem = $"--ecs-target must be the harness's ECS API base URL, such as http://127.0.0.1:4582, not '{text}'";
+                return false;
+            }
+        }
+        else if (cloud == Cloud.Alibaba && target is not null)
+        {
+            problem = "--cloud alibaba with --target needs --ecs-target URL, the harness's ECS API (serve --ecs-port, http://127.0.0.1:4582 by default)";
+            return false;
         }
 
         return true;
