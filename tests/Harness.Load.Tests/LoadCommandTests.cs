@@ -17,7 +17,14 @@ public sealed class LoadCommandTests
     [InlineData("churn --target http://127.0.0.1:4580,127.0.0.1:4680", "harness-load churn: --target must be the harness's base URL, such as http://127.0.0.1:4580, or several separated by commas, not '127.0.0.1:4680'")]
     [InlineData("churn --target", "harness-load churn: --target needs a value")]
     [InlineData("churn --warp 9", "harness-load churn: unknown option '--warp'; churn takes --duration, --rate, --load, --warm-up, --instances, --interfaces, "
-        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --launch-rate, --max-concurrency, --delay, --seed, --settle, --target, --control-token, --report, --quiet, --help")]
+        + "--addresses-per-interface, --instance-type, --poll-interval, --describe-rate, --launch-rate, --max-concurrency, --delay, --seed, --settle, --cloud, --target, "
+        + "--ecs-target, --control-token, --report, --quiet, --help")]
+    [InlineData("churn --cloud aws", "harness-load churn: --cloud must be ec2 or alibaba, not 'aws'")]
+    [InlineData("churn --cloud alibaba --target http://127.0.0.1:4580", "harness-load churn: --cloud alibaba with --target needs --ecs-target URL, the harness's ECS API")]
+    [InlineData("pollers --ecs-target http://127.0.0.1:4582", "harness-load pollers: --ecs-target is the Alibaba ECS API of a --cloud alibaba run: add --cloud alibaba or drop it")]
+    [InlineData("churn --cloud alibaba --ecs-target http://127.0.0.1:4582", "harness-load churn: --ecs-target names a running harness's ECS API: give its control API as --target too")]
+    [InlineData("churn --cloud alibaba --target http://127.0.0.1:4580 --ecs-target ftp://x", "harness-load churn: --ecs-target must be the harness's ECS API base URL")]
+    [InlineData("churn --cloud alibaba --instance-type m5.xlarge", "harness-load churn: unknown Alibaba instance type 'm5.xlarge'; the harness knows ecs.g7.large")]
     [InlineData("pollers -x", "harness-load pollers: unknown option '-x'")]
     [InlineData("scale --target http://127.0.0.1:1 --colour red", "harness-load scale: unknown option '--colour'; scale takes --target, --harness-pid, --stages, "
         + "--addresses-per-interface, --describe-for, --json, --control-token, --help")]
@@ -146,6 +153,27 @@ public sealed class LoadCommandTests
         Assert.True(code == 0, output + error);
         Assert.Equal(1, refusedCode);
         Assert.Contains("401", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_alibaba_run_against_a_target_drives_its_ECS_API_and_reads_its_metadata()
+    {
+        await using var harness = HarnessApp.Build(new HarnessHostOptions(0, 0)
+        {
+            Ecs = new Harness.Ecs.EcsOptions { Transition = Harness.Domain.Delays.DelaySpec.Parse("uniform(10ms,50ms)") },
+        });
+        await harness.StartAsync();
+
+        var (code, output, error) = await RunAsync(
+            $"pollers --cloud alibaba --instances 3 --duration 1s --rate 3 --poll-interval 50ms --settle 1s --delay fixed(100ms) --warm-up 0s --quiet "
+            + $"--target {harness.Ec2Url} --ecs-target {harness.EcsUrl}",
+            TimeSpan.FromMinutes(2));
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("harness-load pollers on Alibaba Cloud ECS", output, StringComparison.Ordinal);
+        Assert.Contains("pollers / private-ipv4s", output, StringComparison.Ordinal);
+        Assert.Contains("convergence: model fixed(100ms)", output, StringComparison.Ordinal);
+        Assert.Contains("set-up: 3/3 instances Running", error, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string args, TimeSpan limit)
