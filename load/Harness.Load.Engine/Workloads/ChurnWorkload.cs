@@ -97,7 +97,7 @@ public sealed class ChurnWorkload
     /// </summary>
     private async ValueTask ReassignAsync(ScenarioContext context, FloatingAddress address, SimInterface owner, SimInterface target)
     {
-        var released = false;
+        long? releasedAt = null;
         var result = await context.StepAsync("reassign", async token =>
         {
             if (!cloud.ReassignsInOneCall)
@@ -108,7 +108,7 @@ public sealed class ChurnWorkload
                     return StepResult.Fail(off.ErrorCode!);
                 }
 
-                released = true;
+                releasedAt = time.GetTimestamp();
             }
 
             var reply = await cloud.AssignAsync(target.Id, address.Ip, reassign: cloud.ReassignsInOneCall, token).ConfigureAwait(false);
@@ -118,16 +118,17 @@ public sealed class ChurnWorkload
         {
             Confirmed(context, address, target, present: true);
         }
-        else if (released)
+        else if (releasedAt is { } unassignedAt)
         {
-            Confirmed(context, address, owner, present: false);
+            Confirmed(context, address, owner, present: false, unassignedAt);
         }
     }
 
-    private void Confirmed(ScenarioContext context, FloatingAddress address, SimInterface target, bool present)
+    /// <param name="replyAt">When the API confirmed the change; now unless given.</param>
+    private void Confirmed(ScenarioContext context, FloatingAddress address, SimInterface target, bool present, long? replyAt = null)
     {
-        var replyAt = time.GetTimestamp();
+        replyAt ??= time.GetTimestamp();
         address.Owner = present ? target : null;
-        tracker?.Register(address, target, present, replyAt, context.Measuring);
+        tracker?.Register(address, target, present, replyAt.Value, context.Measuring);
     }
 }
