@@ -76,4 +76,33 @@ public sealed class AlibabaRunnerTests
         Assert.Contains("AssignPrivateIpAddresses failed: InvalidPrivateIpAddress.Duplicated", report.Error, StringComparison.Ordinal);
         Assert.StartsWith("not judged", report.Expectations.Single().Evidence, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_load_block_drives_the_ecs_api_and_reads_alibaba_metadata()
+    {
+        var report = await RunCommand.RunEmbeddedAsync(
+            ScenarioParser.Parse("test.yaml", $$"""
+                name: test
+                cloud: alibaba
+                seed: 3
+                clock: real
+                propagation: { imds: fixed(300ms) }
+                load: { workload: churn, rate: 20, instances: 4, poll-interval: 100ms, warm-up: 0s }
+                {{Topology}}
+                steps:
+                  - sleep: 12s
+                """),
+            RunProgress.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(report.Passed, Failures(report));
+        var load = Assert.Single(report.Loads);
+        Assert.Equal((LoadRunReport.Stopped, "the steps ended"), (load.Outcome, load.Detail));
+        var result = load.Report!;
+
+        // It drove the ECS port (an Alibaba run names it beside the control API), its churn moved addresses there with no failure
+        // but what the stop cut off, and its pollers saw the moves in Alibaba's metadata tree.
+        Assert.Contains("(control API ", result.Target, StringComparison.Ordinal);
+        Assert.True(load.Calls > 20, $"{load.Calls} calls");
+        Assert.All(result.Scenarios.SelectMany(s => s.Steps).SelectMany(t => t.FailuresByCode), f => Assert.Equal("stopped", f.Code));
+        Assert.True(result.Convergence!.Converged > 0, $"{result.Convergence.Converged} of {result.Convergence.Changes} changes converged");
+    }
 }

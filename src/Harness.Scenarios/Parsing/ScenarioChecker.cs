@@ -98,11 +98,6 @@ internal sealed class ScenarioChecker
                 reader.Error(step.Mark, refused);
             }
         }
-
-        if (scenario.Load.Count > 0)
-        {
-            reader.Error(new SourceMark(1, 1), "A load: block drives the EC2 API; it is not supported in cloud: alibaba scenarios.");
-        }
     }
 
     private void CheckTopology()

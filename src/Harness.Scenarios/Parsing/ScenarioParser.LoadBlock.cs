@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Harness.Domain.Clouds;
 using Harness.Load.Workloads;
 using Harness.Scenarios.Model;
 using YamlDotNet.RepresentationModel;
@@ -13,7 +14,7 @@ namespace Harness.Scenarios.Parsing;
 /// </summary>
 public static partial class ScenarioParser
 {
-    private static List<LoadSpec> ReadLoadBlock(YamlReader reader, YamlNode key, YamlNode node, int seed, ClockMode clock)
+    private static List<LoadSpec> ReadLoadBlock(YamlReader reader, YamlNode key, YamlNode node, int seed, ClockMode clock, Cloud cloud)
     {
         if (clock == ClockMode.Virtual)
         {
@@ -27,10 +28,10 @@ public static partial class ScenarioParser
             reader.Error(node, "'load' lists no workload: give a mapping (workload: mixed, rate: 20, …) or a list of them.");
         }
 
-        return [.. entries.Select(entry => ReadLoad(reader, entry, seed)).OfType<LoadSpec>()];
+        return [.. entries.Select(entry => ReadLoad(reader, entry, seed, cloud)).OfType<LoadSpec>()];
     }
 
-    private static LoadSpec? ReadLoad(YamlReader reader, YamlNode node, int seed)
+    private static LoadSpec? ReadLoad(YamlReader reader, YamlNode node, int seed, Cloud cloud)
     {
         // Any key is taken here: the options are checked below, in LoadPlanReader's words.
         if (reader.Map(node, "a load block") is not { } map)
@@ -62,7 +63,7 @@ public static partial class ScenarioParser
 
         if (!LoadPlan.Workloads.Contains(workload))
         {
-            LoadPlanReader.TryRead(workload, new Dictionary<string, string>(), out _, out var unknown);
+            LoadPlanReader.TryRead(workload, new Dictionary<string, string>(), out _, out var unknown, cloud);
             reader.Error(map["workload"]!, LoadProblem(unknown));
             return null;
         }
@@ -73,13 +74,13 @@ public static partial class ScenarioParser
         remaining.TryAdd("seed", seed.ToString(CultureInfo.InvariantCulture));
         while (true)
         {
-            if (LoadPlanReader.TryRead(workload, remaining, out var plan, out var problem))
+            if (LoadPlanReader.TryRead(workload, remaining, out var plan, out var problem, cloud))
             {
                 return reader.Errors.Count > errors ? null : new LoadSpec(workload, options, start, plan, map.Mark);
             }
 
             var left = options.Where(o => remaining.ContainsKey(o.Key)).ToList();
-            if (WrongAlone(workload, left, problem) is { } culprit)
+            if (WrongAlone(workload, left, problem, cloud) is { } culprit)
             {
                 reader.Error(LoadPlanReader.Names.Contains(culprit) ? map[culprit]! : map.KeyNode(culprit), LoadProblem(problem));
                 remaining.Remove(culprit);
@@ -95,8 +96,8 @@ public static partial class ScenarioParser
     }
 
     /// <summary>The option that is wrong on its own, in the very words of <paramref name="problem"/>; null when none is.</summary>
-    private static string? WrongAlone(string workload, List<KeyValuePair<string, string>> options, string problem) =>
-        options.FirstOrDefault(o => !LoadPlanReader.TryRead(workload, new Dictionary<string, string> { [o.Key] = o.Value }, out _, out var alone)
+    private static string? WrongAlone(string workload, List<KeyValuePair<string, string>> options, string problem, Cloud cloud) =>
+        options.FirstOrDefault(o => !LoadPlanReader.TryRead(workload, new Dictionary<string, string> { [o.Key] = o.Value }, out _, out var alone, cloud)
             && alone == problem).Key;
 
     /// <summary>A LoadPlanReader problem as the parser's other errors read: a sentence, without the command line's dashes.</summary>

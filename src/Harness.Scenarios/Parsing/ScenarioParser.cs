@@ -197,7 +197,7 @@ public static partial class ScenarioParser
         }
 
         var steps = ReadSteps(reader, top.Sequence("steps"));
-        var load = top["load"] is { } loadNode ? ReadLoadBlock(reader, top.KeyNode("load"), loadNode, seed, clock) : [];
+        var load = top["load"] is { } loadNode ? ReadLoadBlock(reader, top.KeyNode("load"), loadNode, seed, clock, cloud) : [];
         return name is null || topology is null ? null
             : new Scenario(name, top.String("description"), reader.File, seed, clock, region, propagation, topology, steps) { Load = load, Cloud = cloud };
     }

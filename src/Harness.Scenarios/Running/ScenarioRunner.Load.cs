@@ -7,8 +7,8 @@ using Harness.Scenarios.Reports;
 namespace Harness.Scenarios.Running;
 
 /// <summary>
-/// The scenario's <c>load:</c>. Each workload starts at its offset from time zero, beside the steps, against the same EC2
-/// endpoint and without the steps' header: its calls are the world's, so the faults in force touch them. It builds a
+/// The scenario's <c>load:</c>. Each workload starts at its offset from time zero, beside the steps, against the same API
+/// (EC2's, or on <c>cloud: alibaba</c> the ECS and VPC APIs) and without the steps' header: its calls are the world's, so the faults in force touch them. It builds a
 /// fleet of its own (its own VPCs, subnets and instances, taken down with the scenario's own at the clean-up) and stops
 /// when it has run its course or when the steps end, whichever comes first. It always stops before the run's clean-up
 /// (faults cleared, the report gathered, propagation settings put back), so the load never runs into a half-cleaned
@@ -81,7 +81,8 @@ public sealed partial class ScenarioRunner
         try
         {
             var command = $"{scenario.File}:{spec.Mark.Line}: load: {{ workload: {spec.Workload}{string.Concat(spec.Options.Select(o => $", {o.Key}: {o.Value}"))} }}";
-            var outcome = await LoadRunner.RunAsync(spec.Plan with { Topology = spec.Plan.Topology with { VpcCreated = NoteLoadVpc } }, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken);
+            var outcome = await LoadRunner.RunAsync(spec.Plan with { Topology = spec.Plan.Topology with { VpcCreated = NoteLoadVpc } }, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken,
+                IsAlibaba ? ecsEndpoint ?? throw new StepException("a cloud: alibaba scenario's load needs the harness's ECS endpoint (run --ecs-target URL beside --target)") : null);
             var stopped = outcome.Run.Cancelled;
             var detail = !stopped ? "it ran its course" : Token.IsCancellationRequested ? "the run stopped" : "the steps ended";
             var report = LoadReport(spec, began, running, clock.Elapsed.TotalSeconds, stopped ? LoadRunReport.Stopped : LoadRunReport.Completed, detail,

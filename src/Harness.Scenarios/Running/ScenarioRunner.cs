@@ -18,6 +18,9 @@ public sealed partial class ScenarioRunner
 
     /// <summary>The ECS/VPC API, when the run knows the harness's ECS endpoint (a <c>cloud: alibaba</c> scenario needs it).</summary>
     private readonly EcsClient? ecs;
+
+    /// <summary>The ECS endpoint itself, which an Alibaba scenario's <c>load:</c> drives.</summary>
+    private readonly Uri? ecsEndpoint;
     private readonly ControlClient control;
     private readonly string? controlToken;
     private readonly Uri harness;
@@ -58,6 +61,7 @@ public sealed partial class ScenarioRunner
         Uri? ecsEndpoint, CancellationToken cancellation)
     {
         ecs = ecsEndpoint is null ? null : new EcsClient(http, ecsEndpoint, scenario.Region);
+        this.ecsEndpoint = ecsEndpoint;
         this.scenario = scenario;
         this.shared = shared;
         this.keep = keep;
