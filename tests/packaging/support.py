@@ -1,10 +1,39 @@
 """What the packaging tests share: a free loopback port, and waiting for a harness process to answer its health check."""
+import random
 import socket
 import time
 import urllib.request
 
 
+def _ephemeral_low():
+    """The first port the kernel hands outgoing connections (32768 when it cannot be read)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            return int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_taken = set()
+
+
 def free_port():
+    """A port free on every address, below the kernel's ephemeral range: a port the kernel picks for us (port 0) is an
+    ephemeral one, which an outgoing connection elsewhere on the machine may take before the harness binds it (the
+    metadata listener binds 0.0.0.0, where any such connection conflicts). Never the same port twice in one process."""
+    picker = random.SystemRandom()
+    low = min(_ephemeral_low(), 32768)
+    for _ in range(200):
+        port = picker.randrange(10000, low)
+        if port in _taken:
+            continue
+        try:
+            with socket.socket() as s:
+                s.bind(("0.0.0.0", port))
+        except OSError:
+            continue
+        _taken.add(port)
+        return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
