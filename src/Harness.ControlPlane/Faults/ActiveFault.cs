@@ -37,12 +37,16 @@ public sealed class ActiveFault(string id, string name, FaultSpec spec, string s
 
     /// <summary>
     /// Whether an API call (EC2's or Alibaba's) is in this fault's scope: its action matches, and the instance or
-    /// interface the fault names, if any, is the value of one of the call's parameters.
+    /// interface the fault names, if any, is the value of one of the call's parameters, or an item of one given as a JSON
+    /// array (Alibaba's <c>InstanceIds=["i-a","i-b"]</c>).
     /// </summary>
     public bool Covers(string action, IReadOnlyDictionary<string, string> parameters) =>
         Spec.MatchesAction(action)
-        && (Spec.Instance is null || parameters.Values.Contains(Spec.Instance))
-        && (Spec.Interface is null || parameters.Values.Contains(Spec.Interface));
+        && (Spec.Instance is null || Names(parameters, Spec.Instance))
+        && (Spec.Interface is null || Names(parameters, Spec.Interface));
+
+    private static bool Names(IReadOnlyDictionary<string, string> parameters, string id) =>
+        parameters.Values.Any(v => v == id || (v.StartsWith('[') && v.Contains($"\"{id}\"", StringComparison.Ordinal)));
 
     /// <summary>Whether this request is among the <see cref="FaultSpec.Rate"/> touched.</summary>
     public bool Roll() => Spec.Rate is not { } rate || rate >= 1 || (rate > 0 && NextRandom().NextDouble() < rate);

@@ -497,4 +497,17 @@ public sealed class FaultBookTests
 
         Assert.Equal(covers, fault.Covers(instance, networkInterface));
     }
+    [Theory]
+    [InlineData("InstanceId", "i-1", true)]
+    [InlineData("InstanceIds", "[\"i-0\",\"i-1\"]", true)] // Alibaba's JSON-array list
+    [InlineData("InstanceIds", "[\"i-10\"]", false)] // an item that only contains the id
+    [InlineData("InstanceId", "i-10", false)]
+    [InlineData("Description", "about i-1", false)]
+    public void Covers_ACall_WhenAParameterOrAJsonArrayItemNamesTheInstance(string name, string value, bool covers)
+    {
+        using var book = new FaultBook(new HarnessOptions(), time);
+        var fault = book.Add(FaultSpec.Parse("ec2-error(code=InternalError, instance=i-1)"), null, "api", out _)!;
+
+        Assert.Equal(covers, fault.Covers("DescribeInstances", new Dictionary<string, string> { [name] = value, ["RegionId"] = "cn-hangzhou" }));
+    }
 }
