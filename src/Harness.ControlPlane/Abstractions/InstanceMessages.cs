@@ -8,12 +8,16 @@ namespace Harness.ControlPlane.Abstractions;
 [Immutable]
 public sealed record LaunchInterface(string NetworkInterfaceId, string AttachmentId, int DeviceIndex, int NetworkCardIndex, bool DeleteOnTermination);
 
+/// <summary>
+/// One instance to launch. <paramref name="Stopped"/>: it is created stopped (Alibaba's CreateInstance), holding no vCPUs
+/// once launched, and its metadata service never sees it running until it is started.
+/// </summary>
 [GenerateSerializer]
 [Immutable]
 public sealed record LaunchSpec(
     string Region, string InstanceId, string ReservationId, int AmiLaunchIndex, string ImageId, string InstanceType,
     string SubnetId, string VpcId, string AvailabilityZone, string? KeyName, string? ClientToken, MetadataOptionsView MetadataOptions,
-    ImmutableArray<LaunchInterface> Interfaces, ImmutableArray<Tag> Tags);
+    ImmutableArray<LaunchInterface> Interfaces, ImmutableArray<Tag> Tags, bool Stopped = false);
 
 [GenerateSerializer]
 [Immutable]

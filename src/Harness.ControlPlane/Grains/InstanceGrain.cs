@@ -88,9 +88,16 @@ internal sealed class InstanceGrain(
             throw;
         }
 
+        if (spec.Stopped)
+        {
+            // The quota was met as a launch meets it; a stopped instance holds none of it.
+            await ReleaseVcpusAsync(spec.InstanceType);
+        }
+
         state.TryGetInterface(primaryNic.NetworkInterfaceId, out _, out var primary);
         view = new InstanceView(
-            spec.InstanceId, spec.ReservationId, spec.AmiLaunchIndex, spec.ImageId, spec.InstanceType, InstanceStateView.Running, "",
+            spec.InstanceId, spec.ReservationId, spec.AmiLaunchIndex, spec.ImageId, spec.InstanceType,
+            spec.Stopped ? InstanceStateView.Stopped : InstanceStateView.Running, "",
             spec.SubnetId, spec.VpcId, spec.AvailabilityZone, Domain.Net.Ipv4.Format(primary.Primary), time.GetUtcNow(),
             spec.KeyName, spec.ClientToken, spec.MetadataOptions, attachments.ToImmutable(), spec.Tags);
         return Publish();

@@ -103,7 +103,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
     {
         var vpc = Vpc(vpcId);
         var groups = state.SecurityGroups.Values.Where(g => g.VpcId == vpcId).ToList();
-        if (subnetsByVpc[vpcId].Count > 0 || groups.Any(g => g.GroupName != "default"))
+        if (subnetsByVpc[vpcId].Count > 0 || groups.Any(g => !IsDefaultGroup(g)))
         {
             throw Ec2Errors.DependencyViolation($"The vpc '{vpc.VpcId}' has dependencies and cannot be deleted.");
         }
@@ -178,7 +178,7 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
             throw SecurityGroupNotFound(groupId);
         }
 
-        if (group.GroupName == "default")
+        if (IsDefaultGroup(group))
         {
             throw new Ec2Exception("CannotDelete", $"the specified group: \"{groupId}\" name: \"default\" cannot be deleted by a user");
         }
@@ -191,6 +191,9 @@ internal sealed partial class RegionGrain(RegionDirectory regions, HarnessOption
         SetEntry(state, ReadModelTable.SecurityGroups, groupId, null);
         return Task.CompletedTask;
     }
+
+    /// <summary>EC2's VPC default group, which goes with its VPC; Alibaba has none, and a group a user named "default" is theirs.</summary>
+    private bool IsDefaultGroup(SecurityGroupView group) => state.Cloud == Cloud.Aws && group.GroupName == "default";
 
     public Task UpdateTagsAsync(string resourceId, TagUpdate update)
     {

@@ -8,6 +8,9 @@ internal static class EcsActions
         {
             ["CreateSecurityGroup"] = SecurityGroupActions.CreateSecurityGroup,
             ["DescribeSecurityGroups"] = SecurityGroupActions.DescribeSecurityGroups,
+            ["DeleteSecurityGroup"] = SecurityGroupActions.DeleteSecurityGroup,
+            ["DescribeRegions"] = RegionActions.DescribeRegions,
+            ["DescribeZones"] = RegionActions.DescribeZones,
             ["CreateNetworkInterface"] = EniActions.CreateNetworkInterface,
             ["DescribeNetworkInterfaces"] = EniActions.DescribeNetworkInterfaces,
             ["DescribeNetworkInterfaceAttribute"] = EniActions.DescribeNetworkInterfaceAttribute,
@@ -18,6 +21,7 @@ internal static class EcsActions
             ["AttachNetworkInterface"] = AttachActions.AttachNetworkInterface,
             ["DetachNetworkInterface"] = AttachActions.DetachNetworkInterface,
             ["RunInstances"] = RunInstancesAction.RunInstances,
+            ["CreateInstance"] = RunInstancesAction.CreateInstance,
             ["DescribeInstances"] = InstanceActions.DescribeInstances,
             ["DescribeInstanceStatus"] = InstanceActions.DescribeInstanceStatus,
             ["DescribeInstanceAttribute"] = InstanceActions.DescribeInstanceAttribute,

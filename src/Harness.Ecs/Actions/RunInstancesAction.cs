@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Harness.ControlPlane.Abstractions;
 using Harness.ControlPlane.ReadModel;
 using Harness.Domain.Catalog;
+using Harness.Domain.Clouds;
 using Harness.Domain.Errors;
 using Harness.Ecs.Protocol;
 
@@ -9,7 +10,8 @@ namespace Harness.Ecs.Actions;
 
 /// <summary>
 /// RunInstances: Amount instances in a vSwitch, each with a Primary ENI. Asynchronous on Alibaba: the ids come back at
-/// once and each instance is <c>Pending</c> for a drawn delay, then <c>Running</c>.
+/// once and each instance is <c>Pending</c> for a drawn delay, then <c>Running</c>. CreateInstance, the older call, makes
+/// one the same way that ends <c>Stopped</c> (StartInstance starts it).
 /// </summary>
 internal static class RunInstancesAction
 {
@@ -27,13 +29,23 @@ internal static class RunInstancesAction
 
     public static async Task RunInstances(EcsContext context)
     {
-        var ids = await ClientTokenCall.RunAsync(context, () => Launch(context));
+        var ids = await ClientTokenCall.RunAsync(context, () => Launch(context, createInstance: false));
         context.Body["InstanceIdSets"] = Paging.Wrap("InstanceIdSet", ids.Select(id => (JsonNode)id));
         context.Body["OrderId"] = "";
         context.Body["TradePrice"] = 0;
     }
 
-    private static async Task<string[]> Launch(EcsContext context)
+    /// <summary>One instance, created <c>Stopped</c> (shown <c>Pending</c> for a drawn delay first); its ClientToken as RunInstances'.</summary>
+    public static async Task CreateInstance(EcsContext context)
+    {
+        var ids = await ClientTokenCall.RunAsync(context, () => Launch(context, createInstance: true));
+        context.Body["InstanceId"] = ids[0];
+        context.Body["OrderId"] = "";
+        context.Body["TradePrice"] = 0;
+    }
+
+    /// <summary>RunInstances' Amount/MinAmount instances, or (<paramref name="createInstance"/>) one created stopped.</summary>
+    private static async Task<string[]> Launch(EcsContext context, bool createInstance)
     {
         var p = context.Parameters;
         var typeName = p.Require("InstanceType");
@@ -67,8 +79,8 @@ internal static class RunInstancesAction
             }
         }
 
-        var amount = p.GetInt("Amount") ?? 1;
-        var minAmount = p.GetInt("MinAmount") ?? amount;
+        var amount = createInstance ? 1 : p.GetInt("Amount") ?? 1;
+        var minAmount = createInstance ? 1 : p.GetInt("MinAmount") ?? amount;
         if (amount is < 1 or > 100 || minAmount < 1 || minAmount > amount)
         {
             throw AlibabaErrors.InvalidParameter(amount is < 1 or > 100 ? "Amount" : "MinAmount");
@@ -91,10 +103,14 @@ internal static class RunInstancesAction
             tags = tags.Add(new Tag(Names.HostNameKey, hostName));
         }
 
-        if (p.GetBool("DryRun") == true)
+        if (p.Get("RamRoleName") is { } role)
         {
-            throw new AlibabaException("DryRunOperation", "Request validation has been passed with DryRun flag set.");
+            // There is no RAM here to look the role up in: any well-formed name is taken.
+            tags = tags.Add(new Tag(AlibabaNames.RamRoleKey, IsRoleName(role) ? role : throw AlibabaErrors.InvalidParameter(
+                "RamRoleName", $"The specified parameter \"RamRoleName\" ({role}) is not valid: 1 to 64 letters, digits and hyphens.")));
         }
+
+        AlibabaErrors.ThrowIfDryRun(p);
 
         var free = vSwitch.AvailableIpAddressCount;
         if (free < minAmount)
@@ -120,7 +136,7 @@ internal static class RunInstancesAction
                 var spec = new LaunchSpec(
                     context.Region.Name, instanceIds[index], reservationId, index, p.Get("ImageId") ?? "aliyun_3_x64_20G_alibase_20240819.vhd",
                     typeName, vSwitch.SubnetId, vSwitch.VpcId, vSwitch.AvailabilityZone, null, p.Get("ClientToken"), metadata,
-                    [new LaunchInterface(identity.NetworkInterfaceId, attachmentId, 0, 0, DeleteOnTermination: true)], tags);
+                    [new LaunchInterface(identity.NetworkInterfaceId, attachmentId, 0, 0, DeleteOnTermination: true)], tags, Stopped: createInstance);
                 await context.Grain<IInstanceGrain>(instanceIds[index]).LaunchAsync(spec);
             }
             catch (Ec2Exception)
@@ -147,4 +163,6 @@ internal static class RunInstancesAction
 
         return [.. launched.Select(l => l.InstanceId)];
     }
+
+    private static bool IsRoleName(string name) => name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 }

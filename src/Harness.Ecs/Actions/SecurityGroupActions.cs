@@ -4,7 +4,10 @@ using Harness.Ecs.Protocol;
 
 namespace Harness.Ecs.Actions;
 
-/// <summary>CreateSecurityGroup and DescribeSecurityGroups: an ENI needs a group of its VPC, and an Alibaba VPC has none of its own.</summary>
+/// <summary>
+/// CreateSecurityGroup, DescribeSecurityGroups and DeleteSecurityGroup: an ENI needs a group of its VPC, and an Alibaba VPC
+/// has none of its own.
+/// </summary>
 internal static class SecurityGroupActions
 {
     public static async Task CreateSecurityGroup(EcsContext context)
@@ -37,5 +40,20 @@ internal static class SecurityGroupActions
             ["Tags"] = Names.RenderTags(g.Tags, "TagKey", "TagValue"),
         }));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A group no ENI is in (an instance's primary ENI included): otherwise <c>DependencyViolation</c> (403), as ECS answers
+    /// "There is still instance(s) in the specified security group."
+    /// </summary>
+    public static async Task DeleteSecurityGroup(EcsContext context)
+    {
+        var group = Lookups.SecurityGroup(context, context.Parameters.Require("SecurityGroupId"));
+        if (context.Region.NetworkInterfaces.Values.Any(n => n.GroupIds.Contains(group.GroupId)))
+        {
+            throw new AlibabaException("DependencyViolation", $"There is still instance(s) in the specified security group {group.GroupId}.", 403);
+        }
+
+        await context.RegionGrain.DeleteSecurityGroupAsync(group.GroupId);
     }
 }

@@ -6,15 +6,20 @@ using Harness.Ecs.Protocol;
 
 namespace Harness.Ecs.Actions;
 
-/// <summary>The VPC API (2016-04-28): VPCs and vSwitches. Both are <c>Available</c> as soon as they are created.</summary>
+/// <summary>
+/// The VPC API (2016-04-28): VPCs and vSwitches. Both are <c>Available</c> as soon as they are created, and gone as soon as
+/// they are deleted (Alibaba shows <c>Deleting</c>/<c>Pending</c> for a while: not modelled).
+/// </summary>
 internal static class VpcActions
 {
     public static IReadOnlyDictionary<string, Func<EcsContext, Task>> Handlers { get; } = new Dictionary<string, Func<EcsContext, Task>>(StringComparer.Ordinal)
     {
         ["CreateVpc"] = CreateVpc,
         ["DescribeVpcs"] = DescribeVpcs,
+        ["DeleteVpc"] = DeleteVpc,
         ["CreateVSwitch"] = CreateVSwitch,
         ["DescribeVSwitches"] = DescribeVSwitches,
+        ["DeleteVSwitch"] = DeleteVSwitch,
         ["AllocateEipAddress"] = EipActions.AllocateEipAddress,
         ["AssociateEipAddress"] = EipActions.AssociateEipAddress,
         ["UnassociateEipAddress"] = EipActions.UnassociateEipAddress,
@@ -52,6 +57,33 @@ internal static class VpcActions
         var page = Paging.ByNumber(context, vpcs, defaultSize: 10, maxSize: 50);
         context.Body["Vpcs"] = Paging.Wrap("Vpc", page.Select(v => Render(context, v)));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An empty VPC only: its vSwitches first (<c>DependencyViolation.VSwitch</c>), then its security groups
+    /// (<c>DependencyViolation.SecurityGroup</c>), as the VPC API's reference lists them. A ClientToken replays the first delete.
+    /// </summary>
+    public static async Task DeleteVpc(EcsContext context)
+    {
+        var p = context.Parameters;
+        var vpcId = p.Require("VpcId");
+        await ClientTokenCall.RunAsync(context, async () =>
+        {
+            var vpc = Lookups.Vpc(context, vpcId);
+            if (context.Region.Subnets.Values.Any(s => s.VpcId == vpc.VpcId))
+            {
+                throw new AlibabaException("DependencyViolation.VSwitch", $"Specified object has dependent resources: the VPC {vpc.VpcId} still has vSwitches.");
+            }
+
+            if (context.Region.SecurityGroups.Values.Any(g => g.VpcId == vpc.VpcId))
+            {
+                throw new AlibabaException("DependencyViolation.SecurityGroup", $"Specified object has dependent resources SecurityGroup: the VPC {vpc.VpcId} still has security groups.");
+            }
+
+            AlibabaErrors.ThrowIfDryRun(p);
+            await context.RegionGrain.DeleteVpcAsync(vpc.VpcId);
+            return vpc.VpcId;
+        });
     }
 
     public static async Task CreateVSwitch(EcsContext context)
@@ -103,6 +135,23 @@ internal static class VpcActions
             ["Tags"] = Names.RenderTags(s.Tags, "Key", "Value"),
         }));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An empty vSwitch only: an ENI in it (an instance's too), or one still being deleted, is <c>DependencyViolation</c>,
+    /// the code the VPC API's reference gives for "Specified object has dependent resources".
+    /// </summary>
+    public static async Task DeleteVSwitch(EcsContext context)
+    {
+        var vSwitch = Lookups.VSwitch(context, context.Parameters.Require("VSwitchId"));
+        if (context.Region.NetworkInterfaces.Values.Any(n => n.SubnetId == vSwitch.SubnetId)
+            || context.Transitions.Ghosts<DeletedEni>(context.Region).Any(g => g.View.SubnetId == vSwitch.SubnetId))
+        {
+            throw new AlibabaException("DependencyViolation", $"Specified object has dependent resources: the vSwitch {vSwitch.SubnetId} still has network interfaces.");
+        }
+
+        AlibabaErrors.ThrowIfDryRun(context.Parameters);
+        await context.RegionGrain.DeleteSubnetAsync(vSwitch.SubnetId);
     }
 
     private static JsonNode Render(EcsContext context, VpcView v) => new JsonObject

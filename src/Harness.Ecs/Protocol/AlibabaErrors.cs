@@ -50,6 +50,15 @@ internal static class AlibabaErrors
     public static AlibabaException InvalidEniState(string message = "The operation is not allowed in the current ENI state.") =>
         new("InvalidOperation.InvalidEniState", message);
 
+    /// <summary><c>DryRun=true</c>: everything was checked and nothing is done, which Alibaba answers as an error.</summary>
+    public static void ThrowIfDryRun(RpcParameters parameters)
+    {
+        if (parameters.GetBool("DryRun") == true)
+        {
+            throw new AlibabaException("DryRunOperation", "Request validation has been passed with DryRun flag set.");
+        }
+    }
+
     public static AlibabaException InternalError() =>
         new("InternalError", "The request processing has failed due to some unknown error, exception or failure.", 500);
 
