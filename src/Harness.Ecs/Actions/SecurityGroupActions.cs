@@ -43,13 +43,14 @@ internal static class SecurityGroupActions
     }
 
     /// <summary>
-    /// A group no ENI is in (an instance's primary ENI included): otherwise <c>DependencyViolation</c> (403), as ECS answers
-    /// "There is still instance(s) in the specified security group."
+    /// A group no ENI is in (an instance's primary ENI included, and one still being deleted): otherwise
+    /// <c>DependencyViolation</c> (403), as ECS answers "There is still instance(s) in the specified security group."
     /// </summary>
     public static async Task DeleteSecurityGroup(EcsContext context)
     {
         var group = Lookups.SecurityGroup(context, context.Parameters.Require("SecurityGroupId"));
-        if (context.Region.NetworkInterfaces.Values.Any(n => n.GroupIds.Contains(group.GroupId)))
+        if (context.Region.NetworkInterfaces.Values.Any(n => n.GroupIds.Contains(group.GroupId))
+            || context.Transitions.Ghosts<DeletedEni>(context.Region).Any(g => g.View.GroupIds.Contains(group.GroupId)))
         {
             throw new AlibabaException("DependencyViolation", $"There is still instance(s) in the specified security group {group.GroupId}.", 403);
         }
