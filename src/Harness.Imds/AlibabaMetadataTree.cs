@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Harness.ControlPlane.Metadata;
 using Harness.ControlPlane.ReadModel;
 using Harness.Domain.Clouds;
@@ -12,28 +14,35 @@ namespace Harness.Imds;
 /// LF-separated with sub-directories ending in <c>/</c>, <c>private-ipv4s</c> is a JSON array (primary first), and anything
 /// absent is 404 (null here). Choices where the reference is unconfirmed: no trailing newline, <c>ipv4-prefixes</c> a JSON
 /// array like <c>private-ipv4s</c>, <c>sub-private-ipv4-list</c> the primary ENI's secondaries one per line, the gateway the
-/// vSwitch's last address but two.
+/// vSwitch's last address but two. <c>meta-data/all</c> is the whole <c>meta-data/</c> tree as one JSON object, each
+/// directory an object and each leaf the string its own path serves (how cloud-init 25.1 and later read it), without
+/// <c>ram/</c>: credentials are served where a client asks for them by name.
 /// </summary>
 internal static class AlibabaMetadataTree
 {
+    /// <summary>JSON values as they are (<c>["10.0.1.4"]</c> stays readable inside its string), not <c>\u0022</c>-escaped.</summary>
+    private static readonly JsonSerializerOptions Plain = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public const string Versions = "2016-01-01\nlatest";
 
     public static bool IsVersion(string version) => version is "latest" or "2016-01-01";
 
     /// <summary>The body for <paramref name="path"/> below the version (<c>meta-data/vpc-id</c>), or null for 404.</summary>
-    public static string? Resolve(MetadataView view, InstanceView? control, string path)
+    /// <remarks><paramref name="credentials"/> and <paramref name="slot"/> serve <c>ram/security-credentials/&lt;role&gt;</c>.</remarks>
+    public static string? Resolve(MetadataView view, InstanceView? control, string path, RamCredentials credentials, MetadataSlot slot)
     {
         var segments = path.Trim('/').Split('/');
         return segments[0] switch
         {
             "" when segments.Length == 1 => "dynamic/\nmeta-data/",
-            "meta-data" => MetaData(view, control, segments.AsSpan(1)),
+            "meta-data" when segments.Length == 2 && segments[1] == "all" => All(view, control),
+            "meta-data" => MetaData(view, control, segments.AsSpan(1), credentials, slot),
             "dynamic" => Dynamic(view, segments.AsSpan(1)),
             _ => null, // user-data, vendor-data: none was given
         };
     }
 
-    private static string? MetaData(MetadataView view, InstanceView? control, ReadOnlySpan<string> path)
+    private static string? MetaData(MetadataView view, InstanceView? control, ReadOnlySpan<string> path, RamCredentials? credentials, MetadataSlot? slot)
     {
         var id = view.Identity;
         var eth0 = view.Primary;
@@ -42,7 +51,8 @@ internal static class AlibabaMetadataTree
         {
             return Lines(
                 "dns-conf/", eip == 0 ? null : "eipv4", "hostname", "image-id", "instance-id", "instance/", eth0 is null ? null : "mac",
-                "network-type", "network/", "ntp-conf/", "owner-account-id", eth0 is null ? null : "private-ipv4", "region-id",
+                "network-type", "network/", "ntp-conf/", "owner-account-id", eth0 is null ? null : "private-ipv4",
+                NameOf(control, AlibabaNames.RamRoleKey) is null ? null : "ram/", "region-id",
                 "serial-number", "source-address", eth0 is { LocalIpv4s.Length: > 1 } ? "sub-private-ipv4-list" : null,
                 eth0 is null ? null : "vpc-cidr-block", eth0 is null ? null : "vpc-id", eth0 is null ? null : "vswitch-cidr-block",
                 eth0 is null ? null : "vswitch-id", "zone-id");
@@ -67,6 +77,7 @@ internal static class AlibabaMetadataTree
                 },
                 "dns-conf" when rest.Length == 1 && rest[0] == "nameservers" => "100.100.2.136\n100.100.2.138",
                 "ntp-conf" when rest.Length == 1 && rest[0] == "ntp-servers" => "ntp.cloud.aliyuncs.com\nntp7.cloud.aliyuncs.com",
+                "ram" or "Ram" => Ram(control, rest, credentials, slot), // aliyungo asks for Ram/security-credentials
                 _ => null,
             };
         }
@@ -85,6 +96,7 @@ internal static class AlibabaMetadataTree
             "instance" => "instance-name\ninstance-type\nmax-netbw-egress",
             "dns-conf" => "nameservers",
             "ntp-conf" => "ntp-servers",
+            "ram" or "Ram" when NameOf(control, AlibabaNames.RamRoleKey) is not null => "security-credentials/",
             "mac" when eth0 is not null => eth0.Mac,
             "private-ipv4" when eth0 is not null => Ipv4.Format(eth0.PrimaryIpv4),
             "eipv4" when eip != 0 => Ipv4.Format(eip),
@@ -95,6 +107,50 @@ internal static class AlibabaMetadataTree
             "vswitch-cidr-block" when eth0 is not null => eth0.SubnetCidr.ToString(),
             _ => null,
         };
+    }
+
+    /// <summary><c>ram/security-credentials/</c> lists the instance's role, and <c>…/&lt;role&gt;</c> is its credentials; 404 without a role.</summary>
+    private static string? Ram(InstanceView? control, ReadOnlySpan<string> path, RamCredentials? credentials, MetadataSlot? slot)
+    {
+        if (NameOf(control, AlibabaNames.RamRoleKey) is not { } role || path[0] != "security-credentials")
+        {
+            return null;
+        }
+
+        return path.Length switch
+        {
+            1 => role,
+            2 when path[1] == role && credentials is not null && slot is not null => credentials.Document(slot, role),
+            _ => null,
+        };
+    }
+
+    /// <summary><c>meta-data/all</c>: the tree below <c>meta-data/</c> walked through its own listings, but for <c>ram/</c>.</summary>
+    private static string All(MetadataView view, InstanceView? control) => Walk(view, control, []).ToJsonString(Plain);
+
+    private static JsonObject Walk(MetadataView view, InstanceView? control, string[] path)
+    {
+        var directory = new JsonObject();
+        foreach (var entry in (MetaData(view, control, path, null, null) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = entry.TrimEnd('/');
+            if (path.Length == 0 && name == "ram")
+            {
+                continue;
+            }
+
+            string[] below = [.. path, name];
+            if (entry.EndsWith('/'))
+            {
+                directory[name] = Walk(view, control, below);
+            }
+            else if (MetaData(view, control, below, null, null) is { } leaf)
+            {
+                directory[name] = leaf;
+            }
+        }
+
+        return directory;
     }
 
     private static string? Network(MetadataView view, ReadOnlySpan<string> path) => MacDirectory.Resolve(view, path, Interface);

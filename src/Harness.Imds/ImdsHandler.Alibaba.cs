@@ -51,7 +51,7 @@ public sealed partial class ImdsHandler
             return ImdsResponses.Error(http, StatusCodes.Status404NotFound);
         }
 
-        var body = AlibabaMetadataTree.Resolve(view, control, rest);
+        var body = AlibabaMetadataTree.Resolve(view, control, rest, ramCredentials, slot);
         return body is null ? ImdsResponses.Error(http, StatusCodes.Status404NotFound) : ImdsResponses.Text(http, body);
     }
 

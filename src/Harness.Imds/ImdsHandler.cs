@@ -48,6 +48,7 @@ public sealed partial class ImdsHandler
     private readonly FaultBook faults;
     private readonly TimeProvider time;
     private readonly ImdsTokens tokens;
+    private readonly RamCredentials ramCredentials;
 
     public ImdsHandler(
         MetadataPropagation propagation, RegionDirectory regions, ClientTaps taps, FaultBook faults, HarnessOptions options, TimeProvider time,
@@ -59,6 +60,7 @@ public sealed partial class ImdsHandler
         this.faults = faults;
         this.time = time;
         tokens = new ImdsTokens(time, () => propagation.Generation, secret is null ? null : () => secret.Key);
+        ramCredentials = new RamCredentials(time);
     }
 
     public Task HandleAsync(HttpContext http)
@@ -160,7 +162,7 @@ public sealed partial class ImdsHandler
 
         var control = regions.Get(slot.Region).Instances.GetValueOrDefault(slot.InstanceId);
         return (slot.Cloud == Cloud.Alibaba
-            ? AlibabaMetadataTree.Resolve(status.Desired, control, path[slash..])
+            ? AlibabaMetadataTree.Resolve(status.Desired, control, path[slash..], ramCredentials, slot)
             : MetadataTree.Resolve(status.Desired, control, path[slash..])) == body;
     }
 

@@ -38,6 +38,9 @@ public abstract class HarnessFixture : IAsyncLifetime
 
     public string ImdsBaseUrl { get; private set; } = "";
 
+    /// <summary>The Alibaba ECS/VPC API's base URL.</summary>
+    public string EcsUrl { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var options = new HarnessHostOptions(Ec2Port: 0, ImdsPort: 0, Seed: 7) { Propagation = PropagationSettings.Of(DelaySpec.Parse(Spec)) };
@@ -46,6 +49,7 @@ public abstract class HarnessFixture : IAsyncLifetime
         Http.BaseAddress = new Uri(app.Ec2Url);
         ImdsPort = app.ImdsPort;
         ImdsBaseUrl = app.ImdsBaseUrl;
+        EcsUrl = app.EcsUrl;
     }
 
     public async Task DisposeAsync()
