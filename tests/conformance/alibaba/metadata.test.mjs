@@ -125,3 +125,38 @@ test('ModifyInstanceMetadataOptions makes tokens required; DescribeInstanceAttri
   const bad = await ecs.modifyInstanceMetadataOptions(new Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: region, instanceId: id, httpTokens: 'always' })).catch(e => e);
   assert.equal(bad.code, 'InvalidParameter');
 });
+
+test('meta-data/all is the tree as one JSON object, as cloud-init 25.1 and later read it', async () => {
+  const { id, base, instance } = await runningInstance(36, { hostName: 'all-1' });
+  const primary = instance.networkInterfaces.networkInterface[0];
+  const reply = await read(base, '/2016-01-01/meta-data/all');
+  assert.equal(reply.status, 200);
+  const all = JSON.parse(reply.body);
+  assert.equal(all['instance-id'], id);
+  assert.equal(all.hostname, 'all-1');
+  assert.equal(all['private-ipv4'], primary.primaryIpAddress);
+  assert.equal(all['dns-conf'].nameservers, (await read(base, '/latest/meta-data/dns-conf/nameservers')).body);
+  const nic = all.network.interfaces.macs[primary.macAddress];
+  assert.equal(nic['network-interface-id'], primary.networkInterfaceId);
+  assert.deepEqual(JSON.parse(nic['private-ipv4s']), [primary.primaryIpAddress]);
+});
+
+test('ram/security-credentials serves the RAM role RunInstances gave, in the shape the credentials SDKs read', async () => {
+  const { base } = await runningInstance(37, { ramRoleName: 'EcsWebRole' });
+  assert.equal((await read(base, '/latest/meta-data/ram/security-credentials/')).body, 'EcsWebRole');
+  const first = await read(base, '/latest/meta-data/ram/security-credentials/EcsWebRole');
+  assert.equal(first.status, 200);
+  const credentials = JSON.parse(first.body);
+  assert.equal(credentials.Code, 'Success');
+  assert.match(credentials.AccessKeyId, /^STS\./);
+  assert.ok(credentials.AccessKeySecret.length >= 32);
+  assert.ok(credentials.SecurityToken.length > 100);
+  const expires = Date.parse(credentials.Expiration);
+  assert.ok(expires - Date.parse(credentials.LastUpdated) === 6 * 3600 * 1000, `${credentials.LastUpdated} → ${credentials.Expiration}`);
+  assert.equal((await read(base, '/latest/meta-data/ram/security-credentials/EcsWebRole')).body, first.body);
+  assert.equal((await read(base, '/latest/meta-data/ram/security-credentials/OtherRole')).status, 404);
+  assert.equal(JSON.parse((await read(base, '/latest/meta-data/all')).body).ram, undefined);
+
+  const { base: roleless } = await runningInstance(38);
+  assert.equal((await read(roleless, '/latest/meta-data/ram/security-credentials/')).status, 404);
+});
