@@ -238,8 +238,9 @@ public sealed partial class ScenarioRunner
     }
 
     /// <summary>
-    /// Removes the run's instances (deleted with Force, which releases their primary ENIs) and its other ENIs. The ECS API
-    /// serves no DeleteVpc, DeleteVSwitch or DeleteSecurityGroup, so those stay: an embedded harness goes with the run.
+    /// Removes the run's instances (deleted with Force, which releases their primary ENIs) and its other ENIs. Its VPCs,
+    /// vSwitches and security groups stay (they can go only once those ENIs have finished Deleting): an embedded harness
+    /// goes with the run.
     /// </summary>
     private async Task<string> CleanUpAlibabaAsync()
     {
