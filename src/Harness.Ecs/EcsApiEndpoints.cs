@@ -79,11 +79,21 @@ public static partial class EcsApiEndpoints
         string? action = null;
         try
         {
-            await ReadParametersAsync(http.Request, values);
+            try
+            {
+                await ReadParametersAsync(http.Request, values);
+            }
+            catch (AlibabaException)
+            {
+                // The body could not be read: the reply takes the format the query asked for, if it did.
+                xml = WantsXml(http, values);
+                throw;
+            }
+
             var parameters = new RpcParameters(values);
             action = parameters.Get("Action") ?? Header(http, "x-acs-action");
             var version = parameters.Get("Version") ?? Header(http, "x-acs-version");
-            xml = string.Equals(parameters.Get("Format") ?? (Header(http, "x-acs-action") is null ? "XML" : "JSON"), "XML", StringComparison.OrdinalIgnoreCase);
+            xml = WantsXml(http, values);
             host = version == VpcVersion ? "vpc.aliyuncs.com" : host;
             AcsSignature.Read(http.Request, parameters);
             if (action is null)
@@ -138,6 +148,12 @@ public static partial class EcsApiEndpoints
             return (action, internalError.StatusCode, internalError.Code);
         }
     }
+
+    /// <summary>XML unless <c>Format</c> says otherwise, or JSON for an ACS3 request that gives none (ALIBABA.md §2).</summary>
+    private static bool WantsXml(HttpContext http, Dictionary<string, string> values) => string.Equals(
+        values.GetValueOrDefault("Format") is { Length: > 0 } format ? format : Header(http, "x-acs-action") is null ? "XML" : "JSON",
+        "XML",
+        StringComparison.OrdinalIgnoreCase);
 
     private static string? Header(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var value) && value.Count > 0 && value[0] is { Length: > 0 } text ? text : null;

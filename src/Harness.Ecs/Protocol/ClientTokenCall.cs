@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Harness.Ecs.Protocol;
 
 /// <summary>
@@ -29,10 +31,35 @@ internal static class ClientTokenCall
 
         var fingerprint = string.Join('\n', context.Parameters.Values
             .Where(p => !NotCompared.Contains(p.Key))
+            .SelectMany(Numbered)
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => p.Key + "=" + p.Value));
         var (result, _) = await context.ClientTokens.RunAsync(
             context.Region, "acs:" + context.Action + ":" + token, fingerprint, context.Time.GetUtcNow(), async () => await create());
         return (T)result;
+    }
+
+    /// <summary>
+    /// A list given as one JSON array (<c>SecurityGroupIds=["sg-a","sg-b"]</c>, as aliyungo sends it) as the numbered
+    /// parameters it stands for (<c>SecurityGroupIds.1</c>, <c>.2</c>), so that a retry in either form is the same request.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> Numbered(KeyValuePair<string, string> parameter)
+    {
+        List<string?>? items = null;
+        if (parameter.Value.StartsWith('['))
+        {
+            try
+            {
+                items = JsonSerializer.Deserialize<List<string?>>(parameter.Value);
+            }
+            catch (JsonException)
+            {
+                // Not a list of strings: compared as sent.
+            }
+        }
+
+        return items is null
+            ? [parameter]
+            : items.Select((item, i) => new KeyValuePair<string, string>($"{parameter.Key}.{i + 1}", item ?? ""));
     }
 }
