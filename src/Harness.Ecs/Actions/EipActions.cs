@@ -157,10 +157,21 @@ internal static class EipActions
         return Task.CompletedTask;
     }
 
-    private static AddressView Eip(EcsContext context, string id) =>
-        context.Region.Addresses.TryGetValue(id, out var view)
+    /// <summary>
+    /// An EIP of the request's region, or, since Associate, Unassociate and Release take <c>RegionId</c> as optional
+    /// (ALIBABA.md §3), of whichever Alibaba region allocated it.
+    /// </summary>
+    private static AddressView Eip(EcsContext context, string id)
+    {
+        if (context.Parameters.Get("RegionId") is null)
+        {
+            context.UseRegionOfAddress(id);
+        }
+
+        return context.Region.Addresses.TryGetValue(id, out var view)
             ? view
             : throw new AlibabaException("InvalidAllocationId.NotFound", $"The specified AllocationId \"{id}\" does not exist.", 404);
+    }
 
     private static BoundAddress? Binding(EcsContext context, AddressView eip) =>
         eip.BoundSubnetId is { } subnetId && context.Region.Subnets.TryGetValue(subnetId, out var subnet)

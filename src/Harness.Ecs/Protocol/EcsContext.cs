@@ -41,9 +41,17 @@ internal sealed class EcsContext(
     public T Grain<T>(string id)
         where T : IGrainWithStringKey => Grains.Get<T>(GrainKeys.For(Region, id));
 
-    /// <summary>For actions without <c>RegionId</c>: the Alibaba region whose read model holds <paramref name="instanceId"/>.</summary>
+    /// <summary>
+    /// For actions without <c>RegionId</c>: the Alibaba region whose read model holds <paramref name="instanceId"/>, unless
+    /// an earlier lookup of this request settled the region (a request works in one region).
+    /// </summary>
     public void UseRegionOf(string instanceId) =>
-        region = regions.All.FirstOrDefault(r => r.Cloud == Cloud.Alibaba && r.Instances.ContainsKey(instanceId)) ?? throw AlibabaErrors.InstanceNotFound(instanceId);
+        region ??= regions.All.FirstOrDefault(r => r.Cloud == Cloud.Alibaba && r.Instances.ContainsKey(instanceId)) ?? throw AlibabaErrors.InstanceNotFound(instanceId);
+
+    /// <summary>For EIP actions without <c>RegionId</c>: the Alibaba region that allocated <paramref name="allocationId"/>.</summary>
+    public void UseRegionOfAddress(string allocationId) =>
+        region ??= regions.All.FirstOrDefault(r => r.Cloud == Cloud.Alibaba && r.Addresses.ContainsKey(allocationId))
+            ?? throw new AlibabaException("InvalidAllocationId.NotFound", $"The specified AllocationId \"{allocationId}\" does not exist.", 404);
 
     private string RegionId()
     {
