@@ -95,7 +95,7 @@ public static partial class EcsApiEndpoints
             var version = parameters.Get("Version") ?? Header(http, "x-acs-version");
             xml = WantsXml(http, values);
             host = version == VpcVersion ? "vpc.aliyuncs.com" : host;
-            AcsSignature.Read(http.Request, parameters);
+            AcsSignature.Check(http.Request, parameters);
             if (action is null)
             {
                 throw AlibabaErrors.MissingParameter("Action");

@@ -3,46 +3,35 @@ using Microsoft.AspNetCore.Http;
 
 namespace Harness.Ecs.Protocol;
 
-/// <summary>How a request was signed, as the harness reads it (ALIBABA.md §1.2, §1.3).</summary>
-internal enum SigningStyle
-{
-    /// <summary>No signature at all: served, as the EC2 port serves an unsigned request (curl, wrk).</summary>
-    None,
-
-    /// <summary>HMAC-SHA1, <c>SignatureVersion=1.0</c>: the signature and its inputs are parameters.</summary>
-    HmacSha1,
-
-    /// <summary>ACS3-HMAC-SHA256: an <c>Authorization</c> header over the <c>x-acs-*</c> headers.</summary>
-    Acs3,
-}
-
 /// <summary>
-/// A request's signature, parsed by the rules the clients sign with, so that a malformed one is refused as Alibaba refuses
-/// it (<c>IncompleteSignature</c>, 400) and a well-formed one names its access key. Whether the signature is right is
-/// not checked here: that is signature verification's, which the Alibaba port does not do yet.
+/// A request's signature, parsed by the rules the clients sign with (ALIBABA.md §1.2, §1.3): an ACS3-HMAC-SHA256
+/// <c>Authorization</c> header over the <c>x-acs-*</c> headers, or HMAC-SHA1 parameters. A malformed one is refused as
+/// Alibaba refuses it (<c>IncompleteSignature</c>, 400); a request with none is served, as the EC2 port serves an
+/// unsigned one (curl, wrk). Whether a signature is right is not checked here: that is signature verification's, which
+/// the Alibaba port does not do yet.
 /// </summary>
-internal sealed record AcsSignature(SigningStyle Style, string? AccessKeyId)
+internal static class AcsSignature
 {
-    public static readonly AcsSignature Unsigned = new(SigningStyle.None, null);
-
     private const string Acs3Algorithm = "ACS3-HMAC-SHA256";
 
     /// <summary>The other V3 algorithms Alibaba documents (SM3, RSA); their form is the same, so they are read too.</summary>
     private static readonly string[] Acs3Algorithms = [Acs3Algorithm, "ACS3-HMAC-SM3", "ACS3-RSA-SHA256"];
 
-    /// <summary>Reads the request's signature: the header when there is one, else the parameters, else none.</summary>
+    /// <summary>Checks the request's signature: the header when there is one, else the parameters, if any.</summary>
     /// <exception cref="AlibabaException"><c>IncompleteSignature</c> when what is there is not a whole signature.</exception>
-    public static AcsSignature Read(HttpRequest request, RpcParameters parameters)
+    public static void Check(HttpRequest request, RpcParameters parameters)
     {
         if (request.Headers.Authorization is { Count: > 0 } header)
         {
-            return ReadAcs3(request, header[0] ?? "");
+            CheckAcs3(request, header[0] ?? "");
         }
-
-        return parameters.Get("Signature") is null && parameters.Get("SignatureMethod") is null ? Unsigned : ReadHmacSha1(parameters);
+        else if (parameters.Get("Signature") is not null || parameters.Get("SignatureMethod") is not null)
+        {
+            CheckHmacSha1(parameters);
+        }
     }
 
-    private static AcsSignature ReadAcs3(HttpRequest request, string header)
+    private static void CheckAcs3(HttpRequest request, string header)
     {
         var space = header.IndexOf(' ', StringComparison.Ordinal);
         var algorithm = space < 0 ? header : header[..space];
@@ -95,11 +84,9 @@ internal sealed record AcsSignature(SigningStyle Style, string? AccessKeyId)
         {
             throw Incomplete("The x-acs-signature-nonce header is missing.");
         }
-
-        return new AcsSignature(SigningStyle.Acs3, credential);
     }
 
-    private static AcsSignature ReadHmacSha1(RpcParameters parameters)
+    private static void CheckHmacSha1(RpcParameters parameters)
     {
         if (parameters.Get("SignatureMethod") is not "HMAC-SHA1")
         {
@@ -117,7 +104,7 @@ internal sealed record AcsSignature(SigningStyle Style, string? AccessKeyId)
             throw Incomplete("Signature must be the Base64 of an HMAC-SHA1 (20 bytes).");
         }
 
-        if (parameters.Get("AccessKeyId") is not { } accessKey)
+        if (parameters.Get("AccessKeyId") is null)
         {
             throw Incomplete("AccessKeyId is missing.");
         }
@@ -131,8 +118,6 @@ internal sealed record AcsSignature(SigningStyle Style, string? AccessKeyId)
         {
             throw Incomplete("Timestamp must be a UTC time such as 2026-12-08T01:02:03Z.");
         }
-
-        return new AcsSignature(SigningStyle.HmacSha1, accessKey);
     }
 
     /// <summary><c>YYYY-MM-DDThh:mm:ssZ</c>, the one form the clients send (fractions of a second are taken too).</summary>
