@@ -197,7 +197,10 @@ public sealed class SharedHarnessTests : IAsyncLifetime
 
         Assert.True(first.Passed, first.Error);
         Assert.True(second.Passed, second.Error);
-        Assert.StartsWith("cleaned up: 2 instances (VPCs, vSwitches and security groups stay", second.CleanUp, StringComparison.Ordinal);
+        Assert.Equal("cleaned up: 2 instances, 1 security group, 1 vSwitch, 1 VPC", first.CleanUp);
+        Assert.Equal("cleaned up: 2 instances, 1 security group, 1 vSwitch, 1 VPC", second.CleanUp);
+        var left = await new EcsClient(http, ecs, "cn-hangzhou").CallAsync("DescribeVpcs", CancellationToken.None);
+        Assert.Equal(0, left["TotalCount"]!.GetValue<int>());
         Assert.False(without.Passed);
         Assert.Contains("needs the harness's ECS endpoint (run --ecs-target URL beside --target)", without.Error, StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ internal sealed class EcsClient(HttpClient http, Uri endpoint, string region)
     /// <exception cref="Ec2CallException">The API answered with an error (its <c>Code</c> and <c>Message</c>).</exception>
     public async Task<JsonObject> CallAsync(string action, CancellationToken cancellation, params (string Name, string Value)[] parameters)
     {
-        var version = action is "CreateVpc" or "CreateVSwitch" or "DescribeVpcs" or "DescribeVSwitches" ? Vpc : Ecs;
+        var version = action is "CreateVpc" or "CreateVSwitch" or "DescribeVpcs" or "DescribeVSwitches" or "DeleteVpc" or "DeleteVSwitch" ? Vpc : Ecs;
         var query = new[] { ("Action", action), ("Version", version), ("RegionId", region), ("Format", "JSON") }.Concat(parameters)
             .Select(p => $"{Uri.EscapeDataString(p.Item1)}={Uri.EscapeDataString(p.Item2)}");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "?" + string.Join('&', query)));

@@ -237,58 +237,21 @@ public sealed partial class ScenarioRunner
         return (holds, $"DescribeNetworkInterfaces says {Describe(seen)}");
     }
 
-    /// <summary>
-    /// Removes the run's instances (deleted with Force, which releases their primary ENIs) and its other ENIs. Its VPCs,
-    /// vSwitches and security groups stay (they can go only once those ENIs have finished Deleting): an embedded harness
-    /// goes with the run.
-    /// </summary>
+    /// <summary>Removes the run's VPCs and the load's with everything in them (see <see cref="AlibabaCleanUp"/>); never throws.</summary>
     private async Task<string> CleanUpAlibabaAsync()
     {
-        var problems = new List<string>();
-        var removed = new Dictionary<string, int>(StringComparer.Ordinal);
-        using var timeout = new CancellationTokenSource(CleanUpTimeout);
-        async Task Remove(string kind, string id, string action, params (string, string)[] parameters)
+        string[] vpcs = [.. vpcIds.Values, .. LoadVpcs()];
+        if (ecs is null)
         {
-            try
-            {
-                await Ecs.CallAsync(action, timeout.Token, parameters);
-                removed[kind] = removed.GetValueOrDefault(kind) + 1;
-            }
-            catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException or StepException)
-            {
-                problems.Add($"{id} ({failure.Message})");
-            }
+            // Unreached: set-up and the load both stop at their first call without the endpoint, before they create anything.
+            return $"cleaned up: nothing; could not remove {string.Join(", ", vpcs)} (no ECS endpoint: run --ecs-target URL beside --target)";
         }
 
-        foreach (var id in instanceIds.Values)
-        {
-            // One the scenario deleted itself (terminate:) is no longer listed: nothing to remove.
-            string? status;
-            try
-            {
-                status = EcsClient.Items(await Ecs.CallAsync("DescribeInstances", timeout.Token, ("InstanceIds", $"[\"{id}\"]")), "Instances", "Instance")
-                    .Select(i => EcsClient.Text(i, "Status")).FirstOrDefault();
-            }
-            catch (Exception failure) when (failure is Ec2CallException or HttpRequestException or OperationCanceledException or StepException)
-            {
-                status = failure.Message;
-            }
-
-            if (status is not null)
-            {
-                await Remove("instance", id, "DeleteInstance", ("InstanceId", id), ("Force", "true"));
-            }
-        }
-
-        foreach (var id in interfaceIds.Values)
-        {
-            await Remove("interface", id, "DeleteNetworkInterface", ("NetworkInterfaceId", id));
-        }
-
-        var done = removed.Count == 0 ? "nothing" : string.Join(", ", removed.Select(r => Count(r.Value, r.Key)));
-        var note = $"cleaned up: {done} (VPCs, vSwitches and security groups stay: the ECS API serves no delete for them)"
-            + (problems.Count == 0 ? "" : $"; could not remove {string.Join("; ", problems)}");
-        progress.Line(clock.Elapsed, problems.Count == 0 ? "·" : "✗", note);
+        var cleanUp = new AlibabaCleanUp(ecs, clock, CleanUpTimeout);
+        await cleanUp.RunAsync(vpcs);
+        var done = cleanUp.Removed.Count == 0 ? "nothing" : string.Join(", ", cleanUp.Removed.Select(r => Count(r.Value, r.Key)));
+        var note = $"cleaned up: {done}" + (cleanUp.Problems.Count == 0 ? "" : $"; could not remove {string.Join("; ", cleanUp.Problems)}");
+        progress.Line(clock.Elapsed, cleanUp.Problems.Count == 0 ? "·" : "✗", note);
         return note;
     }
 }

@@ -456,7 +456,7 @@ public sealed partial class ScenarioRunner
             : "; the embedded harness starts empty, so the scenario alone asks for more than the region's quota allows"
         : "";
 
-    private static string Count(int count, string what) => $"{count} {what}{(count == 1 ? "" : "s")}";
+    private static string Count(int count, string what) => $"{count} {what}{(count == 1 ? "" : what.EndsWith("ch", StringComparison.Ordinal) ? "es" : "s")}";
 
     private Task NameAsync(string resourceId, string name) =>
         ec2.CallAsync("CreateTags", Token, ("ResourceId.1", resourceId), ("Tag.1.Key", "Name"), ("Tag.1.Value", name));
