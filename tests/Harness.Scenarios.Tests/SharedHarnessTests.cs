@@ -205,6 +205,18 @@ public sealed class SharedHarnessTests : IAsyncLifetime
         Assert.Contains("needs the harness's ECS endpoint (run --ecs-target URL beside --target)", without.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_alibaba_run_kept_says_what_it_kept_in_alibabas_words()
+    {
+        var ecs = new Uri(app.EcsUrl + "/");
+        var report = await ScenarioRunner.RunAsync(ScenarioParser.Parse("p.yaml", AlibabaPair), new Uri(app.Ec2Url + "/"), app.Ec2Url,
+            new VirtualScenarioClock(time), RunProgress.None, keep: true, ecsEndpoint: ecs).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(report.Passed, report.Error);
+        var vpc = (await new EcsClient(http, ecs, "cn-hangzhou").CallAsync("DescribeVpcs", CancellationToken.None))["Vpcs"]!["Vpc"]![0]!["VpcId"]!.GetValue<string>();
+        Assert.StartsWith($"kept (--keep): VPC {vpc} (main) with 2 instances, 0 extra ENIs, 1 vSwitch;", report.CleanUp, StringComparison.Ordinal);
+    }
+
     private Task<RunReport> RunAsync(string text, bool keep = false) =>
         ScenarioRunner.RunAsync(ScenarioParser.Parse("two-eips.yaml", text), new Uri(app.Ec2Url + "/"), app.Ec2Url, new VirtualScenarioClock(time), RunProgress.None, keep)
             .WaitAsync(TimeSpan.FromMinutes(1));

@@ -59,7 +59,8 @@ public sealed partial class ScenarioRunner
         if (keep)
         {
             var kept = $"kept (--keep): {string.Join(", ", vpcIds.Select(v => $"VPC {v.Value} ({v.Key})").Concat(LoadVpcs().Select(v => $"VPC {v} (load)")))}"
-                + $" with {Count(instances.Length, "instance")}, {Count(interfaceIds.Count, "extra interface")}, {Count(subnets.Length, "subnet")}"
+                + $" with {Count(instances.Length, "instance")}, {Count(interfaceIds.Count, IsAlibaba ? "extra ENI" : "extra interface")}, "
+                + Count(subnets.Length, IsAlibaba ? "vSwitch" : "subnet")
                 + (addresses.Length == 0 ? "" : $"; {Count(addresses.Length, "Elastic IP")} ({string.Join(", ", addresses)})")
                 + (shared ? "; they hold the harness's quotas until released (POST /_harness/reset empties the whole harness)" : "; the embedded harness goes with the run");
             progress.Line(clock.Elapsed, "·", kept);
