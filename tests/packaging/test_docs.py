@@ -462,12 +462,16 @@ class DocsTest(unittest.TestCase):
                 cwd = workdir()
                 try:
                     args = shlex.split(command.flat)[1:] + ["--target", "http://127.0.0.1:1"]
+                    alibaba = "alibaba" in args
+                    if alibaba:
+                        args += ["--ecs-target", "http://127.0.0.1:1"]
                     ran = subprocess.run([LOAD, *args], cwd=cwd, env=clean_env(), capture_output=True, text=True,
                                          timeout=60)
                 finally:
                     subprocess.run(["rm", "-rf", cwd])
                 self.assertEqual(ran.returncode, 1, f"{command.where}: {ran.stderr}")
-                self.assertIn("cannot use http://127.0.0.1:1/ as an EC2 endpoint", ran.stderr, command.where)
+                endpoint = "(control API http://127.0.0.1:1/) as an Alibaba ECS endpoint" if alibaba else "as an EC2 endpoint"
+                self.assertIn(f"cannot use http://127.0.0.1:1/ {endpoint}", ran.stderr, command.where)
 
     def test_every_benchmark_script_answers_help(self):
         documented = {shlex.split(c.flat)[1] for c in self.commands if covered_by(c) and covered_by(c).check == "bench-help"}
