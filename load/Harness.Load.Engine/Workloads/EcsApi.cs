@@ -15,8 +15,8 @@ namespace Harness.Load.Workloads;
 /// </summary>
 public sealed class EcsApi : ICloudApi
 {
-    /// <summary>The region the fleet is built in.</summary>
-    public const string Region = "cn-hangzhou";
+    /// <summary>The region a fleet is built in unless the run names another (<see cref="TopologyOptions.AlibabaRegion"/>).</summary>
+    public const string DefaultRegion = "cn-hangzhou";
 
     public const string EcsVersion = "2014-05-26";
 
@@ -34,14 +34,19 @@ public sealed class EcsApi : ICloudApi
     /// <param name="endpoint">The ECS API's base URL (<c>serve --ecs-port</c>).</param>
     /// <param name="controlEndpoint">The harness's control API: its EC2 port.</param>
     /// <param name="controlToken">The harness's control token, sent on control API calls; null when it requires none.</param>
-    public EcsApi(Uri endpoint, Uri controlEndpoint, int connections, TimeProvider time, string? controlToken = null)
+    /// <param name="region">The Alibaba region every call names (<c>RegionId</c>).</param>
+    public EcsApi(Uri endpoint, Uri controlEndpoint, int connections, TimeProvider time, string? controlToken = null, string region = DefaultRegion)
     {
+        Region = region;
         transport = new FormTransport([endpoint], connections);
         control = FormTransport.ControlClient(controlToken);
         ControlEndpoint = controlEndpoint;
         Instances = new StatusWaiter(InstanceStatusesAsync, SettlePoll, time);
         Interfaces = new StatusWaiter(InterfaceStatusesAsync, SettlePoll, time);
     }
+
+    /// <summary>The region every call names and the fleet is built in.</summary>
+    public string Region { get; }
 
     public Cloud Cloud => Cloud.Alibaba;
 

@@ -94,7 +94,7 @@ internal static class EcsFleetBuilder
     /// <summary>A VPC (10.v.0.0/16) with a security group for every four /18 vSwitches, all in the region's first zone.</summary>
     private static async Task<List<string>> CreateVSwitchesAsync(EcsApi ecs, TopologyOptions options, Action<string> log, CancellationToken cancellation)
     {
-        var zone = CloudRules.Alibaba.ZonesOf(EcsApi.Region)[0];
+        var zone = CloudRules.Alibaba.ZonesOf(ecs.Region)[0];
         var (_, count) = TopologyBuilder.SubnetShare(options);
         var subnets = new List<string>();
         string? vpc = null;
@@ -116,7 +116,7 @@ internal static class EcsFleetBuilder
             subnets.Add(vSwitch);
         }
 
-        log($"set-up: {subnets.Count} vSwitch(es) in {(subnets.Count + 3) / 4} VPC(s) in {EcsApi.Region}");
+        log($"set-up: {subnets.Count} vSwitch(es) in {(subnets.Count + 3) / 4} VPC(s) in {ecs.Region}");
         return subnets;
     }
 

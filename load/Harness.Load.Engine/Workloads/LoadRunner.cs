@@ -48,7 +48,7 @@ public static class LoadRunner
         var connections = Math.Min(plan.MaxConcurrency, 512);
         using ICloudApi cloud = plan.Cloud == Cloud.Alibaba
             ? new EcsApi(ecsEndpoint ?? throw new ArgumentException("a --cloud alibaba run needs the harness's ECS endpoint", nameof(ecsEndpoint)),
-                ec2Endpoints[0], connections, time, controlToken)
+                ec2Endpoints[0], connections, time, controlToken, plan.Topology.AlibabaRegion)
             : new Ec2Api(ec2Endpoints, connections, controlToken);
         var setUpStarted = time.GetTimestamp();
         if (plan.Delay is { } delay)

@@ -34,6 +34,9 @@ public sealed record TopologyOptions(
     /// <summary>Which cloud's API builds the fleet; it decides which instance types there are.</summary>
     public Cloud Cloud { get; init; } = Cloud.Aws;
 
+    /// <summary>The Alibaba region the fleet is built in (an Alibaba scenario's own; harness-load's is cn-hangzhou).</summary>
+    public string AlibabaRegion { get; init; } = EcsApi.DefaultRegion;
+
     /// <summary>The instance type a run uses unless told otherwise: four interfaces of 15 addresses on either cloud.</summary>
     public static string DefaultInstanceType(Cloud cloud) => cloud == Cloud.Alibaba ? "ecs.g7.xlarge" : "m5.xlarge";
 

@@ -81,7 +81,7 @@ public sealed partial class ScenarioRunner
         try
         {
             var command = $"{scenario.File}:{spec.Mark.Line}: load: {{ workload: {spec.Workload}{string.Concat(spec.Options.Select(o => $", {o.Key}: {o.Value}"))} }}";
-            var outcome = await LoadRunner.RunAsync(spec.Plan with { Topology = spec.Plan.Topology with { VpcCreated = NoteLoadVpc } }, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken,
+            var outcome = await LoadRunner.RunAsync(spec.Plan with { Topology = spec.Plan.Topology with { VpcCreated = NoteLoadVpc, AlibabaRegion = scenario.Region } }, harness, command, LoadTime, line => progress.Line(clock.Elapsed, "│", $"{label}: {line}"), Show, stop, controlToken,
                 IsAlibaba ? ecsEndpoint ?? throw new StepException("a cloud: alibaba scenario's load needs the harness's ECS endpoint (run --ecs-target URL beside --target)") : null);
             var stopped = outcome.Run.Cancelled;
             var detail = !stopped ? "it ran its course" : Token.IsCancellationRequested ? "the run stopped" : "the steps ended";
