@@ -23,7 +23,7 @@ def free_port():
     metadata listener binds 0.0.0.0, where any such connection conflicts). Never the same port twice in one process."""
     picker = random.SystemRandom()
     low = min(_ephemeral_low(), 32768)
-    for _ in range(200):
+    for _ in range(200 if low > 10000 else 0):
         port = picker.randrange(10000, low)
         if port in _taken:
             continue
@@ -36,7 +36,9 @@ def free_port():
         return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port = s.getsockname()[1]
+    _taken.add(port)
+    return port
 
 
 def wait_for_health(test, process, ec2_port, timeout_s=60, log=None):

@@ -134,7 +134,7 @@ internal static class EcsFleetBuilder
                 var primary = EcsApi.Items(described, "NetworkInterfaces", "NetworkInterface").FirstOrDefault(n => n["Type"]?.GetValue<string>() == "Primary")
                     ?? throw new LoadSetupException($"{instance.Id} has no primary ENI in {Ec2Api.Trim(described.ToJsonString())}");
                 instance.Interfaces.Add(new SimInterface(
-                    EcsApi.Text(primary, "NetworkInterfaceId"), EcsApi.Text(primary, "MacAddress"), EcsApi.Text(described["VpcAttributes"]!, "VSwitchId"), instance));
+                    EcsApi.Text(primary, "NetworkInterfaceId"), EcsApi.Text(primary, "MacAddress"), EcsApi.Text(described["VpcAttributes"] ?? throw new LoadSetupException($"DescribeInstances gave no VpcAttributes for {instance.Id}"), "VSwitchId"), instance));
             }
         }).ConfigureAwait(false);
     }

@@ -40,6 +40,15 @@ public sealed class LifecycleWorkload(ICloudApi cloud, Topology topology, string
             }, StepTimeouts.Ec2).ConfigureAwait(false);
             if (!running.IsOk)
             {
+                // Not seen Running in time (or the wait failed): a delete may still take it; if not, it is left to the clean-up.
+                try
+                {
+                    await cloud.TerminateAsync(instanceId, context.Stopping).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is not OutOfMemoryException)
+                {
+                }
+
                 return;
             }
         }

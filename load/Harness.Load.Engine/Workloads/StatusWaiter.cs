@@ -55,8 +55,9 @@ internal sealed class StatusWaiter(
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
+            // Stopped: a poll in flight may fail any way (cancelled, or its transport disposed) and nothing waits on it.
         }
     }
 

@@ -1,7 +1,7 @@
 -- wrk script for ecs-vs-moto.sh: one query per request, from environment variables.
 --   QUERY          the query string of a read (sent as is, every request)
 --   ASSIGN/UNASSIGN  a write pair: they alternate on each 200 (one connection), so each assign's address is given back next
---   AUTH           an Authorization header (moto routes on it; the harness ignores it)
+--   AUTH           an Authorization header, for moto only (it routes on it; the ECS port would refuse a SigV4 one)
 --   SLOT_BASE      writes at concurrency N: run wrk with one connection per thread (-tN -cN) and write @SLOT@ in
 --                  ASSIGN/UNASSIGN; thread k (0-based) puts SLOT_BASE + k there, so each connection moves its own address
 -- Every reply that is not 200 is counted and printed at the end: a rate with errors in it is no rate.

@@ -107,7 +107,7 @@ internal static class RunInstancesAction
         {
             // There is no RAM here to look the role up in: any well-formed name is taken.
             tags = tags.Add(new Tag(AlibabaNames.RamRoleKey, IsRoleName(role) ? role : throw AlibabaErrors.InvalidParameter(
-                "RamRoleName", $"The specified parameter \"RamRoleName\" ({role}) is not valid: 1 to 64 letters, digits and hyphens.")));
+                "RamRoleName", $"The specified parameter \"RamRoleName\" ({role}) is not valid: 1 to 64 letters, digits, periods and hyphens.")));
         }
 
         AlibabaErrors.ThrowIfDryRun(p);
@@ -164,5 +164,5 @@ internal static class RunInstancesAction
         return [.. launched.Select(l => l.InstanceId)];
     }
 
-    private static bool IsRoleName(string name) => name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+    private static bool IsRoleName(string name) => name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
 }

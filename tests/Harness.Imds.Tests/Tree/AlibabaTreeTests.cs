@@ -76,12 +76,13 @@ public sealed class AlibabaTreeTests(FakeClockHarness harness) : FakeClockTests(
     [Fact]
     public async Task RamRole_ListedAndServed_AsAlibabasCredentialsDocument()
     {
-        var (_, address) = await RunAsync(("RamRoleName", "web-role"));
+        // RAM role names may hold periods.
+        var (_, address) = await RunAsync(("RamRoleName", "ecs.web-role"));
 
         Assert.Contains("ram/", (await Harness.GetImdsAsync(address, "/latest/meta-data/")).Lines);
         Assert.Equal("security-credentials/", await ReadAsync(address, "/latest/meta-data/ram/"));
-        Assert.Equal("web-role", await ReadAsync(address, "/latest/meta-data/ram/security-credentials/"));
-        var text = await ReadAsync(address, "/latest/meta-data/ram/security-credentials/web-role");
+        Assert.Equal("ecs.web-role", await ReadAsync(address, "/latest/meta-data/ram/security-credentials/"));
+        var text = await ReadAsync(address, "/latest/meta-data/ram/security-credentials/ecs.web-role");
         var credentials = JsonDocument.Parse(text).RootElement;
 
         Assert.Equal("Success", credentials.GetProperty("Code").GetString());
@@ -93,10 +94,10 @@ public sealed class AlibabaTreeTests(FakeClockHarness harness) : FakeClockTests(
         Assert.Equal(Format(now.AddHours(6)), credentials.GetProperty("Expiration").GetString());
 
         // The same set until an hour before it expires; aliyungo's capital-R path serves it too.
-        Assert.Equal(text, await ReadAsync(address, "/latest/meta-data/ram/security-credentials/web-role"));
-        Assert.Equal(text, await ReadAsync(address, "/latest/meta-data/Ram/security-credentials/web-role"));
+        Assert.Equal(text, await ReadAsync(address, "/latest/meta-data/ram/security-credentials/ecs.web-role"));
+        Assert.Equal(text, await ReadAsync(address, "/latest/meta-data/Ram/security-credentials/ecs.web-role"));
         Harness.Advance(TimeSpan.FromHours(5));
-        var renewed = JsonDocument.Parse(await ReadAsync(address, "/latest/meta-data/ram/security-credentials/web-role")).RootElement;
+        var renewed = JsonDocument.Parse(await ReadAsync(address, "/latest/meta-data/ram/security-credentials/ecs.web-role")).RootElement;
         Assert.NotEqual(credentials.GetProperty("AccessKeySecret").GetString(), renewed.GetProperty("AccessKeySecret").GetString());
         Assert.NotEqual(credentials.GetProperty("SecurityToken").GetString(), renewed.GetProperty("SecurityToken").GetString());
         Assert.Equal(Format(now.AddHours(11)), renewed.GetProperty("Expiration").GetString());

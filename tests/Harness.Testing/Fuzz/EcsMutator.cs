@@ -124,10 +124,8 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
             body = Encoding.UTF8.GetBytes(random.Next(2) == 0 ? "--x\r\nContent-Disposition: form-data; name=\"Action\"\r\n\r\n" : "{\"Action\":\"DescribeVpcs\"}");
         }
 
-        // Not ContentLengthOverCap: the ECS port reads up to Kestrel's 30 MB limit (EC2's 1 MiB cap is not there), so a
-        // body declared over 1 MiB and never sent is a slow body, answered 408 only after Kestrel's 5 s grace.
-        var framing = random.Next(10) < 7 ? RawRequest.Framing.ContentLength : (RawRequest.Framing)random.Next(1, 9);
-        framing = framing == RawRequest.Framing.ContentLengthOverCap ? RawRequest.Framing.ContentLengthShort : clean ? RawRequest.Framing.ContentLength : framing;
+        // A body declared over the port's 1 MiB cap is refused (413) before it is sent, as on the EC2 port.
+        var framing = random.Next(10) < 7 || clean ? RawRequest.Framing.ContentLength : (RawRequest.Framing)random.Next(1, 9);
         return RawRequest.Build("POST", target, host, headers, body, framing);
     }
 
@@ -136,7 +134,7 @@ public sealed class EcsMutator(Random random, EcsFuzzTopology topology)
         var at = random.Next(pairs.Count);
         switch (random.Next(11))
         {
-            case 0: // the same name twice (a form joins them with a comma), or the same element under a second index
+            case 0: // the same name twice (the last one counts), or the same element under a second index
                 var (key, _) = pairs[at];
                 pairs.Add((random.Next(2) == 0 ? key : key.Replace(".1", ".01", StringComparison.Ordinal), Value(key)));
                 break;
