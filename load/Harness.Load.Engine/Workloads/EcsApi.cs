@@ -223,15 +223,22 @@ public sealed class EcsApi : ICloudApi
         return Statuses(reply, "NetworkInterfaceSets", "NetworkInterfaceSet", "NetworkInterfaceId");
     }
 
-    /// <summary>Each listed resource's <c>Status</c> by id; null for an error reply (a throttle, a fault), to be tried again.</summary>
-    private static Dictionary<string, string>? Statuses(ApiReply reply, string set, string item, string idName)
+    /// <summary>
+    /// Each listed resource's <c>Status</c> by id; null for an error reply (a throttle, a fault) or one that is not the
+    /// listing it should be (cut short), to be tried again at the next poll.
+    /// </summary>
+    internal static Dictionary<string, string>? Statuses(ApiReply reply, string set, string item, string idName)
     {
-        if (!reply.IsOk || JsonNode.Parse(reply.Body) is not { } body)
+        try
+        {
+            return reply.IsOk && JsonNode.Parse(reply.Body) is { } body
+                ? Items(body, set, item).ToDictionary(n => Text(n, idName), n => Text(n, "Status"), StringComparer.Ordinal)
+                : null;
+        }
+        catch (Exception error) when (error is JsonException or LoadSetupException or InvalidOperationException or ArgumentException)
         {
             return null;
         }
-
-        return Items(body, set, item).ToDictionary(n => Text(n, idName), n => Text(n, "Status"), StringComparer.Ordinal);
     }
 
     public void Dispose()

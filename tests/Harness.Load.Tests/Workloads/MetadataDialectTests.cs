@@ -67,4 +67,17 @@ public sealed class MetadataDialectTests
         Assert.Equal(["10.0.0.4", "10.0.0.50", "10.0.0.7"], found.Addresses);
         Assert.Null(EcsApi.ReadInterfaces("{\"RequestId\":\"x\"}"));
     }
+    [Theory]
+    [InlineData(200, "{\"Instances\":{\"Instance\":[{\"InstanceId\":\"i-1\",\"Status\":\"Running\"}]}}", "i-1=Running")]
+    [InlineData(200, "{\"Instances\":{\"Instance\":[{\"InstanceId\":\"i-1\",\"Status\":\"Run", null)] // cut short
+    [InlineData(200, "{\"Instances\":{\"Instance\":[{\"InstanceId\":\"i-1\"}]}}", null)] // no Status
+    [InlineData(400, "{\"Code\":\"Throttling\"}", null)]
+    public void EcsStatuses_OnlyFromAWholeListing_ElseNullToPollAgain(int status, string body, string? statuses)
+    {
+        var reply = new ApiReply(status, body, status == 200 ? null : "Throttling");
+
+        var read = EcsApi.Statuses(reply, "Instances", "Instance", "InstanceId");
+
+        Assert.Equal(statuses, read is null ? null : string.Join(",", read.Select(p => $"{p.Key}={p.Value}")));
+    }
 }
