@@ -8,9 +8,11 @@ ip=$1
 max=$2
 imds=${AWS_EC2_METADATA_SERVICE_ENDPOINT%/}
 export AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=standard
-token=$(curl -sf --max-time 1 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$imds/latest/api/token")
-mac=$(curl -sf --max-time 1 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/mac")
-eni=$(curl -sf --max-time 1 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/network/interfaces/macs/$mac/interface-id")
+# A busy machine may answer slowly: a few seconds and a retry for each read, and no call made on an empty answer.
+token=$(curl -sf --max-time 5 --retry 2 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$imds/latest/api/token")
+mac=$(curl -sf --max-time 5 --retry 2 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/mac")
+eni=$(curl -sf --max-time 5 --retry 2 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/network/interfaces/macs/$mac/interface-id")
+[ -n "$eni" ] || { echo "could not read its interface from the metadata service" >&2; exit 1; }
 calls=0
 while [ "$calls" -lt "$max" ]; do
   calls=$((calls + 1))
