@@ -170,7 +170,7 @@ internal static class EipActions
 
         return context.Region.Addresses.TryGetValue(id, out var view)
             ? view
-            : throw new AlibabaException("InvalidAllocationId.NotFound", $"The specified AllocationId \"{id}\" does not exist.", 404);
+            : throw AlibabaErrors.AllocationNotFound(id);
     }
 
     private static BoundAddress? Binding(EcsContext context, AddressView eip) =>

@@ -27,6 +27,8 @@ internal static class AlibabaErrors
 
     public static AlibabaException InstanceNotFound(string id) => new("InvalidInstanceId.NotFound", $"The specified InstanceId \"{id}\" does not exist.", 404);
 
+    public static AlibabaException AllocationNotFound(string id) => new("InvalidAllocationId.NotFound", $"The specified AllocationId \"{id}\" does not exist.", 404);
+
     public static AlibabaException EniMalformed() => new("InvalidEniId.Malformed", "The specified parameter \"EniId\" is not valid.");
 
     public static AlibabaException IpMalformed(string text) =>

@@ -51,7 +51,7 @@ internal sealed class EcsContext(
     /// <summary>For EIP actions without <c>RegionId</c>: the Alibaba region that allocated <paramref name="allocationId"/>.</summary>
     public void UseRegionOfAddress(string allocationId) =>
         region ??= regions.All.FirstOrDefault(r => r.Cloud == Cloud.Alibaba && r.Addresses.ContainsKey(allocationId))
-            ?? throw new AlibabaException("InvalidAllocationId.NotFound", $"The specified AllocationId \"{allocationId}\" does not exist.", 404);
+            ?? throw AlibabaErrors.AllocationNotFound(allocationId);
 
     private string RegionId()
     {
